@@ -1,0 +1,79 @@
+//! The `practica` command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const CONFIGURATION_HELP: &str = "\
+Configuration (defaults < --config FILE < environment < command line):
+  PRACTICA_LISTEN                    address to bind            [127.0.0.1:8080]
+  PRACTICA_DATABASE_URL              sqlite://FILE or postgres://USER@HOST/DB
+                                                                [sqlite://practica.db]
+  PRACTICA_DATABASE_MAX_CONNECTIONS  pool size per node         [10]
+  PRACTICA_REDIS_URL                 redis://HOST:PORT          [unset: no Redis]
+  PRACTICA_LOG_FORMAT                text or json               [text]
+  PRACTICA_LOG_LEVEL                 tracing filter; RUST_LOG wins [info]
+  PRACTICA_MAX_BODY_BYTES            largest JSON body          [262144]
+  PRACTICA_WORKERS                   HTTP worker threads        [one per core]
+  PRACTICA_SHUTDOWN_TIMEOUT_SECS     grace for in-flight requests on SIGTERM [30]
+  PRACTICA_READINESS_TIMEOUT_MS      bound of each readiness check [2000]
+The TOML file uses the same keys in lower case without the prefix (listen = \"...\").
+An invalid value prints one line naming the key and exits with status 2.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "practica",
+    version,
+    about = "practica: a clustered EMR/PM JSON/REST API",
+    after_long_help = CONFIGURATION_HELP,
+    after_help = CONFIGURATION_HELP
+)]
+pub struct Cli {
+    /// A TOML configuration file.
+    #[arg(
+        long,
+        short = 'c',
+        global = true,
+        value_name = "FILE",
+        env = "PRACTICA_CONFIG"
+    )]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the API until SIGTERM or Ctrl-C.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8081 (overrides PRACTICA_LISTEN).
+        #[arg(long, value_name = "HOST:PORT")]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI contract generated from the code (the committed openapi.yaml).
+    Openapi {
+        #[arg(long, value_enum, default_value_t = OpenapiFormat::Yaml)]
+        format: OpenapiFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OpenapiFormat {
+    Yaml,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,67 @@
+//! Problems for the answers no handler wrote: unknown routes, and bare framework errors.
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::StatusCode;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+
+use super::{ApiError, PROBLEM_CONTENT_TYPE};
+
+/// The default service: a path no route matches (404), or a route asked with a method
+/// it does not serve (405: actix tries the next route when a method guard refuses).
+pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if request.match_pattern().is_some() {
+        Err(ApiError::Http(StatusCode::METHOD_NOT_ALLOWED))
+    } else {
+        Err(ApiError::RouteNotFound)
+    }
+}
+
+/// For `ErrorHandlers`: an error answer without a problem body (a 405 from a resource, a
+/// 400 from actix's header parsing) gets one, keeping its status and headers (`Allow`).
+pub fn problem_for_bare_errors<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = response.headers().get(CONTENT_TYPE).is_some_and(|value| {
+        value
+            .as_bytes()
+            .starts_with(PROBLEM_CONTENT_TYPE.as_bytes())
+    });
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let status = response.status();
+    let (request, original) = response.into_parts();
+    let mut problem = ApiError::Http(status).error_response();
+    for (name, value) in original.headers() {
+        if name != CONTENT_TYPE && !problem.headers().contains_key(name) {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    let response: ServiceResponse<EitherBody<B, BoxBody>> =
+        ServiceResponse::new(request, problem).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(response))
+}
+
+pub(super) fn code_for_status(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_ACCEPTABLE => "not_acceptable",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::URI_TOO_LONG => "uri_too_long",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+        StatusCode::SERVICE_UNAVAILABLE => "service_unavailable",
+        status if status.is_server_error() => "internal_error",
+        _ => "http_error",
+    }
+}

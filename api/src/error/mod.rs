@@ -1,0 +1,210 @@
+//! `ApiError`: every way a request can fail, and the one place that turns each into an
+//! RFC 9457 `application/problem+json` answer.
+//!
+//! Policy: a client sees what it can act on. An internal failure answers an opaque 500
+//! whose body says nothing of the cause (no SQL, no stack, no patient data); the cause
+//! chain goes to the log, inside the request's span, so it carries the request id.
+
+mod extractors;
+mod fallback;
+mod problem;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use domain::DomainError;
+
+pub use extractors::{json_config, path_config, query_config};
+pub use fallback::{not_found, problem_for_bare_errors};
+pub use problem::{ComponentStatus, FieldErrorBody, Problem, PROBLEM_CONTENT_TYPE};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+
+    #[error("no route matches this path")]
+    RouteNotFound,
+
+    #[error("the request body is not valid JSON (line {line}, column {column})")]
+    MalformedJson { line: usize, column: usize },
+
+    #[error("the request body does not fit the expected shape: {0}")]
+    UnprocessableBody(String),
+
+    #[error("the request's {part} is invalid: {message}")]
+    BadRequest { part: &'static str, message: String },
+
+    #[error("expected a body of type {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+
+    #[error("one or more dependencies are unavailable")]
+    NotReady(Vec<ComponentStatus>),
+
+    /// A framework answer with no body of ours (405 from a resource, for example).
+    #[error("{}", .0.canonical_reason().unwrap_or("HTTP error"))]
+    Http(StatusCode),
+
+    #[error("a request handler panicked")]
+    Panicked,
+
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// The stable, snake_case code clients may switch on. Never change one once published.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Domain(DomainError::NotFound { .. }) => "not_found",
+            Self::Domain(DomainError::Invalid(_)) => "validation_failed",
+            Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
+                "internal_error"
+            }
+            Self::RouteNotFound => "route_not_found",
+            Self::MalformedJson { .. } => "malformed_json",
+            Self::UnprocessableBody(_) => "invalid_body",
+            Self::BadRequest { .. } => "bad_request",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::NotReady(_) => "not_ready",
+            Self::Http(status) => fallback::code_for_status(*status),
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::Domain(DomainError::NotFound { .. }) => "Resource not found",
+            Self::Domain(DomainError::Invalid(_)) => "Validation failed",
+            Self::RouteNotFound => "Route not found",
+            Self::MalformedJson { .. } => "Malformed JSON",
+            Self::UnprocessableBody(_) => "Invalid request body",
+            Self::BadRequest { .. } => "Bad request",
+            Self::UnsupportedMediaType { .. } => "Unsupported media type",
+            Self::PayloadTooLarge { .. } => "Payload too large",
+            Self::NotReady(_) => "Not ready",
+            Self::Http(status) => status.canonical_reason().unwrap_or("HTTP error"),
+            Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
+                "Internal server error"
+            }
+        }
+    }
+
+    fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked
+        )
+    }
+
+    fn log_cause(&self) {
+        let cause = match self {
+            Self::Domain(DomainError::Internal(cause)) | Self::Internal(cause) => cause,
+            // why: the panic hook has already logged the panic with its location.
+            _ => return,
+        };
+        tracing::error!(
+            error = format!("{cause:#}"),
+            "request failed with an internal error"
+        );
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Domain(DomainError::NotFound { .. }) | Self::RouteNotFound => {
+                StatusCode::NOT_FOUND
+            }
+            Self::Domain(DomainError::Invalid(_)) | Self::UnprocessableBody(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::MalformedJson { .. } | Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Http(status) => *status,
+            Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let detail = if self.is_internal() {
+            self.log_cause();
+            "The server failed to answer this request. Quote the X-Request-Id header when reporting it.".to_owned()
+        } else {
+            self.to_string()
+        };
+        let mut problem = Problem::new(status, self.code(), self.title(), detail);
+        match self {
+            Self::Domain(DomainError::Invalid(errors)) => {
+                problem.errors = Some(errors.iter().map(FieldErrorBody::from).collect());
+            }
+            Self::NotReady(components) => problem.components = Some(components.clone()),
+            _ => {}
+        }
+        problem.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+
+    async fn body_of(error: ApiError) -> (StatusCode, serde_json::Value, Option<String>) {
+        let response = error.error_response();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = to_bytes(response.into_body()).await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap(),
+            content_type,
+        )
+    }
+
+    #[actix_web::test]
+    async fn an_internal_error_says_nothing_of_its_cause() {
+        let cause = anyhow::anyhow!("relation \"patients\" does not exist; SELECT * FROM patients WHERE family_name = 'Doe'");
+        let (status, body, content_type) = body_of(ApiError::Internal(cause)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(content_type.as_deref(), Some(PROBLEM_CONTENT_TYPE));
+        assert_eq!(body["code"], "internal_error");
+        let text = body.to_string();
+        assert!(!text.contains("SELECT") && !text.contains("Doe") && !text.contains("patients"));
+    }
+
+    #[actix_web::test]
+    async fn a_domain_validation_error_lists_each_field() {
+        let error = DomainError::Invalid(vec![
+            domain::FieldError::new("birthDate", "must not be in the future"),
+            domain::FieldError::new("familyName", "must not be empty"),
+        ]);
+        let (status, body, _) = body_of(error.into()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["code"], "validation_failed");
+        assert_eq!(body["errors"][0]["field"], "birthDate");
+        assert_eq!(body["errors"][1]["message"], "must not be empty");
+    }
+
+    #[actix_web::test]
+    async fn not_found_is_a_404_with_a_stable_code() {
+        let error = DomainError::NotFound {
+            resource: "patient",
+        };
+        let (status, body, _) = body_of(error.into()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["code"], "not_found");
+        assert_eq!(body["status"], 404);
+        assert_eq!(body["detail"], "patient not found");
+    }
+}

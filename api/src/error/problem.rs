@@ -1,0 +1,85 @@
+//! The RFC 9457 problem document every error answer carries.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// An RFC 9457 problem: what went wrong, in words and as a stable `code`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// A URI naming the kind of problem; `urn:practica:problem:{code}`.
+    #[serde(rename = "type")]
+    #[schema(example = "urn:practica:problem:malformed_json")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    #[schema(example = "Malformed JSON")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 400)]
+    pub status: u16,
+    /// What happened on this occurrence, in words a developer can act on.
+    pub detail: String,
+    /// A stable snake_case code to switch on; never changes for a given kind of problem.
+    #[schema(example = "malformed_json")]
+    pub code: String,
+    /// For validation problems: each rejected field and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldErrorBody>>,
+    /// For readiness problems: the state of each dependency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<ComponentStatus>>,
+}
+
+/// One rejected field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    /// The field's name as the request spells it, e.g. `birthDate` or `address.city`.
+    pub field: String,
+    pub message: String,
+}
+
+/// One dependency's part in the readiness verdict.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentStatus {
+    /// `database` or `redis`.
+    pub name: String,
+    /// `up`, `down` or `timed_out`.
+    pub status: String,
+    /// How long the check took, in milliseconds.
+    pub latency_ms: u64,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &str, title: &str, detail: String) -> Self {
+        Self {
+            problem_type: format!("urn:practica:problem:{code}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: code.to_owned(),
+            errors: None,
+            components: None,
+        }
+    }
+
+    pub fn into_response(self) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        HttpResponse::build(status)
+            .content_type(PROBLEM_CONTENT_TYPE)
+            .json(self)
+    }
+}
+
+impl From<&domain::FieldError> for FieldErrorBody {
+    fn from(error: &domain::FieldError) -> Self {
+        Self {
+            field: error.field.clone(),
+            message: error.message.clone(),
+        }
+    }
+}

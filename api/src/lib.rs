@@ -1,0 +1,15 @@
+//! practica's HTTP layer: routes, extractors, problem answers, and the composition root.
+
+pub mod cli;
+pub mod error;
+mod health;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+mod routes;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+
+pub use settings::Settings;
+pub use startup::Application;

@@ -1,0 +1,315 @@
+//! Configuration: defaults < optional TOML file < `PRACTICA_*` environment < command line.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// Everything a node needs to know to start. Keys are the same in the TOML file and,
+/// upper-cased with a `PRACTICA_` prefix, in the environment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address the HTTP server binds; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// `sqlite://FILE` (embedded default) or `postgres://USER@HOST/DB`.
+    pub database_url: String,
+    /// Connections this node may hold open to the database.
+    pub database_max_connections: u32,
+    /// `redis://HOST:PORT` when the Redis backends are wanted; unset means none.
+    pub redis_url: Option<String>,
+    /// `text` for people, `json` for log collectors.
+    pub log_format: LogFormat,
+    /// A tracing filter: `info`, `practica=debug,sqlx=warn`, ... (`RUST_LOG` wins when set).
+    pub log_level: String,
+    /// Largest JSON request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; unset means one per CPU core.
+    pub workers: Option<usize>,
+    /// How long in-flight requests may run after SIGTERM or Ctrl-C before the node exits.
+    pub shutdown_timeout_secs: u64,
+    /// Upper bound of one readiness check of each dependency.
+    pub readiness_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// One line naming the offending key, for the operator who set it.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {key}: {message}")]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+/// Values given on the command line, which win over every other source.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<SocketAddr>,
+}
+
+const ENV_PREFIX: &str = "PRACTICA_";
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://practica.db".to_owned(),
+            database_max_connections: 10,
+            redis_url: None,
+            log_format: LogFormat::Text,
+            log_level: "info".to_owned(),
+            max_body_bytes: 256 * 1024,
+            workers: None,
+            shutdown_timeout_secs: 30,
+            readiness_timeout_ms: 2_000,
+        }
+    }
+}
+
+impl Settings {
+    /// Every key, as the file and (upper-cased, prefixed) the environment spell it.
+    pub const KEYS: &'static [&'static str] = &[
+        "listen",
+        "database_url",
+        "database_max_connections",
+        "redis_url",
+        "log_format",
+        "log_level",
+        "max_body_bytes",
+        "workers",
+        "shutdown_timeout_secs",
+        "readiness_timeout_ms",
+    ];
+
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = config_file {
+            if !path.is_file() {
+                return Err(ConfigError {
+                    key: "--config".to_owned(),
+                    message: format!("no such file: {}", path.display()),
+                });
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        // why: `only` keeps unrelated PRACTICA_* variables (the test suite's, the
+        // config-file path) from being taken for misspelt settings.
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).only(Self::KEYS));
+        if let Some(listen) = overrides.listen {
+            figment = figment.merge(Serialized::default("listen", listen));
+        }
+        let settings: Settings = figment.extract().map_err(ConfigError::from_figment)?;
+        settings.validated()
+    }
+
+    fn validated(mut self) -> Result<Self, ConfigError> {
+        let scheme_ok = ["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|scheme| self.database_url.starts_with(scheme));
+        if !scheme_ok {
+            return Err(ConfigError::new(
+                "database_url",
+                "must start with sqlite:, postgres: or postgresql:",
+            ));
+        }
+        if self.redis_url.as_deref().is_some_and(str::is_empty) {
+            self.redis_url = None;
+        }
+        if let Some(url) = &self.redis_url {
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                return Err(ConfigError::new(
+                    "redis_url",
+                    "must start with redis:// or rediss://",
+                ));
+            }
+        }
+        if self.database_max_connections == 0 {
+            return Err(ConfigError::new(
+                "database_max_connections",
+                "must be at least 1",
+            ));
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::new("max_body_bytes", "must be at least 1"));
+        }
+        if self.workers == Some(0) {
+            return Err(ConfigError::new("workers", "must be at least 1"));
+        }
+        if self.readiness_timeout_ms == 0 {
+            return Err(ConfigError::new(
+                "readiness_timeout_ms",
+                "must be at least 1",
+            ));
+        }
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log_level) {
+            return Err(ConfigError::new("log_level", error.to_string()));
+        }
+        Ok(self)
+    }
+
+    pub fn shutdown_timeout(&self) -> Duration {
+        Duration::from_secs(self.shutdown_timeout_secs)
+    }
+
+    pub fn readiness_timeout(&self) -> Duration {
+        Duration::from_millis(self.readiness_timeout_ms)
+    }
+}
+
+impl ConfigError {
+    fn new(key: &str, message: impl Into<String>) -> Self {
+        Self {
+            key: key.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    fn from_figment(error: figment::Error) -> Self {
+        let path = error.path.join(".");
+        let source = error
+            .metadata
+            .as_ref()
+            .and_then(|metadata| metadata.source.as_ref());
+        // Names the key as its source spells it: PRACTICA_LISTEN, or `listen` in a file.
+        let key = match source {
+            _ if path.is_empty() => "configuration".to_owned(),
+            Some(figment::Source::File(file)) => format!("{path} (in {})", file.display()),
+            _ if error
+                .metadata
+                .as_ref()
+                .is_some_and(|m| m.name.contains("environment")) =>
+            {
+                format!("{ENV_PREFIX}{}", path.to_uppercase())
+            }
+            _ => path,
+        };
+        Self {
+            key,
+            message: error.kind.to_string(),
+        }
+    }
+}
+
+// why: figment's Jail closures return its own large error type; not ours to box.
+#[allow(clippy::result_large_err)]
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn load_in(jail: &Jail, file: Option<&str>) -> Result<Settings, ConfigError> {
+        let path = file.map(|name| jail.directory().join(name));
+        Settings::load(path.as_deref(), &Overrides::default())
+    }
+
+    #[test]
+    fn keys_list_every_setting() {
+        let serialized = serde_json::to_value(Settings::default()).unwrap();
+        let mut fields: Vec<_> = serialized.as_object().unwrap().keys().cloned().collect();
+        let mut keys: Vec<_> = Settings::KEYS.iter().map(|k| k.to_string()).collect();
+        fields.sort();
+        keys.sort();
+        assert_eq!(fields, keys);
+    }
+
+    #[test]
+    fn no_configuration_means_embedded_sqlite_on_localhost_8080() {
+        Jail::expect_with(|jail| {
+            let settings = load_in(jail, None).unwrap();
+            assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
+            assert_eq!(settings.database_url, "sqlite://practica.db");
+            assert_eq!(settings.redis_url, None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_file_and_command_line_overrides_both() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "practica.toml",
+                "listen = \"127.0.0.1:9000\"\nlog_format = \"json\"\nmax_body_bytes = 1000\n",
+            )?;
+            jail.set_env("PRACTICA_MAX_BODY_BYTES", "2000");
+            let settings = load_in(jail, Some("practica.toml")).unwrap();
+            assert_eq!(settings.listen.to_string(), "127.0.0.1:9000");
+            assert_eq!(settings.log_format, LogFormat::Json);
+            assert_eq!(settings.max_body_bytes, 2000);
+
+            let overrides = Overrides {
+                listen: Some("127.0.0.1:9100".parse().unwrap()),
+            };
+            let path = jail.directory().join("practica.toml");
+            let settings = Settings::load(Some(&path), &overrides).unwrap();
+            assert_eq!(settings.listen.to_string(), "127.0.0.1:9100");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_its_variable() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PRACTICA_LISTEN", "not-an-address");
+            let error = load_in(jail, None).unwrap_err();
+            assert!(error.key.contains("PRACTICA_LISTEN"), "{error}");
+            assert!(!error.to_string().contains('\n'));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused() {
+        Jail::expect_with(|jail| {
+            jail.create_file("practica.toml", "lisen = \"127.0.0.1:9000\"\n")?;
+            let error = load_in(jail, Some("practica.toml")).unwrap_err();
+            assert!(error.to_string().contains("lisen"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unrelated_practica_variables_are_ignored() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PRACTICA_TEST_DATABASE_URL", "postgres://elsewhere/db");
+            assert!(load_in(jail, None).is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_database_url_of_another_kind_is_refused() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PRACTICA_DATABASE_URL", "mysql://localhost/practica");
+            let error = load_in(jail, None).unwrap_err();
+            assert_eq!(error.key, "database_url");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_empty_redis_url_means_no_redis() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PRACTICA_REDIS_URL", "");
+            assert_eq!(load_in(jail, None).unwrap().redis_url, None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_is_refused() {
+        Jail::expect_with(|jail| {
+            let error = load_in(jail, Some("absent.toml")).unwrap_err();
+            assert_eq!(error.key, "--config");
+            Ok(())
+        });
+    }
+}

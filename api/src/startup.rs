@@ -1,0 +1,140 @@
+//! The composition root: the one place that reads settings, builds every backend into
+//! its port, and wires services and routes. `main` and the test harness both use it.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use domain::health::{HealthProbe, Readiness};
+use persistence::{Database, DatabaseOptions, Redis};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::{self, json_config, path_config, query_config};
+use crate::metrics::{self, Metrics};
+use crate::middleware as mw;
+use crate::settings::Settings;
+use crate::{openapi, routes};
+
+/// A node, bound and ready to run.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+    database: Database,
+}
+
+/// Routes mounted beside the contract, with the same middleware and configuration.
+/// The test suite mounts probes here (a handler that panics, one that takes JSON).
+pub type ExtraRoutes = fn(&mut web::ServiceConfig);
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with(settings, |_| {}).await
+    }
+
+    pub async fn build_with(settings: Settings, extra_routes: ExtraRoutes) -> anyhow::Result<Self> {
+        let database = connect_database(&settings).await?;
+        database
+            .migrate()
+            .await
+            .context("applying database migrations")?;
+
+        let mut probes: Vec<Arc<dyn HealthProbe>> = vec![database.health_probe()];
+        if let Some(url) = &settings.redis_url {
+            let redis = Redis::connect(url, settings.database_max_connections as usize)
+                .context("configuring Redis")?;
+            probes.push(redis.health_probe());
+        }
+        let readiness = web::Data::new(Readiness::new(probes, settings.readiness_timeout()));
+
+        let metrics = web::Data::new(Metrics::new(&database)?);
+        let contract = openapi::document();
+
+        let listener = TcpListener::bind(settings.listen)
+            .with_context(|| format!("binding {}", settings.listen))?;
+        let address = listener.local_addr()?;
+        let max_body_bytes = settings.max_body_bytes;
+
+        let server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .configure(routes::contract)
+                .into_app()
+                .app_data(readiness.clone())
+                .app_data(metrics.clone())
+                .app_data(json_config(max_body_bytes))
+                .app_data(path_config())
+                .app_data(query_config())
+                .route("/metrics", web::get().to(metrics::scrape))
+                .service(web::redirect("/docs", "/docs/"))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", contract.clone()))
+                .configure(extra_routes)
+                .default_service(web::to(error::not_found))
+                .wrap(from_fn(mw::catch_panic))
+                .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
+                .wrap(from_fn(mw::observe))
+        })
+        .workers(settings.workers.unwrap_or_else(default_workers))
+        .shutdown_timeout(settings.shutdown_timeout_secs)
+        .listen(listener)?
+        .run();
+
+        tracing::info!(
+            %address,
+            database = database.kind().as_str(),
+            redis = settings.redis_url.is_some(),
+            "practica is listening"
+        );
+        Ok(Self {
+            address,
+            server,
+            database,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Stops the server; `graceful` lets in-flight requests finish first.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// Serves until SIGTERM or Ctrl-C (or [`ServerHandle::stop`]), then lets in-flight
+    /// requests finish within the shutdown time-out.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let database = self.database.clone();
+        let outcome = self.server.await;
+        database.close().await;
+        outcome
+    }
+}
+
+/// Connects the database named by the settings. Also used by `practica migrate`.
+pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
+    let options = DatabaseOptions {
+        url: settings.database_url.clone(),
+        max_connections: settings.database_max_connections,
+        acquire_timeout: Duration::from_secs(5),
+    };
+    Database::connect(&options)
+        .await
+        .context("connecting to the database")
+}
+
+fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}

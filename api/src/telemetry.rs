@@ -1,0 +1,45 @@
+//! Tracing set-up: text or JSON lines, and panics as one log line.
+
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{fmt, EnvFilter};
+
+use crate::settings::LogFormat;
+
+/// Installs the global subscriber. `RUST_LOG`, when set, wins over `level`.
+pub fn init(format: LogFormat, level: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(level))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let registry = tracing_subscriber::registry().with(filter);
+    // A second call (tests building several apps) keeps the first subscriber.
+    let _ = match format {
+        LogFormat::Json => registry
+            .with(
+                fmt::layer()
+                    .json()
+                    .with_current_span(true)
+                    .with_span_list(false),
+            )
+            .try_init(),
+        LogFormat::Text => registry.with(fmt::layer()).try_init(),
+    };
+}
+
+/// Replaces the default panic output (several lines on stderr) with one error event,
+/// logged in the current span, so a handler's panic names its request id.
+pub fn log_panics_as_events() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|message| (*message).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "non-text panic payload".to_owned());
+        let location = info
+            .location()
+            .map(|location| format!("{}:{}", location.file(), location.line()))
+            .unwrap_or_default();
+        tracing::error!(panic.message = message, panic.location = location, "panic");
+    }));
+}

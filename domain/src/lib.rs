@@ -1,0 +1,9 @@
+//! practica's domain: the rules of a clustered EMR, spoken in its own types.
+//!
+//! This crate knows nothing of HTTP, SQL or Redis. Backends implement its ports
+//! (traits), and the `api` crate wires them in at start-up.
+
+pub mod error;
+pub mod health;
+
+pub use error::{DomainError, FieldError};

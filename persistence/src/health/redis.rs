@@ -1,0 +1,28 @@
+use async_trait::async_trait;
+use deadpool_redis::redis;
+use domain::health::HealthProbe;
+
+/// Probes Redis with `PING` on a pooled connection.
+pub struct RedisProbe {
+    pool: deadpool_redis::Pool,
+}
+
+impl RedisProbe {
+    pub fn new(pool: deadpool_redis::Pool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait]
+impl HealthProbe for RedisProbe {
+    fn component(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn check(&self) -> anyhow::Result<()> {
+        let mut connection = self.pool.get().await?;
+        let reply: String = redis::cmd("PING").query_async(&mut connection).await?;
+        anyhow::ensure!(reply == "PONG", "unexpected PING reply");
+        Ok(())
+    }
+}

@@ -1,0 +1,9 @@
+//! practica's backends: the SQL database (PostgreSQL or SQLite, through sea-orm and
+//! sqlx) and Redis, each turned into the domain's ports at this crate's edge.
+
+pub mod database;
+pub mod health;
+pub mod redis;
+
+pub use database::{Database, DatabaseError, DatabaseKind, DatabaseOptions, PoolStats};
+pub use redis::{Redis, RedisError};

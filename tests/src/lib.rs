@@ -1,0 +1,139 @@
+//! The integration-test harness: the real application on a random port, on a fresh
+//! database of either kind, talked to over HTTP.
+//!
+//! Postgres tests read `PRACTICA_TEST_DATABASE_URL` (a server URL whose user may create
+//! databases) and Redis tests `PRACTICA_TEST_REDIS_URL`. Unset, those tests say they were
+//! skipped and pass; with `CI=true` they must be set, or the run fails. Logs print only
+//! when `TEST_LOG` is set.
+
+// why: this crate is test support; a failed set-up step should fail the test loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod database;
+mod routes;
+
+use std::sync::{Arc, Once};
+
+use actix_web::dev::ServerHandle;
+use api::settings::{LogFormat, Settings};
+use api::Application;
+use persistence::Database;
+
+pub use database::{Backend, TestDatabase};
+
+/// One running node of the application.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub test_database: Arc<TestDatabase>,
+    database: Database,
+    handle: ServerHandle,
+}
+
+impl TestApp {
+    /// A node on a fresh database of `backend`; `None` when that backend is not
+    /// configured here (the test then returns early, having said it was skipped).
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(
+        backend: Backend,
+        customize: impl FnOnce(&mut Settings),
+    ) -> Option<Self> {
+        let database = TestDatabase::create(backend).await?;
+        Some(Self::spawn_node(Arc::new(database), customize).await)
+    }
+
+    /// Another node on the same database, as a second server behind a load balancer.
+    pub async fn spawn_node(
+        test_database: Arc<TestDatabase>,
+        customize: impl FnOnce(&mut Settings),
+    ) -> Self {
+        init_logs_once();
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".parse().expect("a valid address"),
+            database_url: test_database.url.clone(),
+            database_max_connections: 5,
+            workers: Some(2),
+            shutdown_timeout_secs: 5,
+            ..Settings::default()
+        };
+        customize(&mut settings);
+        let application = Application::build_with(settings, routes::test_routes)
+            .await
+            .expect("the application builds");
+        let address = format!("http://{}", application.address());
+        let database = application.database().clone();
+        let handle = application.handle();
+        tokio::spawn(application.run_until_stopped());
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            test_database,
+            database,
+            handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the request reaches the server")
+    }
+
+    /// The node's own pool, as the application holds it.
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    pub fn server(&self) -> &ServerHandle {
+        &self.handle
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command at once; the returned future only waits for it.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// `PRACTICA_TEST_REDIS_URL`, or `None` (and a note that the test was skipped).
+pub fn redis_url() -> Option<String> {
+    database::required_env("PRACTICA_TEST_REDIS_URL")
+}
+
+fn init_logs_once() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            api::telemetry::init(LogFormat::Text, "info");
+        }
+    });
+}
+
+/// Defines one `#[tokio::test]` per database backend for each named async test body
+/// `async fn name(backend: Backend)`: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! test_on_every_database {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$test($crate::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$test($crate::Backend::Postgres).await
+            }
+        }
+    )+};
+}

@@ -1,0 +1,11 @@
+//! practica's integration tests: one binary, every module a part of the application.
+
+// why: every function here is a test or a test helper; a failed step should panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod contract;
+mod errors;
+mod health;
+mod observability;
+mod ports;
+mod shutdown;

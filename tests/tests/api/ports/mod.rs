@@ -1,0 +1,3 @@
+//! Each port's conformance suite, run against every backend.
+
+mod health_probe;
