@@ -1,8 +1,10 @@
 //! practica's HTTP layer: routes, extractors, problem answers, and the composition root.
 
+mod auth;
 pub mod cli;
 pub mod error;
 mod health;
+mod http;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -10,6 +12,7 @@ mod routes;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+mod users;
 
 pub use settings::Settings;
 pub use startup::Application;

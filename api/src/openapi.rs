@@ -1,7 +1,8 @@
 //! The OpenAPI contract, derived from the same registration that builds the router.
 
 use actix_web::App;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::Problem;
@@ -18,10 +19,34 @@ use crate::routes;
             `{ \"items\": [...], \"nextCursor\": ... }`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
-    tags((name = "health", description = "Liveness and readiness, for load balancers")),
+    tags(
+        (name = "health", description = "Liveness and readiness, for load balancers"),
+        (name = "auth", description = "Sign in, refresh, sign out; sessions any node accepts"),
+        (name = "users", description = "User accounts (admins) and one's own account"),
+    ),
     components(schemas(Problem)),
+    modifiers(&BearerScheme),
 )]
 struct ApiDoc;
+
+/// The `bearer` scheme that protected operations name; Swagger UI's Authorize button
+/// takes an access token from `/api/v1/auth/login`.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The contract exactly as the router serves it.
 pub fn document() -> utoipa::openapi::OpenApi {

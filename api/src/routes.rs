@@ -2,8 +2,13 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::health;
+use crate::{auth, health, users};
 
 pub fn contract(config: &mut ServiceConfig) {
     health::configure(config);
+    config.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(auth::configure)
+            .configure(users::configure),
+    );
 }

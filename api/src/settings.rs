@@ -1,6 +1,7 @@
 //! Configuration: defaults < optional TOML file < `PRACTICA_*` environment < command line.
 
-use std::net::SocketAddr;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
 
@@ -33,6 +34,54 @@ pub struct Settings {
     pub shutdown_timeout_secs: u64,
     /// Upper bound of one readiness check of each dependency.
     pub readiness_timeout_ms: u64,
+    /// Where sessions live: `sql` (the database) or `redis` (needs `redis_url`).
+    pub session_backend: SessionBackend,
+    /// The first admin's password, used only when the database has no user yet.
+    pub admin_password: Option<Secret>,
+    /// Pins the access-token signing key (at least 32 bytes) instead of keys kept in
+    /// the database. Every node must then have the same value.
+    pub jwt_secret: Option<Secret>,
+    /// Lifetime of an access token.
+    pub access_token_ttl_secs: u64,
+    /// A session unused this long ends.
+    pub session_idle_timeout_secs: u64,
+    /// A session ends this long after login, however busy.
+    pub session_absolute_timeout_secs: u64,
+    /// Failed logins of one account within the window before it is throttled.
+    pub login_max_failures_per_account: u32,
+    /// Failed logins from one client address within the window before it is throttled.
+    pub login_max_failures_per_address: u32,
+    pub login_failure_window_secs: u64,
+    /// Load balancers whose `X-Forwarded-For` is believed, e.g. `["10.0.0.2"]`.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionBackend {
+    Sql,
+    Redis,
+}
+
+/// A configured secret: readable by the code that needs it, never by `Debug`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +120,16 @@ impl Default for Settings {
             workers: None,
             shutdown_timeout_secs: 30,
             readiness_timeout_ms: 2_000,
+            session_backend: SessionBackend::Sql,
+            admin_password: None,
+            jwt_secret: None,
+            access_token_ttl_secs: 15 * 60,
+            session_idle_timeout_secs: 30 * 60,
+            session_absolute_timeout_secs: 12 * 3600,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_address: 50,
+            login_failure_window_secs: 15 * 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -88,6 +147,16 @@ impl Settings {
         "workers",
         "shutdown_timeout_secs",
         "readiness_timeout_ms",
+        "session_backend",
+        "admin_password",
+        "jwt_secret",
+        "access_token_ttl_secs",
+        "session_idle_timeout_secs",
+        "session_absolute_timeout_secs",
+        "login_max_failures_per_account",
+        "login_max_failures_per_address",
+        "login_failure_window_secs",
+        "trusted_proxies",
     ];
 
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
@@ -153,6 +222,36 @@ impl Settings {
         if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log_level) {
             return Err(ConfigError::new("log_level", error.to_string()));
         }
+        if self.session_backend == SessionBackend::Redis && self.redis_url.is_none() {
+            return Err(ConfigError::new(
+                "session_backend",
+                "`redis` needs redis_url",
+            ));
+        }
+        if let Some(password) = &self.admin_password {
+            domain::auth::Password::parse(password.expose().to_owned())
+                .map_err(|message| ConfigError::new("admin_password", message))?;
+        }
+        if self
+            .jwt_secret
+            .as_ref()
+            .is_some_and(|secret| secret.expose().len() < 32)
+        {
+            return Err(ConfigError::new("jwt_secret", "must be at least 32 bytes"));
+        }
+        for (key, value) in [
+            ("access_token_ttl_secs", self.access_token_ttl_secs),
+            ("session_idle_timeout_secs", self.session_idle_timeout_secs),
+            (
+                "session_absolute_timeout_secs",
+                self.session_absolute_timeout_secs,
+            ),
+            ("login_failure_window_secs", self.login_failure_window_secs),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
+        }
         Ok(self)
     }
 
@@ -162,6 +261,22 @@ impl Settings {
 
     pub fn readiness_timeout(&self) -> Duration {
         Duration::from_millis(self.readiness_timeout_ms)
+    }
+
+    pub fn auth_config(&self) -> domain::auth::AuthConfig {
+        domain::auth::AuthConfig {
+            tokens: domain::auth::TokenSettings {
+                issuer: "practica".to_owned(),
+                audience: "practica-api".to_owned(),
+                access_token_ttl: Duration::from_secs(self.access_token_ttl_secs),
+            },
+            idle_timeout: Duration::from_secs(self.session_idle_timeout_secs),
+            absolute_timeout: Duration::from_secs(self.session_absolute_timeout_secs),
+            refresh_grace: Duration::from_secs(10),
+            max_failures_per_account: self.login_max_failures_per_account,
+            max_failures_per_address: self.login_max_failures_per_address,
+            failure_window: Duration::from_secs(self.login_failure_window_secs),
+        }
     }
 }
 
@@ -300,6 +415,39 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.set_env("PRACTICA_REDIS_URL", "");
             assert_eq!(load_in(jail, None).unwrap().redis_url, None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PRACTICA_ADMIN_PASSWORD", "a very secret password");
+            let settings = load_in(jail, None).unwrap();
+            assert!(!format!("{settings:?}").contains("very secret"));
+            assert_eq!(
+                settings.admin_password.unwrap().expose(),
+                "a very secret password"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_weak_admin_password_is_refused() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PRACTICA_ADMIN_PASSWORD", "short");
+            assert_eq!(load_in(jail, None).unwrap_err().key, "admin_password");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PRACTICA_TRUSTED_PROXIES", "[10.0.0.2, \"::1\"]");
+            let settings = load_in(jail, None).unwrap();
+            assert_eq!(settings.trusted_proxies.len(), 2);
             Ok(())
         });
     }

@@ -9,7 +9,12 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
+use domain::auth::{
+    Accounts, AuthService, BootstrapAdmin, LoginAttempts, Password, PasswordHasher, SessionStore,
+    SigningKeys, UserRepository,
+};
 use domain::health::{HealthProbe, Readiness};
+use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
 use persistence::{Database, DatabaseOptions, Redis};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -17,7 +22,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{self, json_config, path_config, query_config};
 use crate::metrics::{self, Metrics};
 use crate::middleware as mw;
-use crate::settings::Settings;
+use crate::settings::{SessionBackend, Settings};
 use crate::{openapi, routes};
 
 /// A node, bound and ready to run.
@@ -44,12 +49,18 @@ impl Application {
             .context("applying database migrations")?;
 
         let mut probes: Vec<Arc<dyn HealthProbe>> = vec![database.health_probe()];
-        if let Some(url) = &settings.redis_url {
-            let redis = Redis::connect(url, settings.database_max_connections as usize)
-                .context("configuring Redis")?;
-            probes.push(redis.health_probe());
-        }
+        let redis = match &settings.redis_url {
+            Some(url) => {
+                let redis = Redis::connect(url, settings.database_max_connections as usize)
+                    .context("configuring Redis")?;
+                probes.push(redis.health_probe());
+                Some(redis)
+            }
+            None => None,
+        };
         let readiness = web::Data::new(Readiness::new(probes, settings.readiness_timeout()));
+        let (auth, accounts) = build_auth(&settings, &database, redis.as_ref()).await?;
+        let shared_settings = web::Data::new(settings.clone());
 
         let metrics = web::Data::new(Metrics::new(&database)?);
         let contract = openapi::document();
@@ -66,6 +77,9 @@ impl Application {
                 .into_app()
                 .app_data(readiness.clone())
                 .app_data(metrics.clone())
+                .app_data(auth.clone())
+                .app_data(accounts.clone())
+                .app_data(shared_settings.clone())
                 .app_data(json_config(max_body_bytes))
                 .app_data(path_config())
                 .app_data(query_config())
@@ -121,6 +135,59 @@ impl Application {
         database.close().await;
         outcome
     }
+}
+
+/// The auth services on the configured backends, with a signing key and a first admin
+/// in place.
+async fn build_auth(
+    settings: &Settings,
+    database: &Database,
+    redis: Option<&Redis>,
+) -> anyhow::Result<(web::Data<AuthService>, web::Data<Accounts>)> {
+    let connection = database.connection().clone();
+    let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(connection.clone()));
+    let sessions: Arc<dyn SessionStore> = match (settings.session_backend, redis) {
+        (SessionBackend::Sql, _) => Arc::new(SqlSessionStore::new(connection.clone())),
+        (SessionBackend::Redis, Some(redis)) => Arc::new(redis.session_store()),
+        (SessionBackend::Redis, None) => anyhow::bail!("session_backend = redis needs redis_url"),
+    };
+    let attempts: Arc<dyn LoginAttempts> = Arc::new(SqlLoginAttempts::new(connection.clone()));
+    let keys = match &settings.jwt_secret {
+        Some(secret) => SigningKeys::pinned(secret.expose()),
+        None => SigningKeys::from_store(Arc::new(SqlSigningKeyStore::new(connection))),
+    };
+    keys.ensure_signing_key()
+        .await
+        .context("preparing the token signing key")?;
+    let hasher = tokio::task::spawn_blocking(PasswordHasher::owasp)
+        .await
+        .context("preparing the password hasher")??;
+
+    let accounts = Accounts::new(users.clone(), sessions.clone(), hasher.clone());
+    let configured = match &settings.admin_password {
+        Some(secret) => {
+            Some(Password::parse(secret.expose().to_owned()).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
+    match accounts.bootstrap_admin(configured).await? {
+        BootstrapAdmin::NotNeeded => {}
+        BootstrapAdmin::Created => tracing::info!("created the first admin account `admin`"),
+        BootstrapAdmin::CreatedWithPassword(password) => tracing::warn!(
+            password = password.expose(),
+            "created the first admin account `admin` with this random password, shown once: \
+             sign in and change it, or set PRACTICA_ADMIN_PASSWORD before the first start"
+        ),
+    }
+    let auth = AuthService::new(
+        users,
+        sessions,
+        attempts,
+        Arc::new(keys),
+        hasher,
+        settings.auth_config(),
+    );
+    Ok((web::Data::new(auth), web::Data::new(accounts)))
 }
 
 /// Connects the database named by the settings. Also used by `practica migrate`.

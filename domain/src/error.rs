@@ -1,4 +1,8 @@
-//! The one error type every domain service returns.
+//! The one error type every domain service and port returns.
+
+use std::time::Duration;
+
+use crate::Version;
 
 /// Why a domain operation did not happen.
 ///
@@ -14,9 +18,70 @@ pub enum DomainError {
     #[error("invalid input: {} field error(s)", .0.len())]
     Invalid(Vec<FieldError>),
 
+    /// The change contradicts the current state (a username taken, a transition not
+    /// allowed). `code` is stable and snake_case.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+
+    /// The caller's version of the record is not the current one.
+    #[error("the record has changed since it was read (now at version {current})")]
+    PreconditionFailed { current: Version },
+
+    /// The caller is not (or no longer) authenticated. The reason is for the log only:
+    /// clients all see the same answer.
+    #[error("not authenticated: {0}")]
+    Unauthenticated(AuthFailure),
+
+    /// The caller is authenticated but may not do this.
+    #[error("not allowed")]
+    Forbidden,
+
+    /// Too many failed attempts; try again after the given time.
+    #[error("too many attempts; retry after {} s", .retry_after.as_secs())]
+    TooManyAttempts { retry_after: Duration },
+
     /// A backend failed in a way the caller cannot fix. The cause is for the log only.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+}
+
+/// Why authentication failed: for logs and tests, never shown to a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    MissingToken,
+    MalformedToken,
+    InvalidToken,
+    ExpiredToken,
+    SessionEnded,
+    InvalidCredentials,
+    UnknownRefreshToken,
+    RefreshTokenReused,
+}
+
+impl std::fmt::Display for AuthFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::MissingToken => "no bearer token",
+            Self::MalformedToken => "malformed bearer token",
+            Self::InvalidToken => "invalid token",
+            Self::ExpiredToken => "expired token",
+            Self::SessionEnded => "the session has ended",
+            Self::InvalidCredentials => "invalid username or password",
+            Self::UnknownRefreshToken => "unknown refresh token",
+            Self::RefreshTokenReused => "refresh token reused; session revoked",
+        };
+        f.write_str(text)
+    }
+}
+
+impl DomainError {
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
 }
 
 /// One rejected input field: its JSON path in the caller's terms and a message a person can act on.
@@ -31,6 +96,31 @@ impl FieldError {
         Self {
             field: field.into(),
             message: message.into(),
+        }
+    }
+}
+
+/// Collects field errors while parsing several fields, so the caller hears of all at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// Keeps the value, or records the error under `field` and returns `None`.
+    pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.0.push(FieldError::new(field, message));
+                None
+            }
+        }
+    }
+
+    pub fn into_result(self) -> Result<(), DomainError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(self.0))
         }
     }
 }

@@ -3,7 +3,12 @@
 //! This crate knows nothing of HTTP, SQL or Redis. Backends implement its ports
 //! (traits), and the `api` crate wires them in at start-up.
 
+pub mod auth;
 pub mod error;
 pub mod health;
+pub mod page;
+pub mod version;
 
 pub use error::{DomainError, FieldError};
+pub use page::{Page, PageRequest};
+pub use version::Version;

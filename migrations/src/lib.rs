@@ -7,12 +7,22 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
+mod m20261126_000001_create_users;
+mod m20261126_000002_create_sessions;
+mod m20261126_000003_create_signing_keys;
+mod m20261126_000004_create_login_failures;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        // The accounts and sessions issue brings the first tables.
-        vec![]
+        vec![
+            Box::new(m20261126_000001_create_users::Migration),
+            Box::new(m20261126_000002_create_sessions::Migration),
+            Box::new(m20261126_000003_create_signing_keys::Migration),
+            Box::new(m20261126_000004_create_login_failures::Migration),
+        ]
     }
 }

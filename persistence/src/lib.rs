@@ -1,7 +1,10 @@
 //! practica's backends: the SQL database (PostgreSQL or SQLite, through sea-orm and
 //! sqlx) and Redis, each turned into the domain's ports at this crate's edge.
 
+pub mod auth;
+mod clock;
 pub mod database;
+mod error;
 pub mod health;
 pub mod redis;
 

@@ -49,6 +49,10 @@ impl Redis {
         &self.pool
     }
 
+    pub fn session_store(&self) -> crate::auth::RedisSessionStore {
+        crate::auth::RedisSessionStore::new(self.pool.clone())
+    }
+
     pub fn health_probe(&self) -> Arc<dyn HealthProbe> {
         Arc::new(RedisProbe::new(self.pool.clone()))
     }

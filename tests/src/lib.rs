@@ -15,11 +15,14 @@ mod routes;
 use std::sync::{Arc, Once};
 
 use actix_web::dev::ServerHandle;
-use api::settings::{LogFormat, Settings};
+use api::settings::{LogFormat, Secret, Settings};
 use api::Application;
 use persistence::Database;
 
 pub use database::{Backend, TestDatabase};
+
+/// The first admin's password in every test app (user `admin`).
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
 
 /// One running node of the application.
 pub struct TestApp {
@@ -57,6 +60,7 @@ impl TestApp {
             database_max_connections: 5,
             workers: Some(2),
             shutdown_timeout_secs: 5,
+            admin_password: Some(Secret::new(ADMIN_PASSWORD)),
             ..Settings::default()
         };
         customize(&mut settings);
@@ -88,6 +92,68 @@ impl TestApp {
             .expect("the request reaches the server")
     }
 
+    /// Signs in; panics unless the answer is 200. Returns the token pair's JSON.
+    pub async fn login(&self, username: &str, password: &str) -> serde_json::Value {
+        let response = self.try_login(username, password).await;
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::OK,
+            "login as {username}"
+        );
+        response.json().await.expect("a token pair")
+    }
+
+    pub async fn try_login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("the request reaches the server")
+    }
+
+    /// An access token of the first admin.
+    pub async fn admin_token(&self) -> String {
+        access_token(&self.login("admin", ADMIN_PASSWORD).await)
+    }
+
+    /// Creates a user with `roles` (as admin) and signs in as them; returns their access token.
+    pub async fn user_with_roles(&self, username: &str, roles: &[&str]) -> String {
+        let admin = self.admin_token().await;
+        let password = format!("{username} password 123");
+        let response = self
+            .client
+            .post(self.url("/api/v1/users"))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({
+                "username": username,
+                "displayName": username,
+                "password": password,
+                "roles": roles,
+            }))
+            .send()
+            .await
+            .expect("the request reaches the server");
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::CREATED,
+            "create {username}"
+        );
+        access_token(&self.login(username, &password).await)
+    }
+
+    /// A request with a bearer token.
+    pub fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
     /// The node's own pool, as the application holds it.
     pub fn database(&self) -> &Database {
         &self.database
@@ -103,6 +169,14 @@ impl Drop for TestApp {
         // Sends the stop command at once; the returned future only waits for it.
         drop(self.handle.stop(false));
     }
+}
+
+/// The access token of a token pair's JSON.
+pub fn access_token(pair: &serde_json::Value) -> String {
+    pair["accessToken"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
 }
 
 /// `PRACTICA_TEST_REDIS_URL`, or `None` (and a note that the test was skipped).

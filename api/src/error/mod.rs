@@ -9,8 +9,10 @@ mod extractors;
 mod fallback;
 mod problem;
 
+use actix_web::http::header::{ETAG, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use domain::error::AuthFailure;
 use domain::DomainError;
 
 pub use extractors::{json_config, path_config, query_config};
@@ -43,6 +45,9 @@ pub enum ApiError {
     #[error("one or more dependencies are unavailable")]
     NotReady(Vec<ComponentStatus>),
 
+    #[error("this change must name the version it is based on in If-Match")]
+    PreconditionRequired,
+
     /// A framework answer with no body of ours (405 from a resource, for example).
     #[error("{}", .0.canonical_reason().unwrap_or("HTTP error"))]
     Http(StatusCode),
@@ -60,6 +65,15 @@ impl ApiError {
         match self {
             Self::Domain(DomainError::NotFound { .. }) => "not_found",
             Self::Domain(DomainError::Invalid(_)) => "validation_failed",
+            Self::Domain(DomainError::Conflict { code, .. }) => code,
+            Self::Domain(DomainError::PreconditionFailed { .. }) => "precondition_failed",
+            Self::Domain(DomainError::Unauthenticated(AuthFailure::InvalidCredentials)) => {
+                "invalid_credentials"
+            }
+            Self::Domain(DomainError::Unauthenticated(_)) => "unauthenticated",
+            Self::Domain(DomainError::Forbidden) => "forbidden",
+            Self::Domain(DomainError::TooManyAttempts { .. }) => "too_many_attempts",
+            Self::PreconditionRequired => "precondition_required",
             Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
                 "internal_error"
             }
@@ -78,6 +92,12 @@ impl ApiError {
         match self {
             Self::Domain(DomainError::NotFound { .. }) => "Resource not found",
             Self::Domain(DomainError::Invalid(_)) => "Validation failed",
+            Self::Domain(DomainError::Conflict { .. }) => "Conflict",
+            Self::Domain(DomainError::PreconditionFailed { .. }) => "Precondition failed",
+            Self::Domain(DomainError::Unauthenticated(_)) => "Unauthenticated",
+            Self::Domain(DomainError::Forbidden) => "Forbidden",
+            Self::Domain(DomainError::TooManyAttempts { .. }) => "Too many attempts",
+            Self::PreconditionRequired => "Precondition required",
             Self::RouteNotFound => "Route not found",
             Self::MalformedJson { .. } => "Malformed JSON",
             Self::UnprocessableBody(_) => "Invalid request body",
@@ -125,6 +145,12 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Domain(DomainError::Conflict { .. }) => StatusCode::CONFLICT,
+            Self::Domain(DomainError::PreconditionFailed { .. }) => StatusCode::PRECONDITION_FAILED,
+            Self::Domain(DomainError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
+            Self::Domain(DomainError::Forbidden) => StatusCode::FORBIDDEN,
+            Self::Domain(DomainError::TooManyAttempts { .. }) => StatusCode::TOO_MANY_REQUESTS,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Http(status) => *status,
             Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -134,21 +160,67 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let detail = if self.is_internal() {
-            self.log_cause();
-            "The server failed to answer this request. Quote the X-Request-Id header when reporting it.".to_owned()
-        } else {
-            self.to_string()
+        let detail = match self {
+            _ if self.is_internal() => {
+                self.log_cause();
+                "The server failed to answer this request. Quote the X-Request-Id header when reporting it.".to_owned()
+            }
+            Self::Domain(DomainError::Unauthenticated(failure)) => {
+                // why: the precise reason (unknown user, reused token...) stays in the
+                // log; telling a client would help an attacker more than a user.
+                tracing::info!(reason = %failure, "authentication refused");
+                unauthenticated_detail(*failure).to_owned()
+            }
+            _ => self.to_string(),
         };
         let mut problem = Problem::new(status, self.code(), self.title(), detail);
         match self {
             Self::Domain(DomainError::Invalid(errors)) => {
                 problem.errors = Some(errors.iter().map(FieldErrorBody::from).collect());
             }
+            Self::Domain(DomainError::PreconditionFailed { current }) => {
+                problem.current_version = Some(current.get());
+            }
             Self::NotReady(components) => problem.components = Some(components.clone()),
             _ => {}
         }
-        problem.into_response()
+        let mut response = problem.into_response();
+        let headers = response.headers_mut();
+        match self {
+            Self::Domain(DomainError::Unauthenticated(failure)) => {
+                let challenge = match failure {
+                    AuthFailure::MissingToken | AuthFailure::InvalidCredentials => {
+                        "Bearer realm=\"practica\""
+                    }
+                    _ => "Bearer realm=\"practica\", error=\"invalid_token\"",
+                };
+                headers.insert(
+                    WWW_AUTHENTICATE,
+                    actix_web::http::header::HeaderValue::from_static(challenge),
+                );
+            }
+            Self::Domain(DomainError::TooManyAttempts { retry_after }) => {
+                headers.insert(RETRY_AFTER, retry_after.as_secs().max(1).into());
+            }
+            Self::Domain(DomainError::PreconditionFailed { current }) => {
+                if let Ok(value) = crate::http::etag(*current).try_into() {
+                    headers.insert(ETAG, value);
+                }
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+fn unauthenticated_detail(failure: AuthFailure) -> &'static str {
+    match failure {
+        AuthFailure::MissingToken => "This endpoint needs `Authorization: Bearer <access token>`.",
+        AuthFailure::InvalidCredentials => "Invalid username or password.",
+        AuthFailure::UnknownRefreshToken | AuthFailure::RefreshTokenReused => {
+            "The refresh token is not valid; sign in again."
+        }
+        _ => "The access token is invalid or expired, or its session has ended; refresh it or sign in again.",
     }
 }
 

@@ -29,6 +29,9 @@ pub struct Problem {
     /// For validation problems: each rejected field and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldErrorBody>>,
+    /// For `precondition_failed`: the record's current version (also its `ETag`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
     /// For readiness problems: the state of each dependency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<ComponentStatus>>,
@@ -63,6 +66,7 @@ impl Problem {
             detail,
             code: code.to_owned(),
             errors: None,
+            current_version: None,
             components: None,
         }
     }

@@ -45,6 +45,7 @@ pub async fn observe(
         request_id = %request_id,
         method = %method,
         route = tracing::field::Empty,
+        user_id = tracing::field::Empty,
     );
     let header_value = HeaderValue::from_str(&request_id).ok();
     let started = Instant::now();

@@ -20,6 +20,7 @@ pub trait HealthProbe: Send + Sync {
 
 /// The conformance suite every [`HealthProbe`] backend passes.
 #[cfg(feature = "conformance")]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 pub mod conformance {
     use super::HealthProbe;
 

@@ -3,9 +3,13 @@
 // why: every function here is a test or a test helper; a failed step should panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
+mod cluster;
 mod contract;
 mod errors;
 mod health;
 mod observability;
 mod ports;
+mod routes;
 mod shutdown;
+mod users;

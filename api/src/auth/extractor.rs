@@ -1,0 +1,90 @@
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpRequest};
+use domain::auth::{AuthService, Permission, Principal};
+use domain::error::AuthFailure;
+use domain::DomainError;
+use futures_util::future::LocalBoxFuture;
+
+use crate::error::ApiError;
+
+/// Any signed-in caller. Checks the bearer token and that its session is live in the
+/// shared store; a session revoked on another node is refused here on the next request.
+///
+/// Put it first among a handler's arguments: extractors run in order, and an anonymous
+/// caller should hear 401 before anything about its body.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Principal);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let auth = request.app_data::<web::Data<AuthService>>().cloned();
+        let token = bearer_token(request);
+        Box::pin(async move {
+            let auth = auth.ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("AuthService is not configured"))
+            })?;
+            let principal = auth.authenticate(&token?).await?;
+            tracing::Span::current().record("user_id", tracing::field::display(principal.user_id));
+            Ok(Authenticated(principal))
+        })
+    }
+}
+
+fn bearer_token(request: &HttpRequest) -> Result<String, ApiError> {
+    let header = request
+        .headers()
+        .get(AUTHORIZATION)
+        .ok_or(DomainError::Unauthenticated(AuthFailure::MissingToken))?;
+    let value = header
+        .to_str()
+        .map_err(|_| DomainError::Unauthenticated(AuthFailure::MalformedToken))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or(DomainError::Unauthenticated(AuthFailure::MalformedToken))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(DomainError::Unauthenticated(AuthFailure::MalformedToken).into());
+    }
+    Ok(token.trim().to_owned())
+}
+
+/// A permission an endpoint requires, as a type: `Authorized<ManageUsers>`.
+pub trait RequiredPermission {
+    const PERMISSION: Permission;
+}
+
+/// Holders of [`Permission::ManageUsers`] (admins).
+pub struct ManageUsers;
+
+impl RequiredPermission for ManageUsers {
+    const PERMISSION: Permission = Permission::ManageUsers;
+}
+
+/// A signed-in caller whose roles grant `P`: 401 without a valid session, 403 without
+/// the permission.
+pub struct Authorized<P> {
+    pub principal: Principal,
+    _permission: PhantomData<P>,
+}
+
+impl<P: RequiredPermission> FromRequest for Authorized<P> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let authenticated = Authenticated::from_request(request, payload);
+        Box::pin(async move {
+            let Authenticated(principal) = authenticated.await?;
+            principal.require(P::PERMISSION)?;
+            Ok(Authorized {
+                principal,
+                _permission: PhantomData,
+            })
+        })
+    }
+}

@@ -1,0 +1,34 @@
+use actix_web::{post, web, HttpRequest};
+use domain::auth::{AuthService, Password};
+
+use super::dto::{LoginRequest, TokenPairBody};
+use crate::error::{ApiError, Problem};
+use crate::http::client_info;
+use crate::settings::Settings;
+
+/// Sign in with a username and password; opens a session any node accepts.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPairBody),
+        (status = 401, description = "Unknown user, wrong password or inactive account (one answer for all)",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see Retry-After",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/login")]
+pub async fn login(
+    request: HttpRequest,
+    body: web::Json<LoginRequest>,
+    auth: web::Data<AuthService>,
+    settings: web::Data<Settings>,
+) -> Result<web::Json<TokenPairBody>, ApiError> {
+    let LoginRequest { username, password } = body.into_inner();
+    let client = client_info(&request, &settings.trusted_proxies);
+    let pair = auth
+        .login(&username, Password::presented(password), client)
+        .await?;
+    Ok(web::Json(pair.into()))
+}

@@ -1,0 +1,29 @@
+use actix_web::{delete, web, HttpResponse};
+use domain::auth::{AuthService, UserId};
+use uuid::Uuid;
+
+use crate::auth::{Authorized, ManageUsers};
+use crate::error::{ApiError, Problem};
+
+/// End every session of a user, on every node.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 204, description = "All the user's sessions ended"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/{id}/sessions")]
+pub async fn revoke_user_sessions(
+    caller: Authorized<ManageUsers>,
+    id: web::Path<Uuid>,
+    auth: web::Data<AuthService>,
+) -> Result<HttpResponse, ApiError> {
+    auth.revoke_all_sessions(&caller.principal, UserId::from_uuid(id.into_inner()))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

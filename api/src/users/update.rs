@@ -1,0 +1,49 @@
+use actix_web::http::StatusCode;
+use actix_web::{patch, web, HttpResponse};
+use domain::auth::{Accounts, UserId};
+use uuid::Uuid;
+
+use super::dto::{user_response, UpdateUserRequest, UserBody};
+use crate::auth::{Authorized, ManageUsers};
+use crate::error::{ApiError, Problem};
+use crate::http::IfMatch;
+
+/// Change a user account at the version named in `If-Match`. Deactivating it or
+/// changing its roles ends all its sessions.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The user's id"),
+        ("If-Match" = String, Header, description = "The ETag the change is based on"),
+    ),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "Changed", body = UserBody, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since; `currentVersion` says to what", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/{id}")]
+pub async fn update_user(
+    caller: Authorized<ManageUsers>,
+    id: web::Path<Uuid>,
+    IfMatch(version): IfMatch,
+    body: web::Json<UpdateUserRequest>,
+    accounts: web::Data<Accounts>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = body.into_inner().parse()?;
+    let user = accounts
+        .update(
+            &caller.principal,
+            UserId::from_uuid(id.into_inner()),
+            version,
+            changes,
+        )
+        .await?;
+    Ok(user_response(StatusCode::OK, user))
+}

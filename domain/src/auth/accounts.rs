@@ -1,0 +1,182 @@
+//! User accounts: created and managed by admins, and each user's own.
+
+use std::sync::Arc;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+
+use super::{
+    NewUser, Password, PasswordHasher, Permission, Principal, RevocationReason, Role, Roles,
+    SessionStore, User, UserChanges, UserId, UserRepository, Username,
+};
+use crate::error::AuthFailure;
+use crate::{DomainError, Page, PageRequest, Version};
+
+pub struct Accounts {
+    users: Arc<dyn UserRepository>,
+    sessions: Arc<dyn SessionStore>,
+    hasher: PasswordHasher,
+}
+
+/// The first admin, made on a first start with no users.
+#[derive(Debug)]
+pub enum BootstrapAdmin {
+    /// Users exist already; nothing was done.
+    NotNeeded,
+    /// Created with the configured password.
+    Created,
+    /// Created with this random password, to be shown to the operator once.
+    CreatedWithPassword(Password),
+}
+
+impl Accounts {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        sessions: Arc<dyn SessionStore>,
+        hasher: PasswordHasher,
+    ) -> Self {
+        Self {
+            users,
+            sessions,
+            hasher,
+        }
+    }
+
+    /// Creates `admin` when there is no user at all. Nodes starting together race
+    /// safely: the username's unique key lets one win, and the others see a conflict.
+    pub async fn bootstrap_admin(
+        &self,
+        configured: Option<Password>,
+    ) -> Result<BootstrapAdmin, DomainError> {
+        if self.users.count().await? > 0 {
+            return Ok(BootstrapAdmin::NotNeeded);
+        }
+        let (password, generated) = match configured {
+            Some(password) => (password, false),
+            None => (random_password(), true),
+        };
+        let admin = NewUser {
+            username: Username::parse("admin")
+                .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?,
+            display_name: super::DisplayName::parse("Administrator")
+                .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?,
+            roles: Roles::new(vec![Role::Admin])
+                .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?,
+        };
+        let hash = self.hasher.hash(&password).await?;
+        match self.users.create(admin, hash).await {
+            Ok(_) if generated => Ok(BootstrapAdmin::CreatedWithPassword(password)),
+            Ok(_) => Ok(BootstrapAdmin::Created),
+            Err(DomainError::Conflict { .. }) => Ok(BootstrapAdmin::NotNeeded),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub async fn create(
+        &self,
+        principal: &Principal,
+        user: NewUser,
+        password: Password,
+    ) -> Result<User, DomainError> {
+        principal.require(Permission::ManageUsers)?;
+        let hash = self.hasher.hash(&password).await?;
+        self.users.create(user, hash).await
+    }
+
+    pub async fn get(&self, principal: &Principal, id: UserId) -> Result<User, DomainError> {
+        principal.require(Permission::ManageUsers)?;
+        self.users
+            .get(id)
+            .await?
+            .ok_or(DomainError::NotFound { resource: "user" })
+    }
+
+    pub async fn list(
+        &self,
+        principal: &Principal,
+        page: PageRequest,
+    ) -> Result<Page<User>, DomainError> {
+        principal.require(Permission::ManageUsers)?;
+        self.users.list(page).await
+    }
+
+    /// Changes an account at version `expected`. Deactivating it, or changing its
+    /// roles, ends its sessions: access tokens carry roles, so old ones must not live on.
+    pub async fn update(
+        &self,
+        principal: &Principal,
+        id: UserId,
+        expected: Version,
+        changes: UserChanges,
+    ) -> Result<User, DomainError> {
+        principal.require(Permission::ManageUsers)?;
+        let before = self
+            .users
+            .get(id)
+            .await?
+            .ok_or(DomainError::NotFound { resource: "user" })?;
+        let ends_sessions = changes.ends_sessions(&before);
+        let updated = self.users.update(id, expected, changes).await?;
+        if ends_sessions {
+            self.sessions
+                .revoke_all_for_user(id, None, RevocationReason::AccountChanged)
+                .await?;
+        }
+        Ok(updated)
+    }
+
+    pub async fn me(&self, principal: &Principal) -> Result<User, DomainError> {
+        self.users
+            .get(principal.user_id)
+            .await?
+            .ok_or(DomainError::Unauthenticated(AuthFailure::SessionEnded))
+    }
+
+    /// Changes the caller's password after checking the current one, and ends every
+    /// other session of theirs (a stolen session must not outlive the change).
+    pub async fn change_password(
+        &self,
+        principal: &Principal,
+        current: Password,
+        new: Password,
+    ) -> Result<(), DomainError> {
+        let record = self
+            .users
+            .get_record(principal.user_id)
+            .await?
+            .ok_or(DomainError::Unauthenticated(AuthFailure::SessionEnded))?;
+        if !self
+            .hasher
+            .verify(&current, Some(&record.password_hash))
+            .await?
+        {
+            return Err(DomainError::invalid(
+                "currentPassword",
+                "does not match the current password",
+            ));
+        }
+        let hash = self.hasher.hash(&new).await?;
+        let changes = UserChanges {
+            password_hash: Some(hash),
+            ..UserChanges::default()
+        };
+        self.users
+            .update(principal.user_id, record.user.version, changes)
+            .await?;
+        self.sessions
+            .revoke_all_for_user(
+                principal.user_id,
+                Some(principal.session_id),
+                RevocationReason::PasswordChanged,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+fn random_password() -> Password {
+    let mut bytes = [0_u8; 18];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    Password::presented(URL_SAFE_NO_PAD.encode(bytes))
+}

@@ -1,0 +1,36 @@
+//! Accounts, roles and permissions, and sessions that live in a shared store so that
+//! every node accepts them and any node can end them.
+
+mod accounts;
+mod credentials;
+mod hashing;
+mod ids;
+mod login_attempts;
+mod roles;
+mod service;
+mod session;
+mod session_store;
+mod signing_keys;
+mod tokens;
+mod user;
+mod user_repository;
+
+pub use accounts::{Accounts, BootstrapAdmin};
+pub use credentials::{DisplayName, Password, Username};
+pub use hashing::{PasswordHash, PasswordHasher};
+pub use ids::{SessionId, UserId};
+pub use login_attempts::{FailureWindow, LoginAttempts};
+pub use roles::{Permission, Role, Roles};
+pub use service::{AuthConfig, AuthService, ClientInfo, Principal, TokenPair};
+pub use session::{NewSession, RefreshMatch, RevocationReason, Session, SessionLookup, TokenHash};
+pub use session_store::SessionStore;
+pub use signing_keys::{SigningKey, SigningKeyStore, SigningKeys};
+pub use tokens::{AccessClaims, TokenSettings};
+pub use user::{NewUser, User, UserChanges, UserRecord};
+pub use user_repository::UserRepository;
+
+#[cfg(feature = "conformance")]
+pub mod conformance {
+    pub use super::login_attempts::conformance as login_attempts;
+    pub use super::session_store::conformance as session_store;
+}

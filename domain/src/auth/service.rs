@@ -1,0 +1,334 @@
+//! Signing in, staying signed in, and signing out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::tokens::{
+    kid_of, next_refresh_token, random_refresh_key, random_refresh_token, sign_access_token,
+    verify_access_token,
+};
+use super::{
+    LoginAttempts, NewSession, Password, PasswordHasher, Permission, RefreshMatch,
+    RevocationReason, Roles, Session, SessionId, SessionStore, SigningKeys, TokenHash,
+    TokenSettings, UserId, UserRepository, Username,
+};
+use crate::error::AuthFailure;
+use crate::DomainError;
+
+/// The knobs of authentication; the defaults are the documented ones.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub tokens: TokenSettings,
+    pub idle_timeout: Duration,
+    pub absolute_timeout: Duration,
+    /// How long after a rotation the previous refresh token still gets the same pair.
+    pub refresh_grace: Duration,
+    pub max_failures_per_account: u32,
+    pub max_failures_per_address: u32,
+    pub failure_window: Duration,
+}
+
+/// Where a login comes from, as far as the node can tell.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// An access token and the refresh token that renews it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: u64,
+    pub session_id: SessionId,
+}
+
+/// An authenticated caller: whose session, which roles.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub roles: Roles,
+}
+
+impl Principal {
+    pub fn require(&self, permission: Permission) -> Result<(), DomainError> {
+        if self.roles.allows(permission) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden)
+        }
+    }
+}
+
+pub struct AuthService {
+    users: Arc<dyn UserRepository>,
+    sessions: Arc<dyn SessionStore>,
+    attempts: Arc<dyn LoginAttempts>,
+    keys: Arc<SigningKeys>,
+    hasher: PasswordHasher,
+    config: AuthConfig,
+}
+
+impl AuthService {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        sessions: Arc<dyn SessionStore>,
+        attempts: Arc<dyn LoginAttempts>,
+        keys: Arc<SigningKeys>,
+        hasher: PasswordHasher,
+        config: AuthConfig,
+    ) -> Self {
+        Self {
+            users,
+            sessions,
+            attempts,
+            keys,
+            hasher,
+            config,
+        }
+    }
+
+    /// Checks credentials and opens a session.
+    ///
+    /// Failures count per account and per client address in the shared store; past
+    /// either limit the answer is `TooManyAttempts`, whatever the password. An unknown
+    /// user, a wrong password and a deactivated account all fail alike, in like time.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: Password,
+        client: ClientInfo,
+    ) -> Result<TokenPair, DomainError> {
+        let account = format!("account:{}", username.trim().to_lowercase());
+        let address = client.ip.as_ref().map(|ip| format!("address:{ip}"));
+        self.check_throttle(&account, self.config.max_failures_per_account)
+            .await?;
+        if let Some(address) = &address {
+            self.check_throttle(address, self.config.max_failures_per_address)
+                .await?;
+        }
+
+        let record = match Username::parse(username) {
+            Ok(username) => self.users.find_by_username(&username).await?,
+            Err(_) => None,
+        };
+        let matches = self
+            .hasher
+            .verify(&password, record.as_ref().map(|r| &r.password_hash))
+            .await?;
+        let user = match record {
+            Some(record) if matches && record.user.active => record.user,
+            _ => {
+                self.attempts.record_failure(&account).await?;
+                if let Some(address) = &address {
+                    self.attempts.record_failure(address).await?;
+                }
+                return Err(DomainError::Unauthenticated(
+                    AuthFailure::InvalidCredentials,
+                ));
+            }
+        };
+        self.attempts.clear(&account).await?;
+
+        let refresh_token = random_refresh_token();
+        let session = self
+            .sessions
+            .create(NewSession {
+                id: SessionId::generate(),
+                user_id: user.id,
+                refresh_token_hash: TokenHash::of(&refresh_token),
+                refresh_key: random_refresh_key(),
+                idle_timeout: self.config.idle_timeout,
+                absolute_timeout: self.config.absolute_timeout,
+                client_ip: client.ip,
+                user_agent: client.user_agent,
+            })
+            .await?;
+        self.pair(&session, &user.roles, refresh_token).await
+    }
+
+    /// Rotates a refresh token (RFC 9700): the presented token is spent and a new pair
+    /// returned. A spent token presented again ends the whole session, except within
+    /// the grace period after its rotation, when it gets the same pair again (the
+    /// client lost the first answer).
+    pub async fn refresh(&self, presented: &str) -> Result<TokenPair, DomainError> {
+        let presented_hash = TokenHash::of(presented);
+        // why: two passes at most; a rotation that loses a race to a concurrent one
+        // looks again and finds the token now previous, within the grace period.
+        for _ in 0..2 {
+            let Some(lookup) = self.sessions.find_by_refresh_hash(&presented_hash).await? else {
+                return Err(DomainError::Unauthenticated(
+                    AuthFailure::UnknownRefreshToken,
+                ));
+            };
+            let session = lookup.session;
+            if !session.is_live_at(lookup.now) {
+                return Err(DomainError::Unauthenticated(AuthFailure::SessionEnded));
+            }
+            let next = next_refresh_token(&session, presented)?;
+            let next_hash = TokenHash::of(&next);
+            match lookup.matched {
+                RefreshMatch::Current => {
+                    let rotated = self
+                        .sessions
+                        .rotate(
+                            session.id,
+                            &presented_hash,
+                            &next_hash,
+                            self.config.idle_timeout,
+                        )
+                        .await?;
+                    if let Some(rotated) = rotated {
+                        let roles = self.roles_of(rotated.user_id).await?;
+                        return self.pair(&rotated, &roles, next).await;
+                    }
+                }
+                RefreshMatch::Previous => {
+                    let grace = chrono::Duration::from_std(self.config.refresh_grace)
+                        .map_err(DomainError::internal)?;
+                    let within_grace = session
+                        .rotated_at
+                        .is_some_and(|rotated_at| lookup.now <= rotated_at + grace);
+                    if within_grace && session.refresh_token_hash == next_hash {
+                        let roles = self.roles_of(session.user_id).await?;
+                        return self.pair(&session, &roles, next).await;
+                    }
+                    self.sessions
+                        .revoke(session.id, RevocationReason::RefreshTokenReused)
+                        .await?;
+                    tracing::warn!(session_id = %session.id, "refresh token reused; session revoked");
+                    return Err(DomainError::Unauthenticated(
+                        AuthFailure::RefreshTokenReused,
+                    ));
+                }
+            }
+        }
+        Err(DomainError::Unauthenticated(
+            AuthFailure::UnknownRefreshToken,
+        ))
+    }
+
+    /// Who presents this access token: signature, algorithm, expiry, issuer and
+    /// audience, then the session itself, which must be live in the shared store.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Principal, DomainError> {
+        let kid = kid_of(access_token)?;
+        let key = self
+            .keys
+            .find(&kid)
+            .await?
+            .ok_or(DomainError::Unauthenticated(AuthFailure::InvalidToken))?;
+        let claims = verify_access_token(&self.config.tokens, &key, access_token)?;
+        let invalid = || DomainError::Unauthenticated(AuthFailure::InvalidToken);
+        let user_id = Uuid::parse_str(&claims.sub)
+            .map(UserId::from_uuid)
+            .map_err(|_| invalid())?;
+        let session_id = Uuid::parse_str(&claims.sid)
+            .map(SessionId::from_uuid)
+            .map_err(|_| invalid())?;
+        let roles = Roles::parse(&claims.roles).map_err(|_| invalid())?;
+        let session = self
+            .sessions
+            .touch(session_id, self.config.idle_timeout)
+            .await?
+            .ok_or(DomainError::Unauthenticated(AuthFailure::SessionEnded))?;
+        if session.user_id != user_id {
+            return Err(invalid());
+        }
+        Ok(Principal {
+            user_id,
+            session_id,
+            roles,
+        })
+    }
+
+    pub async fn logout(&self, principal: &Principal) -> Result<(), DomainError> {
+        self.sessions
+            .revoke(principal.session_id, RevocationReason::Logout)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn sessions_of(&self, principal: &Principal) -> Result<Vec<Session>, DomainError> {
+        self.sessions.list_live_for_user(principal.user_id).await
+    }
+
+    /// Ends one session: the caller's own, or anyone's for an admin. Someone else's
+    /// session is `NotFound` to a non-admin, so its existence does not leak.
+    pub async fn revoke_session(
+        &self,
+        principal: &Principal,
+        id: SessionId,
+    ) -> Result<(), DomainError> {
+        let not_found = || DomainError::NotFound {
+            resource: "session",
+        };
+        let session = self.sessions.get(id).await?.ok_or_else(not_found)?;
+        let is_admin = principal.roles.allows(Permission::ManageUsers);
+        let reason = if session.user_id == principal.user_id {
+            RevocationReason::RevokedByUser
+        } else if is_admin {
+            RevocationReason::RevokedByAdmin
+        } else {
+            return Err(not_found());
+        };
+        self.sessions.revoke(id, reason).await?;
+        Ok(())
+    }
+
+    /// Ends every session of `user` (admin).
+    pub async fn revoke_all_sessions(
+        &self,
+        principal: &Principal,
+        user: UserId,
+    ) -> Result<u64, DomainError> {
+        principal.require(Permission::ManageUsers)?;
+        self.users
+            .get(user)
+            .await?
+            .ok_or(DomainError::NotFound { resource: "user" })?;
+        self.sessions
+            .revoke_all_for_user(user, None, RevocationReason::RevokedByAdmin)
+            .await
+    }
+
+    async fn check_throttle(&self, subject: &str, limit: u32) -> Result<(), DomainError> {
+        let window = self
+            .attempts
+            .recent_failures(subject, self.config.failure_window)
+            .await?;
+        if window.count >= limit {
+            return Err(DomainError::TooManyAttempts {
+                retry_after: window.retry_after(self.config.failure_window),
+            });
+        }
+        Ok(())
+    }
+
+    async fn roles_of(&self, user: UserId) -> Result<Roles, DomainError> {
+        match self.users.get(user).await? {
+            Some(user) if user.active => Ok(user.roles),
+            _ => Err(DomainError::Unauthenticated(AuthFailure::SessionEnded)),
+        }
+    }
+
+    async fn pair(
+        &self,
+        session: &Session,
+        roles: &Roles,
+        refresh_token: String,
+    ) -> Result<TokenPair, DomainError> {
+        let key = self.keys.current().await?;
+        let (access_token, expires_in) =
+            sign_access_token(&self.config.tokens, &key, session, roles)?;
+        Ok(TokenPair {
+            access_token,
+            refresh_token,
+            expires_in,
+            session_id: session.id,
+        })
+    }
+}

@@ -1,0 +1,53 @@
+use chrono::{DateTime, Utc};
+
+use super::{DisplayName, PasswordHash, Roles, UserId, Username};
+use crate::Version;
+
+/// A user account as the rest of the system sees it (no password hash).
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: UserId,
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub roles: Roles,
+    pub active: bool,
+    pub version: Version,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A user with its password hash, for checking credentials.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub user: User,
+    pub password_hash: PasswordHash,
+}
+
+/// A new account, parsed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub roles: Roles,
+}
+
+/// A partial change to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub display_name: Option<DisplayName>,
+    pub roles: Option<Roles>,
+    pub active: Option<bool>,
+    pub password_hash: Option<PasswordHash>,
+}
+
+impl UserChanges {
+    /// Whether the change should end the user's sessions: a deactivation, or new roles
+    /// (access tokens carry roles, so old tokens would keep the old rights).
+    pub fn ends_sessions(&self, before: &User) -> bool {
+        self.active == Some(false) && before.active
+            || self
+                .roles
+                .as_ref()
+                .is_some_and(|roles| *roles != before.roles)
+    }
+}

@@ -1,0 +1,69 @@
+use async_trait::async_trait;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use domain::auth::{SigningKey, SigningKeyStore};
+use domain::DomainError;
+use sea_orm::sea_query::Condition;
+use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::entities::signing_keys::{self, Column, Entity};
+use crate::clock::database_now;
+use crate::error::internal;
+
+/// [`SigningKeyStore`] on the SQL database.
+pub struct SqlSigningKeyStore {
+    connection: DatabaseConnection,
+}
+
+impl SqlSigningKeyStore {
+    pub fn new(connection: DatabaseConnection) -> Self {
+        Self { connection }
+    }
+}
+
+#[async_trait]
+impl SigningKeyStore for SqlSigningKeyStore {
+    async fn usable_keys(
+        &self,
+        retired_since: DateTime<Utc>,
+    ) -> Result<Vec<SigningKey>, DomainError> {
+        Entity::find()
+            .filter(
+                Condition::any()
+                    .add(Column::RetiredAt.is_null())
+                    .add(Column::RetiredAt.gt(retired_since)),
+            )
+            .all(&self.connection)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|row| {
+                Ok(SigningKey {
+                    secret: STANDARD.decode(&row.secret).map_err(internal)?,
+                    kid: row.kid,
+                    created_at: row.created_at,
+                    retired_at: row.retired_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert(&self, key: SigningKey) -> Result<(), DomainError> {
+        let model = signing_keys::ActiveModel {
+            kid: ActiveValue::Set(key.kid),
+            secret: ActiveValue::Set(STANDARD.encode(&key.secret)),
+            created_at: ActiveValue::Set(key.created_at),
+            retired_at: ActiveValue::Set(key.retired_at),
+        };
+        Entity::insert(model)
+            .exec_without_returning(&self.connection)
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    async fn now(&self) -> Result<DateTime<Utc>, DomainError> {
+        database_now(&self.connection).await
+    }
+}

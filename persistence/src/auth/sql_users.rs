@@ -1,0 +1,186 @@
+use async_trait::async_trait;
+use domain::auth::{
+    DisplayName, NewUser, PasswordHash, Roles, User, UserChanges, UserId, UserRecord,
+    UserRepository, Username,
+};
+use domain::{DomainError, Page, PageRequest, Version};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::entities::users::{self, Column, Entity};
+use crate::clock::database_now;
+use crate::error::internal;
+
+/// [`UserRepository`] on the SQL database.
+pub struct SqlUserRepository {
+    connection: DatabaseConnection,
+}
+
+impl SqlUserRepository {
+    pub fn new(connection: DatabaseConnection) -> Self {
+        Self { connection }
+    }
+}
+
+#[async_trait]
+impl UserRepository for SqlUserRepository {
+    async fn create(
+        &self,
+        user: NewUser,
+        password_hash: PasswordHash,
+    ) -> Result<User, DomainError> {
+        let now = database_now(&self.connection).await?;
+        let id = Uuid::now_v7();
+        let model = users::ActiveModel {
+            id: ActiveValue::Set(id),
+            username: ActiveValue::Set(user.username.as_str().to_owned()),
+            display_name: ActiveValue::Set(user.display_name.as_str().to_owned()),
+            password_hash: ActiveValue::Set(password_hash.as_str().to_owned()),
+            roles: ActiveValue::Set(user.roles.to_csv()),
+            active: ActiveValue::Set(true),
+            version: ActiveValue::Set(Version::FIRST.get()),
+            created_at: ActiveValue::Set(now),
+            updated_at: ActiveValue::Set(now),
+        };
+        let inserted = Entity::insert(model)
+            .exec_without_returning(&self.connection)
+            .await;
+        match inserted {
+            Ok(_) => {}
+            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                return Err(DomainError::Conflict {
+                    code: "username_taken",
+                    message: format!("the username `{}` is taken", user.username),
+                });
+            }
+            Err(error) => return Err(internal(error)),
+        }
+        self.get(UserId::from_uuid(id))
+            .await?
+            .ok_or_else(|| internal(anyhow::anyhow!("a created user vanished")))
+    }
+
+    async fn get(&self, id: UserId) -> Result<Option<User>, DomainError> {
+        Ok(self.get_record(id).await?.map(|record| record.user))
+    }
+
+    async fn find_by_username(
+        &self,
+        username: &Username,
+    ) -> Result<Option<UserRecord>, DomainError> {
+        Entity::find()
+            .filter(Column::Username.eq(username.as_str()))
+            .one(&self.connection)
+            .await
+            .map_err(internal)?
+            .map(to_record)
+            .transpose()
+    }
+
+    async fn get_record(&self, id: UserId) -> Result<Option<UserRecord>, DomainError> {
+        Entity::find_by_id(id.as_uuid())
+            .one(&self.connection)
+            .await
+            .map_err(internal)?
+            .map(to_record)
+            .transpose()
+    }
+
+    async fn list(&self, page: PageRequest) -> Result<Page<User>, DomainError> {
+        let mut query = Entity::find().order_by_asc(Column::Id);
+        if let Some(after) = page.after {
+            query = query.filter(Column::Id.gt(after));
+        }
+        let rows = query
+            .limit(u64::from(page.limit) + 1)
+            .all(&self.connection)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|row| to_record(row).map(|record| record.user))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(rows, page, |user| user.id.as_uuid()))
+    }
+
+    async fn update(
+        &self,
+        id: UserId,
+        expected: Version,
+        changes: UserChanges,
+    ) -> Result<User, DomainError> {
+        let transaction = self.connection.begin().await.map_err(internal)?;
+        let now = database_now(&transaction).await?;
+        let mut update = Entity::update_many()
+            .col_expr(Column::Version, Expr::value(expected.next().get()))
+            .col_expr(Column::UpdatedAt, Expr::value(now));
+        if let Some(display_name) = &changes.display_name {
+            update = update.col_expr(Column::DisplayName, Expr::value(display_name.as_str()));
+        }
+        if let Some(roles) = &changes.roles {
+            update = update.col_expr(Column::Roles, Expr::value(roles.to_csv()));
+        }
+        if let Some(active) = changes.active {
+            update = update.col_expr(Column::Active, Expr::value(active));
+        }
+        if let Some(hash) = &changes.password_hash {
+            update = update.col_expr(Column::PasswordHash, Expr::value(hash.as_str()));
+        }
+        // why: one conditional statement; the version check and the write cannot be
+        // separated by another node's write.
+        let result = update
+            .filter(Column::Id.eq(id.as_uuid()))
+            .filter(Column::Version.eq(expected.get()))
+            .exec(&transaction)
+            .await
+            .map_err(internal)?;
+        let row = Entity::find_by_id(id.as_uuid())
+            .one(&transaction)
+            .await
+            .map_err(internal)?
+            .ok_or(DomainError::NotFound { resource: "user" })?;
+        transaction.commit().await.map_err(internal)?;
+        let record = to_record(row)?;
+        if result.rows_affected == 0 {
+            return Err(DomainError::PreconditionFailed {
+                current: record.user.version,
+            });
+        }
+        Ok(record.user)
+    }
+
+    async fn count(&self) -> Result<u64, DomainError> {
+        Entity::find()
+            .count(&self.connection)
+            .await
+            .map_err(internal)
+    }
+}
+
+fn to_record(row: users::Model) -> Result<UserRecord, DomainError> {
+    let corrupt = |what: &str, why: String| {
+        internal(anyhow::anyhow!(
+            "user {} has an unreadable {what}: {why}",
+            row.id
+        ))
+    };
+    let user = User {
+        id: UserId::from_uuid(row.id),
+        username: Username::parse(&row.username).map_err(|e| corrupt("username", e))?,
+        display_name: DisplayName::parse(&row.display_name)
+            .map_err(|e| corrupt("display name", e))?,
+        roles: Roles::from_csv(&row.roles).map_err(|e| corrupt("role list", e))?,
+        active: row.active,
+        version: Version::new(row.version)
+            .ok_or_else(|| corrupt("version", row.version.to_string()))?,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    };
+    Ok(UserRecord {
+        user,
+        password_hash: PasswordHash::from_stored(row.password_hash),
+    })
+}

@@ -1,0 +1,47 @@
+//! The database's clock: every expiry is judged by it, so nodes with skewed clocks agree.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+
+use crate::error::internal;
+use domain::DomainError;
+
+/// The current instant by the database server's clock.
+pub async fn database_now(connection: &impl ConnectionTrait) -> Result<DateTime<Utc>, DomainError> {
+    let backend = connection.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "SELECT CAST(CURRENT_TIMESTAMP AS TEXT) AS now",
+        _ => "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now",
+    };
+    let row = connection
+        .query_one(Statement::from_string(backend, sql))
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal(anyhow::anyhow!("the clock query returned no row")))?;
+    let text: String = row.try_get("", "now").map_err(internal)?;
+    parse_timestamp(&text)
+}
+
+fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, DomainError> {
+    // PostgreSQL prints `2026-11-26 06:45:35.123456+00`; SQLite as asked, RFC 3339.
+    DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z"))
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|error| {
+            internal(anyhow::anyhow!(
+                "unreadable database time {text:?}: {error}"
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_timestamp;
+
+    #[test]
+    fn both_databases_time_formats_parse() {
+        let pg = parse_timestamp("2026-11-26 06:45:35.123456+00").unwrap();
+        let sqlite = parse_timestamp("2026-11-26T06:45:35.123Z").unwrap();
+        assert_eq!(pg.timestamp(), sqlite.timestamp());
+    }
+}
