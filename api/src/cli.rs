@@ -18,6 +18,18 @@ Configuration (defaults < --config FILE < environment < command line):
   PRACTICA_WORKERS                   HTTP worker threads        [one per core]
   PRACTICA_SHUTDOWN_TIMEOUT_SECS     grace for in-flight requests on SIGTERM [30]
   PRACTICA_READINESS_TIMEOUT_MS      bound of each readiness check [2000]
+  PRACTICA_SESSION_BACKEND           sql or redis (needs PRACTICA_REDIS_URL) [sql]
+  PRACTICA_ADMIN_PASSWORD            first admin's password, used on first start only
+                                                                [unset: random, logged once]
+  PRACTICA_JWT_SECRET                pins the token key (32+ bytes) [unset: keys in the database]
+  PRACTICA_ACCESS_TOKEN_TTL_SECS     access-token lifetime      [900]
+  PRACTICA_SESSION_IDLE_TIMEOUT_SECS session ends unused after   [1800]
+  PRACTICA_SESSION_ABSOLUTE_TIMEOUT_SECS session ends after, however busy [43200]
+  PRACTICA_LOGIN_MAX_FAILURES_PER_ACCOUNT failed logins per window [5]
+  PRACTICA_LOGIN_MAX_FAILURES_PER_ADDRESS failed logins per window [50]
+  PRACTICA_LOGIN_FAILURE_WINDOW_SECS the throttling window      [900]
+  PRACTICA_TRUSTED_PROXIES           proxies whose X-Forwarded-For is believed,
+                                     e.g. [\"10.0.0.2\"]        [none]
 The TOML file uses the same keys in lower case without the prefix (listen = \"...\").
 An invalid value prints one line naming the key and exits with status 2.";
 

@@ -79,6 +79,8 @@ enum KeySource {
 struct Cached {
     keys: Vec<SigningKey>,
     loaded_at: Option<Instant>,
+    /// When a token with an unknown kid last caused a reload.
+    forced_reload_at: Option<Instant>,
 }
 
 const CACHE_TTL: Duration = Duration::from_secs(60);
@@ -95,6 +97,7 @@ impl SigningKeys {
             cache: RwLock::new(Cached {
                 keys: Vec::new(),
                 loaded_at: None,
+                forced_reload_at: None,
             }),
         }
     }
@@ -111,6 +114,7 @@ impl SigningKeys {
             cache: RwLock::new(Cached {
                 keys: vec![key],
                 loaded_at: Some(Instant::now()),
+                forced_reload_at: None,
             }),
         }
     }
@@ -143,14 +147,18 @@ impl SigningKeys {
         if let Some(key) = self.cached(kid).await {
             return Ok(Some(key));
         }
-        let recently_loaded = self
-            .cache
-            .read()
-            .await
-            .loaded_at
-            .is_some_and(|at| at.elapsed() < MIN_RELOAD_INTERVAL);
-        if matches!(self.source, KeySource::Pinned) || recently_loaded {
+        if matches!(self.source, KeySource::Pinned) {
             return Ok(None);
+        }
+        {
+            let mut cache = self.cache.write().await;
+            if cache
+                .forced_reload_at
+                .is_some_and(|at| at.elapsed() < MIN_RELOAD_INTERVAL)
+            {
+                return Ok(None);
+            }
+            cache.forced_reload_at = Some(Instant::now());
         }
         self.reload().await?;
         Ok(self.cached(kid).await)

@@ -142,6 +142,99 @@ async fn the_address_limit_throttles_every_account_from_one_address(backend: Bac
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+async fn behind_a_trusted_proxy_the_forwarded_address_is_throttled(backend: Backend) {
+    let behind_proxy = |s: &mut api::Settings| {
+        s.login_max_failures_per_address = 2;
+        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    };
+    let Some(app) = TestApp::spawn_with(backend, behind_proxy).await else {
+        return;
+    };
+    let login_from =
+        |client_address: &'static str, username: &'static str, password: &'static str| {
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", client_address)
+                .json(&json!({ "username": username, "password": password }))
+                .send()
+        };
+    for user in ["amy", "bob"] {
+        let response = login_from("198.51.100.7", user, "wrong password!")
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let throttled = login_from("198.51.100.7", "admin", ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        throttled.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the forwarded client is limited"
+    );
+    let other_client = login_from("203.0.113.5", "admin", ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        other_client.status(),
+        StatusCode::OK,
+        "a colleague behind the same proxy is not"
+    );
+    let sessions: Value = app
+        .authed(
+            Method::GET,
+            "/api/v1/auth/sessions",
+            &access_token(&other_client.json().await.unwrap()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sessions[0]["clientIp"], "203.0.113.5");
+}
+
+async fn a_signing_key_made_elsewhere_is_accepted_by_every_node(backend: Backend) {
+    use domain::auth::{SigningKey, SigningKeyStore};
+    use persistence::auth::SqlSigningKeyStore;
+
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let token = app.admin_token().await;
+    let store = SqlSigningKeyStore::new(app.database().connection().clone());
+    let key = SigningKey::generate(store.now().await.unwrap());
+    store.insert(key.clone()).await.unwrap();
+
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some(key.kid.clone());
+    let signed_elsewhere = jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(&key.secret),
+    )
+    .unwrap();
+    let response = app
+        .authed(Method::GET, "/api/v1/me", &signed_elsewhere)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "an unknown kid makes the node reload its keys"
+    );
+}
+
 async fn concurrent_refreshes_on_two_nodes_agree_on_one_pair(backend: Backend) {
     let Some(first) = TestApp::spawn(backend).await else {
         return;
@@ -180,4 +273,37 @@ test_on_every_database!(
     login_throttling_holds_across_nodes,
     the_address_limit_throttles_every_account_from_one_address,
     concurrent_refreshes_on_two_nodes_agree_on_one_pair,
+    behind_a_trusted_proxy_the_forwarded_address_is_throttled,
+    a_signing_key_made_elsewhere_is_accepted_by_every_node,
 );
+
+/// Three nodes started at once on one empty PostgreSQL database: one applies the
+/// migrations while the others wait, one creates the first admin, and all serve.
+/// (SQLite is the single-node default; its nodes are not started side by side.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_started_at_once_on_an_empty_database_all_serve() {
+    let Some(database) = tests::TestDatabase::create(Backend::Postgres).await else {
+        return;
+    };
+    let database = std::sync::Arc::new(database);
+    let (a, b, c) = tokio::join!(
+        TestApp::spawn_node(database.clone(), |_| {}),
+        TestApp::spawn_node(database.clone(), |_| {}),
+        TestApp::spawn_node(database.clone(), |_| {}),
+    );
+    let token = a.admin_token().await;
+    for node in [&a, &b, &c] {
+        let response = node
+            .authed(Method::GET, "/api/v1/users", &token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let users: Value = response.json().await.unwrap();
+        assert_eq!(
+            users["items"].as_array().unwrap().len(),
+            1,
+            "exactly one first admin"
+        );
+    }
+}
