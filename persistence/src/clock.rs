@@ -22,6 +22,11 @@ pub async fn database_now(connection: &impl ConnectionTrait) -> Result<DateTime<
     parse_timestamp(&text)
 }
 
+/// A std duration as chrono's, for arithmetic on database instants.
+pub fn span(duration: std::time::Duration) -> Result<chrono::Duration, DomainError> {
+    chrono::Duration::from_std(duration).map_err(internal)
+}
+
 fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, DomainError> {
     // PostgreSQL prints `2026-11-26 06:45:35.123456+00`; SQLite as asked, RFC 3339.
     DateTime::parse_from_rfc3339(text)

@@ -154,6 +154,31 @@ impl TestApp {
             .bearer_auth(token)
     }
 
+    /// The status of a body-less request with a bearer token.
+    pub async fn status(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::StatusCode {
+        self.authed(method, path, token)
+            .send()
+            .await
+            .expect("the request reaches the server")
+            .status()
+    }
+
+    /// The JSON answer of a GET with a bearer token.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.authed(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .expect("the request reaches the server")
+            .json()
+            .await
+            .expect("a JSON answer")
+    }
+
     /// The node's own pool, as the application holds it.
     pub fn database(&self) -> &Database {
         &self.database

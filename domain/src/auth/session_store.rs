@@ -138,7 +138,7 @@ pub mod conformance {
 
     pub async fn idle_and_absolute_expiry_end_a_session(store: &dyn SessionStore, user: UserId) {
         let idle = store
-            .create(new_session(user, "idle", Duration::from_millis(300), HOUR))
+            .create(new_session(user, "idle", Duration::from_millis(600), HOUR))
             .await
             .unwrap();
         let absolute = store
@@ -146,19 +146,19 @@ pub mod conformance {
                 user,
                 "absolute",
                 HOUR,
-                Duration::from_millis(300),
+                Duration::from_millis(600),
             ))
             .await
             .unwrap();
         assert!(store
-            .touch(idle.id, Duration::from_millis(300))
+            .touch(idle.id, Duration::from_millis(600))
             .await
             .unwrap()
             .is_some());
-        tokio::time::sleep(Duration::from_millis(450)).await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
         assert!(
             store
-                .touch(idle.id, Duration::from_millis(300))
+                .touch(idle.id, Duration::from_millis(600))
                 .await
                 .unwrap()
                 .is_none(),

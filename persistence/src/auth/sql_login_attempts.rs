@@ -11,7 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::login_failures::{self, Column, Entity};
-use crate::clock::database_now;
+use crate::clock::{database_now, span};
 use crate::error::internal;
 
 /// Failures older than this are deleted when the same subject fails again.
@@ -26,10 +26,6 @@ impl SqlLoginAttempts {
     pub fn new(connection: DatabaseConnection) -> Self {
         Self { connection }
     }
-}
-
-fn span(duration: Duration) -> Result<chrono::Duration, DomainError> {
-    chrono::Duration::from_std(duration).map_err(internal)
 }
 
 #[async_trait]

@@ -15,7 +15,7 @@ use sea_orm::{
 
 use super::entities::sessions::{self, Column, Entity};
 use super::entities::spent_refresh_tokens as spent;
-use crate::clock::database_now;
+use crate::clock::{database_now, span};
 use crate::error::internal;
 
 /// How recently a session must have been seen for `touch` to skip its write. Bounds the
@@ -39,10 +39,6 @@ impl SqlSessionStore {
             .await
             .map_err(internal)
     }
-}
-
-fn span(duration: Duration) -> Result<chrono::Duration, DomainError> {
-    chrono::Duration::from_std(duration).map_err(internal)
 }
 
 /// The idle expiry after activity at `now`, never past the absolute one.

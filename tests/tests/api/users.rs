@@ -83,14 +83,7 @@ async fn admins_create_read_and_change_users_by_version(backend: Backend) {
     assert_eq!(stale["code"], "precondition_failed");
     assert_eq!(stale["currentVersion"], 2);
 
-    let unchanged: Value = app
-        .authed(Method::GET, &location, &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unchanged: Value = app.get_json(&location, &admin).await;
     assert_eq!(
         unchanged["displayName"], "Dr. J. Doe",
         "the stale write changed nothing"
@@ -161,14 +154,7 @@ async fn users_list_in_pages(backend: Backend) {
             Some(cursor) => format!("/api/v1/users?limit=2&cursor={cursor}"),
             None => "/api/v1/users?limit=2".to_owned(),
         };
-        let page: Value = app
-            .authed(Method::GET, &path, &admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page: Value = app.get_json(&path, &admin).await;
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= 2);
         seen.extend(
@@ -246,14 +232,7 @@ async fn sessions_are_listed_and_ended_one_by_one_or_all_at_once(backend: Backen
     };
     let first = app.user_with_roles("desk", &["front_desk"]).await;
     let second = tests::access_token(&app.login("desk", "desk password 123").await);
-    let sessions: Value = app
-        .authed(Method::GET, "/api/v1/auth/sessions", &first)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sessions: Value = app.get_json("/api/v1/auth/sessions", &first).await;
     let sessions = sessions.as_array().unwrap();
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
@@ -261,14 +240,7 @@ async fn sessions_are_listed_and_ended_one_by_one_or_all_at_once(backend: Backen
 
     // Someone else's session is not theirs to end, nor to know about.
     let admin = app.admin_token().await;
-    let admin_sessions: Value = app
-        .authed(Method::GET, "/api/v1/auth/sessions", &admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let admin_sessions: Value = app.get_json("/api/v1/auth/sessions", &admin).await;
     let admin_session = admin_sessions[0]["id"].as_str().unwrap();
     let response = app
         .authed(
@@ -295,22 +267,11 @@ async fn sessions_are_listed_and_ended_one_by_one_or_all_at_once(backend: Backen
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(
-        app.authed(Method::GET, "/api/v1/me", &second)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.status(Method::GET, "/api/v1/me", &second).await,
         StatusCode::UNAUTHORIZED
     );
 
-    let me: Value = app
-        .authed(Method::GET, "/api/v1/me", &first)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/me", &first).await;
     let id = me["id"].as_str().unwrap();
     let forbidden = app
         .authed(
@@ -333,11 +294,7 @@ async fn sessions_are_listed_and_ended_one_by_one_or_all_at_once(backend: Backen
         .unwrap();
     assert_eq!(ended.status(), StatusCode::NO_CONTENT);
     assert_eq!(
-        app.authed(Method::GET, "/api/v1/me", &first)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.status(Method::GET, "/api/v1/me", &first).await,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -367,12 +324,7 @@ async fn each_role_gets_exactly_its_permissions(backend: Backend) {
             ),
         ];
         for (method, path) in admin_only {
-            let status = app
-                .authed(method.clone(), &path, token)
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let status = app.status(method.clone(), &path, token).await;
             if is_admin {
                 assert_ne!(status, StatusCode::FORBIDDEN, "{role} {method} {path}");
             } else {
@@ -392,12 +344,7 @@ async fn each_role_gets_exactly_its_permissions(backend: Backend) {
             "{role} creating a user: {created}"
         );
         for path in ["/api/v1/me", "/api/v1/auth/sessions"] {
-            let status = app
-                .authed(Method::GET, path, token)
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let status = app.status(Method::GET, path, token).await;
             assert_eq!(status, StatusCode::OK, "{role} {path}");
         }
     }
