@@ -1,5 +1,6 @@
 //! practica's HTTP layer: routes, extractors, problem answers, and the composition root.
 
+mod audit;
 mod auth;
 pub mod cli;
 pub mod error;
@@ -8,6 +9,7 @@ mod http;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+mod patients;
 mod routes;
 pub mod settings;
 pub mod startup;

@@ -23,6 +23,8 @@ use crate::routes;
         (name = "health", description = "Liveness and readiness, for load balancers"),
         (name = "auth", description = "Sign in, refresh, sign out; sessions any node accepts"),
         (name = "users", description = "User accounts (admins) and one's own account"),
+        (name = "patients", description = "Patient records: registration, search, changes by version, archiving"),
+        (name = "audit", description = "Who read or changed patient data (admins)"),
     ),
     components(schemas(Problem)),
     modifiers(&BearerScheme),

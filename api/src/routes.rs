@@ -2,13 +2,15 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{auth, health, users};
+use crate::{audit, auth, health, patients, users};
 
 pub fn contract(config: &mut ServiceConfig) {
     health::configure(config);
     config.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(auth::configure)
-            .configure(users::configure),
+            .configure(users::configure)
+            .configure(patients::configure)
+            .configure(audit::configure),
     );
 }

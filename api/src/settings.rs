@@ -54,6 +54,8 @@ pub struct Settings {
     pub login_failure_window_secs: u64,
     /// Load balancers whose `X-Forwarded-For` is believed, e.g. `["10.0.0.2"]`.
     pub trusted_proxies: Vec<IpAddr>,
+    /// This node's name in audit events; unset means a random one at each start.
+    pub node_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +132,7 @@ impl Default for Settings {
             login_max_failures_per_address: 50,
             login_failure_window_secs: 15 * 60,
             trusted_proxies: Vec::new(),
+            node_id: None,
         }
     }
 }
@@ -157,6 +160,7 @@ impl Settings {
         "login_max_failures_per_address",
         "login_failure_window_secs",
         "trusted_proxies",
+        "node_id",
     ];
 
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
@@ -221,6 +225,14 @@ impl Settings {
         }
         if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log_level) {
             return Err(ConfigError::new("log_level", error.to_string()));
+        }
+        if self.node_id.as_deref().is_some_and(|id| {
+            id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_graphic())
+        }) {
+            return Err(ConfigError::new(
+                "node_id",
+                "must be 1 to 64 visible ASCII characters",
+            ));
         }
         if self.session_backend == SessionBackend::Redis && self.redis_url.is_none() {
             return Err(ConfigError::new(

@@ -9,17 +9,23 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
+use domain::audit::AuditTrail;
 use domain::auth::{
     Accounts, AuthService, BootstrapAdmin, LoginAttempts, Password, PasswordHasher, SessionStore,
     SigningKeys, UserRepository,
 };
 use domain::health::{HealthProbe, Readiness};
+use domain::patients::Patients;
+use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
+use persistence::idempotency::SqlIdempotencyStore;
+use persistence::patients::SqlPatientRepository;
 use persistence::{Database, DatabaseOptions, Redis};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{self, json_config, path_config, query_config};
+use crate::http::NodeId;
 use crate::metrics::{self, Metrics};
 use crate::middleware as mw;
 use crate::settings::{SessionBackend, Settings};
@@ -61,6 +67,21 @@ impl Application {
         let readiness = web::Data::new(Readiness::new(probes, settings.readiness_timeout()));
         let (auth, accounts) = build_auth(&settings, &database, redis.as_ref()).await?;
         let shared_settings = web::Data::new(settings.clone());
+        let connection = database.connection().clone();
+        let patients = web::Data::new(Patients::new(Arc::new(SqlPatientRepository::new(
+            connection.clone(),
+        ))));
+        let audit_trail = web::Data::new(AuditTrail::new(Arc::new(SqlAuditLog::new(
+            connection.clone(),
+        ))));
+        let idempotency = web::Data::new(mw::Idempotency {
+            store: Arc::new(SqlIdempotencyStore::new(connection)),
+            max_body_bytes: settings.max_body_bytes,
+        });
+        let node_name = settings.node_id.clone().unwrap_or_else(|| {
+            format!("node-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
+        });
+        let node_id = web::Data::new(NodeId(node_name.clone()));
 
         let metrics = web::Data::new(Metrics::new(&database)?);
         let contract = openapi::document();
@@ -80,6 +101,10 @@ impl Application {
                 .app_data(auth.clone())
                 .app_data(accounts.clone())
                 .app_data(shared_settings.clone())
+                .app_data(patients.clone())
+                .app_data(audit_trail.clone())
+                .app_data(idempotency.clone())
+                .app_data(node_id.clone())
                 .app_data(json_config(max_body_bytes))
                 .app_data(path_config())
                 .app_data(query_config())
@@ -90,6 +115,7 @@ impl Application {
                 .default_service(web::to(error::not_found))
                 .wrap(from_fn(mw::catch_panic))
                 .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
+                .wrap(from_fn(mw::idempotency))
                 .wrap(from_fn(mw::observe))
         })
         .workers(settings.workers.unwrap_or_else(default_workers))
@@ -100,6 +126,7 @@ impl Application {
         tracing::info!(
             %address,
             database = database.kind().as_str(),
+            node = %node_name,
             redis = settings.redis_url.is_some(),
             "practica is listening"
         );

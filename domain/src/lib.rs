@@ -3,10 +3,13 @@
 //! This crate knows nothing of HTTP, SQL or Redis. Backends implement its ports
 //! (traits), and the `api` crate wires them in at start-up.
 
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod idempotency;
 pub mod page;
+pub mod patients;
 pub mod version;
 
 pub use error::{DomainError, FieldError};

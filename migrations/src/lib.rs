@@ -12,6 +12,9 @@ mod m20261126_000001_create_users;
 mod m20261126_000002_create_sessions;
 mod m20261126_000003_create_signing_keys;
 mod m20261126_000004_create_login_failures;
+mod m20261126_000005_create_patients;
+mod m20261126_000006_create_audit_events;
+mod m20261126_000007_create_idempotency_keys;
 
 pub struct Migrator;
 
@@ -23,6 +26,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_sessions::Migration),
             Box::new(m20261126_000003_create_signing_keys::Migration),
             Box::new(m20261126_000004_create_login_failures::Migration),
+            Box::new(m20261126_000005_create_patients::Migration),
+            Box::new(m20261126_000006_create_audit_events::Migration),
+            Box::new(m20261126_000007_create_idempotency_keys::Migration),
         ]
     }
 }

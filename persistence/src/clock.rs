@@ -6,12 +6,15 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use crate::error::internal;
 use domain::DomainError;
 
-/// The current instant by the database server's clock.
+/// The current instant by the database server's clock. An embedded SQLite database
+/// runs in this process, so its clock is this machine's: no query needed, and a
+/// transaction does not begin with a read (which SQLite could not upgrade to a write
+/// while another writer commits).
 pub async fn database_now(connection: &impl ConnectionTrait) -> Result<DateTime<Utc>, DomainError> {
     let backend = connection.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => "SELECT CAST(CURRENT_TIMESTAMP AS TEXT) AS now",
-        _ => "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now",
+        _ => return Ok(Utc::now()),
     };
     let row = connection
         .query_one(Statement::from_string(backend, sql))
@@ -44,9 +47,11 @@ mod tests {
     use super::parse_timestamp;
 
     #[test]
-    fn both_databases_time_formats_parse() {
-        let pg = parse_timestamp("2026-11-26 06:45:35.123456+00").unwrap();
-        let sqlite = parse_timestamp("2026-11-26T06:45:35.123Z").unwrap();
-        assert_eq!(pg.timestamp(), sqlite.timestamp());
+    fn postgres_time_formats_parse() {
+        let utc = parse_timestamp("2026-11-26 06:45:35.123456+00").unwrap();
+        let offset = parse_timestamp("2026-11-26 07:45:35.123456+01").unwrap();
+        let rfc3339 = parse_timestamp("2026-11-26T06:45:35.123Z").unwrap();
+        assert_eq!(utc.timestamp(), offset.timestamp());
+        assert_eq!(utc.timestamp(), rfc3339.timestamp());
     }
 }

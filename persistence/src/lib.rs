@@ -1,12 +1,16 @@
 //! practica's backends: the SQL database (PostgreSQL or SQLite, through sea-orm and
 //! sqlx) and Redis, each turned into the domain's ports at this crate's edge.
 
+pub mod audit;
 pub mod auth;
 mod clock;
 pub mod database;
 mod error;
 pub mod health;
+pub mod idempotency;
+pub mod patients;
 pub mod redis;
+mod retry;
 
 pub use database::{Database, DatabaseError, DatabaseKind, DatabaseOptions, PoolStats};
 pub use redis::{Redis, RedisError};

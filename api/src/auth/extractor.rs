@@ -2,7 +2,7 @@ use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::auth::{AuthService, Permission, Principal};
 use domain::error::AuthFailure;
 use domain::DomainError;
@@ -23,6 +23,10 @@ impl FromRequest for Authenticated {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // The idempotency middleware may have authenticated this request already.
+        if let Some(principal) = request.extensions().get::<Principal>().cloned() {
+            return Box::pin(async move { Ok(Authenticated(principal)) });
+        }
         let auth = request.app_data::<web::Data<AuthService>>().cloned();
         let token = bearer_token(request);
         Box::pin(async move {
@@ -36,7 +40,7 @@ impl FromRequest for Authenticated {
     }
 }
 
-fn bearer_token(request: &HttpRequest) -> Result<String, ApiError> {
+pub fn bearer_token(request: &HttpRequest) -> Result<String, ApiError> {
     let header = request
         .headers()
         .get(AUTHORIZATION)
@@ -63,6 +67,13 @@ pub struct ManageUsers;
 
 impl RequiredPermission for ManageUsers {
     const PERMISSION: Permission = Permission::ManageUsers;
+}
+
+/// Holders of [`Permission::ReadAudit`] (admins).
+pub struct ReadAudit;
+
+impl RequiredPermission for ReadAudit {
+    const PERMISSION: Permission = Permission::ReadAudit;
 }
 
 /// A signed-in caller whose roles grant `P`: 401 without a valid session, 403 without

@@ -48,6 +48,12 @@ pub enum ApiError {
     #[error("this change must name the version it is based on in If-Match")]
     PreconditionRequired,
 
+    #[error("a request with this Idempotency-Key is still being processed; retry later")]
+    IdempotencyKeyInUse,
+
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyKeyReused,
+
     /// A framework answer with no body of ours (405 from a resource, for example).
     #[error("{}", .0.canonical_reason().unwrap_or("HTTP error"))]
     Http(StatusCode),
@@ -74,6 +80,8 @@ impl ApiError {
             Self::Domain(DomainError::Forbidden) => "forbidden",
             Self::Domain(DomainError::TooManyAttempts { .. }) => "too_many_attempts",
             Self::PreconditionRequired => "precondition_required",
+            Self::IdempotencyKeyInUse => "idempotency_key_in_use",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
                 "internal_error"
             }
@@ -98,6 +106,8 @@ impl ApiError {
             Self::Domain(DomainError::Forbidden) => "Forbidden",
             Self::Domain(DomainError::TooManyAttempts { .. }) => "Too many attempts",
             Self::PreconditionRequired => "Precondition required",
+            Self::IdempotencyKeyInUse => "Request in progress",
+            Self::IdempotencyKeyReused => "Idempotency key reused",
             Self::RouteNotFound => "Route not found",
             Self::MalformedJson { .. } => "Malformed JSON",
             Self::UnprocessableBody(_) => "Invalid request body",
@@ -151,6 +161,8 @@ impl ResponseError for ApiError {
             Self::Domain(DomainError::Forbidden) => StatusCode::FORBIDDEN,
             Self::Domain(DomainError::TooManyAttempts { .. }) => StatusCode::TOO_MANY_REQUESTS,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::IdempotencyKeyInUse => StatusCode::CONFLICT,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Http(status) => *status,
             Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -1,9 +1,11 @@
 //! HTTP conventions every resource shares: ETag and If-Match, cursor pages, client info.
 
 mod client;
+mod context;
 mod page;
 mod precondition;
 
 pub use client::client_info;
-pub use page::{PageBody, PageQuery};
+pub use context::{Caller, NodeId};
+pub use page::{Cursor, PageBody, PageQuery};
 pub use precondition::{etag, IfMatch};

@@ -24,7 +24,7 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(after.as_bytes())
     }
 
-    fn decode(text: &str) -> Result<Uuid, DomainError> {
+    pub fn decode(text: &str) -> Result<Uuid, DomainError> {
         URL_SAFE_NO_PAD
             .decode(text)
             .ok()

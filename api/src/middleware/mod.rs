@@ -2,7 +2,9 @@
 //! access log, metrics), problem bodies for bare errors, panic capture.
 
 mod catch_panic;
+mod idempotency;
 mod observe;
 
 pub use catch_panic::catch_panic;
+pub use idempotency::{idempotency, Idempotency, IDEMPOTENCY_KEY_HEADER};
 pub use observe::{observe, RequestId, REQUEST_ID_HEADER};

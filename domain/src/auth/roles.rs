@@ -17,6 +17,12 @@ pub enum Role {
 pub enum Permission {
     /// Create, read, change and deactivate user accounts; end anyone's sessions.
     ManageUsers,
+    /// Read the audit trail.
+    ReadAudit,
+    /// Find and read patient records.
+    ReadPatients,
+    /// Register, change and archive patients.
+    WritePatients,
 }
 
 impl Role {
@@ -43,8 +49,11 @@ impl Role {
     /// The table. A permission not listed for a role is denied to it.
     pub fn permissions(self) -> &'static [Permission] {
         match self {
-            Self::Admin => &[Permission::ManageUsers],
-            Self::Clinician | Self::FrontDesk | Self::Billing => &[],
+            Self::Admin => &[Permission::ManageUsers, Permission::ReadAudit],
+            Self::Clinician | Self::FrontDesk => {
+                &[Permission::ReadPatients, Permission::WritePatients]
+            }
+            Self::Billing => &[Permission::ReadPatients],
         }
     }
 }
@@ -114,6 +123,18 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn patient_data_is_for_the_practice_staff_not_the_admins() {
+        let allows = |role, permission| Roles::new(vec![role]).unwrap().allows(permission);
+        assert!(!allows(Role::Admin, Permission::ReadPatients));
+        assert!(allows(Role::Admin, Permission::ReadAudit));
+        assert!(allows(Role::FrontDesk, Permission::WritePatients));
+        assert!(allows(Role::Clinician, Permission::WritePatients));
+        assert!(allows(Role::Billing, Permission::ReadPatients));
+        assert!(!allows(Role::Billing, Permission::WritePatients));
+        assert!(!allows(Role::Clinician, Permission::ReadAudit));
     }
 
     #[test]

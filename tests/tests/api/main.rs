@@ -9,6 +9,7 @@ mod contract;
 mod errors;
 mod health;
 mod observability;
+mod patients;
 mod ports;
 mod routes;
 mod shutdown;

@@ -41,6 +41,8 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pool(backend: B
     }
     app.get("/api/v1/patients/0192f3a4-7b1c-7def-8123-456789abcdef")
         .await;
+    app.get("/api/v1/no-such-thing/0192f3a4-7b1c-7def-8123-456789abcdef")
+        .await;
 
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -54,6 +56,10 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pool(backend: B
     assert!(
         text.contains(r#"route="<unmatched>",status="404""#),
         "{text}"
+    );
+    assert!(
+        text.contains(r#"route="/api/v1/patients/{id}",status="401""#),
+        "routes are labelled by pattern: {text}"
     );
     assert!(
         !text.contains("0192f3a4"),

@@ -1,0 +1,203 @@
+use std::time::Duration;
+
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE, ETAG, LOCATION};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
+use domain::auth::AuthService;
+use domain::idempotency::{Claim, IdempotencyKey, IdempotencyStore, StoredResponse};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+pub const IDEMPOTENCY_KEY_HEADER: HeaderName = HeaderName::from_static("idempotency-key");
+const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
+/// Keys expire after a day.
+const KEY_TTL: Duration = Duration::from_secs(24 * 3600);
+/// A claim not completed this long after it was made belongs to a request whose node
+/// died; a retry may take it over.
+const STALE_CLAIM: Duration = Duration::from_secs(60);
+/// The headers of an answer worth replaying; the rest belong to one delivery.
+const KEPT_HEADERS: [HeaderName; 3] = [CONTENT_TYPE, ETAG, LOCATION];
+
+/// The store and the body limit the middleware works with.
+pub struct Idempotency {
+    pub store: std::sync::Arc<dyn IdempotencyStore>,
+    pub max_body_bytes: usize,
+}
+
+/// `Idempotency-Key` on a POST: the first request's answer is stored with the key (in
+/// the shared database), and a retry with the same key and body, on any node, gets
+/// that answer again instead of running twice. The same key with another body is 422;
+/// a retry while the first still runs is 409. Keys belong to the signed-in user.
+///
+/// Sign-in and refresh are left out: their answers are tokens, which are never stored.
+pub async fn idempotency(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(raw_key) = request.headers().get(&IDEMPOTENCY_KEY_HEADER).cloned() else {
+        return next
+            .call(request)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    if request.method() != Method::POST || request.path().starts_with("/api/v1/auth/") {
+        return next
+            .call(request)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    }
+    let key = match raw_key
+        .to_str()
+        .map_err(|e| e.to_string())
+        .and_then(IdempotencyKey::parse)
+    {
+        Ok(key) => key,
+        Err(message) => {
+            let error = ApiError::BadRequest {
+                part: "Idempotency-Key header",
+                message,
+            };
+            return Ok(request.into_response(error.error_response()));
+        }
+    };
+    let (Some(settings), Some(auth)) = (
+        request.app_data::<web::Data<Idempotency>>().cloned(),
+        request.app_data::<web::Data<AuthService>>().cloned(),
+    ) else {
+        return next
+            .call(request)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    // An anonymous or invalid caller is refused by the handler, as without a key.
+    let principal = match crate::auth::bearer_token(request.request()) {
+        Ok(token) => auth.authenticate(&token).await.ok(),
+        Err(_) => None,
+    };
+    let Some(principal) = principal else {
+        return next
+            .call(request)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+
+    let body = match read_body(request.take_payload(), settings.max_body_bytes).await {
+        Ok(body) => body,
+        Err(error) => return Ok(request.into_response(error.error_response())),
+    };
+    let fingerprint = fingerprint(&request, &body);
+    request.set_payload(Payload::from(body));
+    request.extensions_mut().insert(principal.clone());
+
+    let claim = settings
+        .store
+        .claim(principal.user_id, &key, &fingerprint, KEY_TTL, STALE_CLAIM)
+        .await
+        .map_err(ApiError::from)?;
+    match claim {
+        Claim::Acquired => {}
+        Claim::InProgress => {
+            return Ok(request.into_response(ApiError::IdempotencyKeyInUse.error_response()))
+        }
+        Claim::Mismatch => {
+            return Ok(request.into_response(ApiError::IdempotencyKeyReused.error_response()))
+        }
+        Claim::Replay(stored) => return Ok(request.into_response(replay(stored))),
+    }
+
+    let outcome = next.call(request).await;
+    let response = match outcome {
+        Ok(response) if !response.status().is_server_error() => response,
+        other => {
+            // Our failure, not the request's: let a retry run it afresh.
+            settings
+                .store
+                .release(principal.user_id, &key)
+                .await
+                .map_err(ApiError::from)?;
+            return other.map(ServiceResponse::map_into_boxed_body);
+        }
+    };
+    let (http_request, response) = response.into_parts();
+    let status = response.status();
+    let headers: Vec<(String, String)> = KEPT_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = response.headers().get(name)?.to_str().ok()?;
+            Some((name.as_str().to_owned(), value.to_owned()))
+        })
+        .collect();
+    let mut rebuilt = HttpResponse::build(status);
+    for (name, value) in response.headers() {
+        rebuilt.insert_header((name.clone(), value.clone()));
+    }
+    let body = to_bytes(response.into_body()).await.map_err(|_| {
+        ApiError::Internal(anyhow::anyhow!("reading the answer to store it failed"))
+    })?;
+    let stored = StoredResponse {
+        status: status.as_u16(),
+        headers,
+        body: body.to_vec(),
+    };
+    settings
+        .store
+        .complete(principal.user_id, &key, stored)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(ServiceResponse::new(http_request, rebuilt.body(body)))
+}
+
+async fn read_body(mut payload: Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|error| ApiError::BadRequest {
+            part: "body",
+            message: error.to_string(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// What makes two requests "the same": method, path, query, content type and body.
+fn fingerprint(request: &ServiceRequest, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        request.method().as_str(),
+        request.path(),
+        request.query_string(),
+        request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default(),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.update(body);
+    hex::encode(hasher.finalize())
+}
+
+fn replay(stored: StoredResponse) -> HttpResponse {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut response = HttpResponse::build(status);
+    for (name, value) in &stored.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            response.insert_header((name, value));
+        }
+    }
+    response.insert_header((REPLAYED_HEADER, HeaderValue::from_static("true")));
+    response.body(stored.body)
+}

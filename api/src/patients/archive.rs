@@ -1,0 +1,43 @@
+use actix_web::http::StatusCode;
+use actix_web::{delete, web, HttpResponse};
+use domain::patients::{PatientId, Patients};
+use uuid::Uuid;
+
+use super::dto::{patient_response, PatientBody};
+use crate::error::{ApiError, Problem};
+use crate::http::{Caller, IfMatch};
+
+/// Archive a patient (a soft delete): the record stays, out of default lists.
+#[utoipa::path(
+    tag = "patients",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The patient's id"),
+        ("If-Match" = String, Header, description = "The ETag the change is based on"),
+    ),
+    responses(
+        (status = 200, description = "Archived; the record as it now is", body = PatientBody, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not archive patients", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such patient", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/{id}")]
+pub async fn archive_patient(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    IfMatch(version): IfMatch,
+    patients: web::Data<Patients>,
+) -> Result<HttpResponse, ApiError> {
+    let patient = patients
+        .archive(
+            &caller.principal,
+            &caller.audit,
+            PatientId::from_uuid(id.into_inner()),
+            version,
+        )
+        .await?;
+    Ok(patient_response(StatusCode::OK, patient))
+}

@@ -1,0 +1,48 @@
+use actix_web::http::StatusCode;
+use actix_web::{put, web, HttpResponse};
+use domain::patients::{PatientId, Patients};
+use uuid::Uuid;
+
+use super::dto::{patient_response, PatientBody, PatientInput};
+use crate::error::{ApiError, Problem};
+use crate::http::{Caller, IfMatch};
+
+/// Replace a patient's details at the version named in `If-Match`.
+#[utoipa::path(
+    tag = "patients",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The patient's id"),
+        ("If-Match" = String, Header, description = "The ETag the change is based on"),
+    ),
+    request_body = PatientInput,
+    responses(
+        (status = 200, description = "Changed", body = PatientBody, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not change patients", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such patient", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since; `currentVersion` says to what", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[put("/{id}")]
+pub async fn update_patient(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    IfMatch(version): IfMatch,
+    body: web::Json<PatientInput>,
+    patients: web::Data<Patients>,
+) -> Result<HttpResponse, ApiError> {
+    let details = body.into_inner().parse(chrono::Utc::now().date_naive())?;
+    let patient = patients
+        .update(
+            &caller.principal,
+            &caller.audit,
+            PatientId::from_uuid(id.into_inner()),
+            version,
+            details,
+        )
+        .await?;
+    Ok(patient_response(StatusCode::OK, patient))
+}

@@ -1,0 +1,76 @@
+//! `Idempotency-Key`: a retried POST, on any node, gets the first answer again and
+//! creates nothing twice.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::auth::UserId;
+use crate::DomainError;
+
+/// A client's key for one logical request: 1 to 255 visible ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if (1..=255).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err("must be 1 to 255 visible ASCII characters".to_owned())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A finished answer, kept to be replayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What claiming a key found.
+#[derive(Debug)]
+pub enum Claim {
+    /// The key is this request's: do the work, then complete or release it.
+    Acquired,
+    /// Another request with this key is still running.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+    /// The key's request finished: answer this again.
+    Replay(StoredResponse),
+}
+
+/// Where keys and their answers live: shared by all nodes, so a retry on another node
+/// finds the first request's claim.
+///
+/// Contract: `claim` is atomic (of two concurrent claims of one key, one is
+/// `Acquired`); a key past `ttl` is free again; a claim never completed within
+/// `stale_after` (its node died) may be taken over.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    async fn claim(
+        &self,
+        user: UserId,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        ttl: Duration,
+        stale_after: Duration,
+    ) -> Result<Claim, DomainError>;
+
+    async fn complete(
+        &self,
+        user: UserId,
+        key: &IdempotencyKey,
+        response: StoredResponse,
+    ) -> Result<(), DomainError>;
+
+    /// Gives the key up (the request failed on our side), so a retry can run it.
+    async fn release(&self, user: UserId, key: &IdempotencyKey) -> Result<(), DomainError>;
+}

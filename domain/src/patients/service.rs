@@ -1,0 +1,76 @@
+use std::sync::Arc;
+
+use super::{Patient, PatientDetails, PatientId, PatientRepository, PatientSearch};
+use crate::audit::AuditContext;
+use crate::auth::{Permission, Principal};
+use crate::{DomainError, Page, PageRequest, Version};
+
+/// Registering and finding patients.
+pub struct Patients {
+    repository: Arc<dyn PatientRepository>,
+}
+
+const NOT_FOUND: DomainError = DomainError::NotFound {
+    resource: "patient",
+};
+
+impl Patients {
+    pub fn new(repository: Arc<dyn PatientRepository>) -> Self {
+        Self { repository }
+    }
+
+    pub async fn register(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        details: PatientDetails,
+    ) -> Result<Patient, DomainError> {
+        caller.require(Permission::WritePatients)?;
+        self.repository.create(context, details).await
+    }
+
+    pub async fn get(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: PatientId,
+    ) -> Result<Patient, DomainError> {
+        caller.require(Permission::ReadPatients)?;
+        self.repository.get(context, id).await?.ok_or(NOT_FOUND)
+    }
+
+    pub async fn update(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: PatientId,
+        expected: Version,
+        details: PatientDetails,
+    ) -> Result<Patient, DomainError> {
+        caller.require(Permission::WritePatients)?;
+        self.repository.update(context, id, expected, details).await
+    }
+
+    /// Archives (soft-deletes) a patient: the record stays, out of default lists.
+    pub async fn archive(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: PatientId,
+        expected: Version,
+    ) -> Result<Patient, DomainError> {
+        caller.require(Permission::WritePatients)?;
+        self.repository.archive(context, id, expected).await
+    }
+
+    pub async fn search(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        search: PatientSearch,
+        page: PageRequest,
+    ) -> Result<Page<Patient>, DomainError> {
+        caller.require(Permission::ReadPatients)?;
+        self.repository.search(context, search, page).await
+    }
+}

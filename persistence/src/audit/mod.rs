@@ -1,0 +1,48 @@
+//! The audit trail: written by every repository inside its own transactions, read here.
+
+mod entity;
+mod sql_audit_log;
+
+pub use sql_audit_log::SqlAuditLog;
+
+use chrono::{DateTime, Utc};
+use domain::audit::{AuditContext, AuditOutcome, NewAuditEvent};
+use domain::DomainError;
+use sea_orm::{ActiveValue, ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use crate::error::internal;
+
+/// Writes `events` on `connection`, which is the transaction doing the work they
+/// describe: both commit, or neither does.
+pub(crate) async fn record(
+    connection: &impl ConnectionTrait,
+    context: &AuditContext,
+    at: DateTime<Utc>,
+    events: impl IntoIterator<Item = NewAuditEvent>,
+) -> Result<(), DomainError> {
+    let rows: Vec<entity::ActiveModel> = events
+        .into_iter()
+        .map(|event| entity::ActiveModel {
+            id: ActiveValue::Set(Uuid::now_v7()),
+            actor_id: ActiveValue::Set(context.actor.as_uuid()),
+            session_id: ActiveValue::Set(context.session.as_uuid()),
+            action: ActiveValue::Set(event.action.as_str().to_owned()),
+            resource_type: ActiveValue::Set(event.resource_type.to_owned()),
+            resource_id: ActiveValue::Set(event.resource_id),
+            patient_id: ActiveValue::Set(event.patient_id),
+            occurred_at: ActiveValue::Set(at),
+            node_id: ActiveValue::Set(context.node_id.clone()),
+            request_id: ActiveValue::Set(context.request_id.clone()),
+            outcome: ActiveValue::Set(AuditOutcome::Success.as_str().to_owned()),
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    entity::Entity::insert_many(rows)
+        .exec_without_returning(connection)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+use async_trait::async_trait;
+use domain::audit::{AuditEvent, AuditFilter, AuditLog};
+use domain::auth::{SessionId, UserId};
+use domain::{DomainError, Page, PageRequest};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entity::{Column, Entity, Model};
+use crate::error::internal;
+
+/// [`AuditLog`] on the SQL database. Ids are time-ordered, so id order is time order.
+pub struct SqlAuditLog {
+    connection: DatabaseConnection,
+}
+
+impl SqlAuditLog {
+    pub fn new(connection: DatabaseConnection) -> Self {
+        Self { connection }
+    }
+}
+
+#[async_trait]
+impl AuditLog for SqlAuditLog {
+    async fn list(
+        &self,
+        filter: AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditEvent>, DomainError> {
+        let mut query = Entity::find().order_by_asc(Column::Id);
+        if let Some(patient) = filter.patient_id {
+            query = query.filter(Column::PatientId.eq(patient));
+        }
+        if let Some(actor) = filter.actor {
+            query = query.filter(Column::ActorId.eq(actor.as_uuid()));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(Column::OccurredAt.gte(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(Column::OccurredAt.lt(to));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(Column::Id.gt(after));
+        }
+        let rows = query
+            .limit(u64::from(page.limit) + 1)
+            .all(&self.connection)
+            .await
+            .map_err(internal)?;
+        let events = rows.into_iter().map(to_event).collect();
+        Ok(Page::from_rows(events, page, |event: &AuditEvent| event.id))
+    }
+}
+
+fn to_event(row: Model) -> AuditEvent {
+    AuditEvent {
+        id: row.id,
+        actor: UserId::from_uuid(row.actor_id),
+        session: SessionId::from_uuid(row.session_id),
+        action: row.action,
+        resource_type: row.resource_type,
+        resource_id: row.resource_id,
+        patient_id: row.patient_id,
+        occurred_at: row.occurred_at,
+        node_id: row.node_id,
+        request_id: row.request_id,
+        outcome: row.outcome,
+    }
+}
