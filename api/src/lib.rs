@@ -11,6 +11,7 @@ pub mod middleware;
 pub mod openapi;
 mod patients;
 mod routes;
+mod schedule;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

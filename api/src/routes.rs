@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, health, patients, users};
+use crate::{audit, auth, health, patients, schedule, users};
 
 pub fn contract(config: &mut ServiceConfig) {
     health::configure(config);
@@ -11,6 +11,7 @@ pub fn contract(config: &mut ServiceConfig) {
             .configure(auth::configure)
             .configure(users::configure)
             .configure(patients::configure)
+            .configure(schedule::configure)
             .configure(audit::configure),
     );
 }

@@ -16,10 +16,12 @@ use domain::auth::{
 };
 use domain::health::{HealthProbe, Readiness};
 use domain::patients::Patients;
+use domain::schedule::Schedule;
 use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
 use persistence::idempotency::SqlIdempotencyStore;
 use persistence::patients::SqlPatientRepository;
+use persistence::schedule::SqlAppointmentRepository;
 use persistence::{Database, DatabaseOptions, Redis};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -74,6 +76,10 @@ impl Application {
         let audit_trail = web::Data::new(AuditTrail::new(Arc::new(SqlAuditLog::new(
             connection.clone(),
         ))));
+        let schedule = web::Data::new(Schedule::new(
+            Arc::new(SqlAppointmentRepository::new(connection.clone())),
+            Arc::new(SqlUserRepository::new(connection.clone())),
+        ));
         let idempotency = web::Data::new(mw::Idempotency {
             store: Arc::new(SqlIdempotencyStore::new(connection)),
             max_body_bytes: settings.max_body_bytes,
@@ -103,6 +109,7 @@ impl Application {
                 .app_data(shared_settings.clone())
                 .app_data(patients.clone())
                 .app_data(audit_trail.clone())
+                .app_data(schedule.clone())
                 .app_data(idempotency.clone())
                 .app_data(node_id.clone())
                 .app_data(json_config(max_body_bytes))

@@ -23,6 +23,10 @@ pub enum DomainError {
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
 
+    /// The provider already has an appointment overlapping the requested time.
+    #[error("the provider is already booked at that time")]
+    SlotTaken { conflicting: uuid::Uuid },
+
     /// The caller's version of the record is not the current one.
     #[error("the record has changed since it was read (now at version {current})")]
     PreconditionFailed { current: Version },

@@ -10,6 +10,7 @@ pub mod health;
 pub mod idempotency;
 pub mod page;
 pub mod patients;
+pub mod schedule;
 pub mod version;
 
 pub use error::{DomainError, FieldError};

@@ -15,6 +15,8 @@ mod m20261126_000004_create_login_failures;
 mod m20261126_000005_create_patients;
 mod m20261126_000006_create_audit_events;
 mod m20261126_000007_create_idempotency_keys;
+mod m20261126_000008_add_specialty_to_users;
+mod m20261126_000009_create_appointments;
 
 pub struct Migrator;
 
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_create_patients::Migration),
             Box::new(m20261126_000006_create_audit_events::Migration),
             Box::new(m20261126_000007_create_idempotency_keys::Migration),
+            Box::new(m20261126_000008_add_specialty_to_users::Migration),
+            Box::new(m20261126_000009_create_appointments::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod patients;
 pub mod redis;
 mod retry;
+pub mod schedule;
 
 pub use database::{Database, DatabaseError, DatabaseKind, DatabaseOptions, PoolStats};
 pub use redis::{Redis, RedisError};

@@ -73,6 +73,7 @@ impl ApiError {
             Self::Domain(DomainError::Invalid(_)) => "validation_failed",
             Self::Domain(DomainError::Conflict { code, .. }) => code,
             Self::Domain(DomainError::PreconditionFailed { .. }) => "precondition_failed",
+            Self::Domain(DomainError::SlotTaken { .. }) => "appointment_conflict",
             Self::Domain(DomainError::Unauthenticated(AuthFailure::InvalidCredentials)) => {
                 "invalid_credentials"
             }
@@ -102,6 +103,7 @@ impl ApiError {
             Self::Domain(DomainError::Invalid(_)) => "Validation failed",
             Self::Domain(DomainError::Conflict { .. }) => "Conflict",
             Self::Domain(DomainError::PreconditionFailed { .. }) => "Precondition failed",
+            Self::Domain(DomainError::SlotTaken { .. }) => "Appointment conflict",
             Self::Domain(DomainError::Unauthenticated(_)) => "Unauthenticated",
             Self::Domain(DomainError::Forbidden) => "Forbidden",
             Self::Domain(DomainError::TooManyAttempts { .. }) => "Too many attempts",
@@ -155,7 +157,9 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Domain(DomainError::Conflict { .. }) => StatusCode::CONFLICT,
+            Self::Domain(DomainError::Conflict { .. } | DomainError::SlotTaken { .. }) => {
+                StatusCode::CONFLICT
+            }
             Self::Domain(DomainError::PreconditionFailed { .. }) => StatusCode::PRECONDITION_FAILED,
             Self::Domain(DomainError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
             Self::Domain(DomainError::Forbidden) => StatusCode::FORBIDDEN,
@@ -192,6 +196,9 @@ impl ResponseError for ApiError {
             }
             Self::Domain(DomainError::PreconditionFailed { current }) => {
                 problem.current_version = Some(current.get());
+            }
+            Self::Domain(DomainError::SlotTaken { conflicting }) => {
+                problem.conflicting_appointment_id = Some(*conflicting);
             }
             Self::NotReady(components) => problem.components = Some(components.clone()),
             _ => {}

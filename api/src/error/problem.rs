@@ -32,6 +32,9 @@ pub struct Problem {
     /// For `precondition_failed`: the record's current version (also its `ETag`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For `appointment_conflict`: the appointment holding the time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicting_appointment_id: Option<uuid::Uuid>,
     /// For readiness problems: the state of each dependency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<ComponentStatus>>,
@@ -67,6 +70,7 @@ impl Problem {
             code: code.to_owned(),
             errors: None,
             current_version: None,
+            conflicting_appointment_id: None,
             components: None,
         }
     }

@@ -2,7 +2,9 @@ use actix_web::http::header::{ETAG, LOCATION};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
-use domain::auth::{DisplayName, NewUser, Password, Role, Roles, User, UserChanges, Username};
+use domain::auth::{
+    DisplayName, NewUser, Password, Role, Roles, Specialty, User, UserChanges, Username,
+};
 use domain::error::FieldErrors;
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
@@ -52,6 +54,8 @@ pub struct UserBody {
     pub username: String,
     pub display_name: String,
     pub roles: Vec<RoleName>,
+    /// For clinicians: shown when booking.
+    pub specialty: Option<String>,
     pub active: bool,
     /// Also the ETag; send it back in If-Match to change the account.
     pub version: i64,
@@ -66,6 +70,7 @@ impl From<User> for UserBody {
             username: user.username.as_str().to_owned(),
             display_name: user.display_name.as_str().to_owned(),
             roles: user.roles.iter().map(RoleName::from).collect(),
+            specialty: user.specialty.map(|s| s.as_str().to_owned()),
             active: user.active,
             version: user.version.get(),
             created_at: user.created_at,
@@ -96,6 +101,8 @@ pub struct CreateUserRequest {
     #[schema(format = Password)]
     pub password: String,
     pub roles: Vec<RoleName>,
+    /// For clinicians, e.g. `Family medicine`.
+    pub specialty: Option<String>,
 }
 
 impl CreateUserRequest {
@@ -108,6 +115,9 @@ impl CreateUserRequest {
             "roles",
             Roles::new(self.roles.into_iter().map(Role::from).collect()),
         );
+        let specialty = self
+            .specialty
+            .and_then(|raw| errors.take("specialty", Specialty::parse(&raw)));
         errors.into_result()?;
         match (username, display_name, password, roles) {
             (Some(username), Some(display_name), Some(password), Some(roles)) => Ok((
@@ -115,6 +125,7 @@ impl CreateUserRequest {
                     username,
                     display_name,
                     roles,
+                    specialty,
                 },
                 password,
             )),
@@ -132,6 +143,8 @@ impl CreateUserRequest {
 pub struct UpdateUserRequest {
     pub display_name: Option<String>,
     pub roles: Option<Vec<RoleName>>,
+    /// A new specialty; an empty string clears it.
+    pub specialty: Option<String>,
     pub active: Option<bool>,
 }
 
@@ -147,10 +160,16 @@ impl UpdateUserRequest {
                 Roles::new(roles.into_iter().map(Role::from).collect()),
             )
         });
+        let specialty = match self.specialty.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(raw) => errors.take("specialty", Specialty::parse(raw)).map(Some),
+        };
         errors.into_result()?;
         Ok(UserChanges {
             display_name,
             roles,
+            specialty,
             active: self.active,
             password_hash: None,
         })

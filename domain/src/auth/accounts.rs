@@ -63,6 +63,7 @@ impl Accounts {
                 .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?,
             roles: Roles::new(vec![Role::Admin])
                 .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?,
+            specialty: None,
         };
         let hash = self.hasher.hash(&password).await?;
         match self.users.create(admin, hash).await {

@@ -54,6 +54,28 @@ impl DisplayName {
     }
 }
 
+/// A clinician's specialty as shown when booking: 1 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Specialty(String);
+
+impl Specialty {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        DisplayName::parse(raw)
+            .map_err(|_| "must be 1 to 100 characters long, without control characters".to_owned())
+            .and_then(|name| {
+                if name.as_str().chars().count() > 100 {
+                    Err("must be at most 100 characters long".to_owned())
+                } else {
+                    Ok(Self(name.as_str().to_owned()))
+                }
+            })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A password that meets the policy: at least 12 characters (NIST SP 800-63B favours
 /// length over composition rules) and at most 256, which bounds the hashing work.
 /// Its `Debug` never shows it.

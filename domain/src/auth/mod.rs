@@ -16,7 +16,7 @@ mod user;
 mod user_repository;
 
 pub use accounts::{Accounts, BootstrapAdmin};
-pub use credentials::{DisplayName, Password, Username};
+pub use credentials::{DisplayName, Password, Specialty, Username};
 pub use hashing::{PasswordHash, PasswordHasher};
 pub use ids::{SessionId, UserId};
 pub use login_attempts::{FailureWindow, LoginAttempts};

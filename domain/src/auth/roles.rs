@@ -23,6 +23,10 @@ pub enum Permission {
     ReadPatients,
     /// Register, change and archive patients.
     WritePatients,
+    /// See providers and appointments.
+    ReadAppointments,
+    /// Book, reschedule and move appointments along.
+    WriteAppointments,
 }
 
 impl Role {
@@ -50,10 +54,13 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         match self {
             Self::Admin => &[Permission::ManageUsers, Permission::ReadAudit],
-            Self::Clinician | Self::FrontDesk => {
-                &[Permission::ReadPatients, Permission::WritePatients]
-            }
-            Self::Billing => &[Permission::ReadPatients],
+            Self::Clinician | Self::FrontDesk => &[
+                Permission::ReadPatients,
+                Permission::WritePatients,
+                Permission::ReadAppointments,
+                Permission::WriteAppointments,
+            ],
+            Self::Billing => &[Permission::ReadPatients, Permission::ReadAppointments],
         }
     }
 }

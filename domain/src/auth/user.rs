@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 
-use super::{DisplayName, PasswordHash, Roles, UserId, Username};
+use super::{DisplayName, PasswordHash, Roles, Specialty, UserId, Username};
 use crate::Version;
 
 /// A user account as the rest of the system sees it (no password hash).
@@ -10,6 +10,8 @@ pub struct User {
     pub username: Username,
     pub display_name: DisplayName,
     pub roles: Roles,
+    /// For clinicians, what the front desk sees when booking.
+    pub specialty: Option<Specialty>,
     pub active: bool,
     pub version: Version,
     pub created_at: DateTime<Utc>,
@@ -29,6 +31,7 @@ pub struct NewUser {
     pub username: Username,
     pub display_name: DisplayName,
     pub roles: Roles,
+    pub specialty: Option<Specialty>,
 }
 
 /// A partial change to an account; `None` leaves a field as it is.
@@ -36,6 +39,8 @@ pub struct NewUser {
 pub struct UserChanges {
     pub display_name: Option<DisplayName>,
     pub roles: Option<Roles>,
+    /// `Some(None)` clears the specialty.
+    pub specialty: Option<Option<Specialty>>,
     pub active: Option<bool>,
     pub password_hash: Option<PasswordHash>,
 }

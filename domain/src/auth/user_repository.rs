@@ -36,4 +36,7 @@ pub trait UserRepository: Send + Sync {
     ) -> Result<User, DomainError>;
 
     async fn count(&self) -> Result<u64, DomainError>;
+
+    /// Active users holding the clinician role, by display name.
+    async fn providers(&self) -> Result<Vec<User>, DomainError>;
 }

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use domain::auth::{
-    DisplayName, NewUser, PasswordHash, Roles, User, UserChanges, UserId, UserRecord,
-    UserRepository, Username,
+    DisplayName, NewUser, PasswordHash, Role, Roles, Specialty, User, UserChanges, UserId,
+    UserRecord, UserRepository, Username,
 };
 use domain::{DomainError, Page, PageRequest, Version};
 use sea_orm::sea_query::Expr;
@@ -41,6 +41,7 @@ impl UserRepository for SqlUserRepository {
             display_name: ActiveValue::Set(user.display_name.as_str().to_owned()),
             password_hash: ActiveValue::Set(password_hash.as_str().to_owned()),
             roles: ActiveValue::Set(user.roles.to_csv()),
+            specialty: ActiveValue::Set(user.specialty.as_ref().map(|s| s.as_str().to_owned())),
             active: ActiveValue::Set(true),
             version: ActiveValue::Set(Version::FIRST.get()),
             created_at: ActiveValue::Set(now),
@@ -123,6 +124,12 @@ impl UserRepository for SqlUserRepository {
         if let Some(roles) = &changes.roles {
             update = update.col_expr(Column::Roles, Expr::value(roles.to_csv()));
         }
+        if let Some(specialty) = &changes.specialty {
+            update = update.col_expr(
+                Column::Specialty,
+                Expr::value(specialty.as_ref().map(|s| s.as_str().to_owned())),
+            );
+        }
         if let Some(active) = changes.active {
             update = update.col_expr(Column::Active, Expr::value(active));
         }
@@ -158,6 +165,26 @@ impl UserRepository for SqlUserRepository {
             .await
             .map_err(internal)
     }
+
+    async fn providers(&self) -> Result<Vec<User>, DomainError> {
+        let rows = Entity::find()
+            .filter(Column::Active.eq(true))
+            .filter(Column::Roles.contains(Role::Clinician.as_str()))
+            .order_by_asc(Column::DisplayName)
+            .order_by_asc(Column::Id)
+            .all(&self.connection)
+            .await
+            .map_err(internal)?;
+        let users = rows
+            .into_iter()
+            .map(|row| to_record(row).map(|record| record.user))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The stored role list is matched as text; keep exact role holders only.
+        Ok(users
+            .into_iter()
+            .filter(|user| user.roles.contains(Role::Clinician))
+            .collect())
+    }
 }
 
 fn to_record(row: users::Model) -> Result<UserRecord, DomainError> {
@@ -173,6 +200,12 @@ fn to_record(row: users::Model) -> Result<UserRecord, DomainError> {
         display_name: DisplayName::parse(&row.display_name)
             .map_err(|e| corrupt("display name", e))?,
         roles: Roles::from_csv(&row.roles).map_err(|e| corrupt("role list", e))?,
+        specialty: row
+            .specialty
+            .as_deref()
+            .map(Specialty::parse)
+            .transpose()
+            .map_err(|e| corrupt("specialty", e))?,
         active: row.active,
         version: Version::new(row.version)
             .ok_or_else(|| corrupt("version", row.version.to_string()))?,

@@ -330,6 +330,22 @@ impl SqlPatientRepository {
     }
 }
 
+/// Whether `id` names a registered patient who is not archived.
+pub(crate) async fn is_active_patient(
+    connection: &impl sea_orm::ConnectionTrait,
+    id: PatientId,
+) -> Result<bool, DomainError> {
+    let found = Entity::find_by_id(id.as_uuid())
+        .filter(Column::ArchivedAt.is_null())
+        .select_only()
+        .column(Column::Id)
+        .into_tuple::<Uuid>()
+        .one(connection)
+        .await
+        .map_err(internal)?;
+    Ok(found.is_some())
+}
+
 /// Escapes LIKE's wildcards so a search for `50%` finds that text, not everything.
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")

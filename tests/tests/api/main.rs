@@ -12,5 +12,6 @@ mod observability;
 mod patients;
 mod ports;
 mod routes;
+mod schedule;
 mod shutdown;
 mod users;

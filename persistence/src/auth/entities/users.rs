@@ -9,6 +9,7 @@ pub struct Model {
     pub display_name: String,
     pub password_hash: String,
     pub roles: String,
+    pub specialty: Option<String>,
     pub active: bool,
     pub version: i64,
     pub created_at: DateTimeUtc,

@@ -1,0 +1,49 @@
+use actix_web::http::StatusCode;
+use actix_web::{patch, web, HttpResponse};
+use domain::schedule::{AppointmentId, Schedule};
+use uuid::Uuid;
+
+use super::dto::{appointment_response, AppointmentBody, AppointmentPatch};
+use crate::error::{ApiError, Problem};
+use crate::http::{Caller, IfMatch};
+
+/// Reschedule an appointment or move its status along, at the version in `If-Match`.
+#[utoipa::path(
+    tag = "schedule",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The appointment's id"),
+        ("If-Match" = String, Header, description = "The ETag the change is based on"),
+    ),
+    request_body = AppointmentPatch,
+    responses(
+        (status = 200, description = "Changed", body = AppointmentBody, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not change appointments", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such appointment", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A transition the life of an appointment does not allow (`invalid_transition`), or the new time is taken (`appointment_conflict`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/{id}")]
+pub async fn change_appointment(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    IfMatch(version): IfMatch,
+    body: web::Json<AppointmentPatch>,
+    schedule: web::Data<Schedule>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = body.into_inner().parse()?;
+    let appointment = schedule
+        .change(
+            &caller.principal,
+            &caller.audit,
+            AppointmentId::from_uuid(id.into_inner()),
+            version,
+            changes,
+        )
+        .await?;
+    Ok(appointment_response(StatusCode::OK, appointment))
+}

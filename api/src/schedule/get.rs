@@ -1,0 +1,36 @@
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpResponse};
+use domain::schedule::{AppointmentId, Schedule};
+use uuid::Uuid;
+
+use super::dto::{appointment_response, AppointmentBody};
+use crate::error::{ApiError, Problem};
+use crate::http::Caller;
+
+/// One appointment, with its `ETag`.
+#[utoipa::path(
+    tag = "schedule",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The appointment's id")),
+    responses(
+        (status = 200, description = "The appointment", body = AppointmentBody, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not see the schedule", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such appointment", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/{id}")]
+pub async fn get_appointment(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    schedule: web::Data<Schedule>,
+) -> Result<HttpResponse, ApiError> {
+    let appointment = schedule
+        .get(
+            &caller.principal,
+            &caller.audit,
+            AppointmentId::from_uuid(id.into_inner()),
+        )
+        .await?;
+    Ok(appointment_response(StatusCode::OK, appointment))
+}

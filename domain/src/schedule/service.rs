@@ -1,0 +1,92 @@
+use std::sync::Arc;
+
+use super::{
+    Appointment, AppointmentChanges, AppointmentFilter, AppointmentId, AppointmentRepository,
+    NewAppointment,
+};
+use crate::audit::AuditContext;
+use crate::auth::{Permission, Principal, User, UserRepository};
+use crate::{DomainError, Page, PageRequest, Version};
+
+/// Booking and running appointments.
+pub struct Schedule {
+    appointments: Arc<dyn AppointmentRepository>,
+    users: Arc<dyn UserRepository>,
+}
+
+impl Schedule {
+    pub fn new(
+        appointments: Arc<dyn AppointmentRepository>,
+        users: Arc<dyn UserRepository>,
+    ) -> Self {
+        Self {
+            appointments,
+            users,
+        }
+    }
+
+    /// Active clinicians, to book with.
+    pub async fn providers(&self, caller: &Principal) -> Result<Vec<User>, DomainError> {
+        caller.require(Permission::ReadAppointments)?;
+        self.users.providers().await
+    }
+
+    pub async fn book(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        appointment: NewAppointment,
+    ) -> Result<Appointment, DomainError> {
+        caller.require(Permission::WriteAppointments)?;
+        let provider = self.users.get(appointment.provider_id).await?;
+        let is_provider = provider
+            .is_some_and(|user| user.active && user.roles.contains(crate::auth::Role::Clinician));
+        if !is_provider {
+            return Err(DomainError::invalid(
+                "providerId",
+                "is not an active clinician",
+            ));
+        }
+        self.appointments.create(context, appointment).await
+    }
+
+    pub async fn get(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: AppointmentId,
+    ) -> Result<Appointment, DomainError> {
+        caller.require(Permission::ReadAppointments)?;
+        self.appointments
+            .get(context, id)
+            .await?
+            .ok_or(DomainError::NotFound {
+                resource: "appointment",
+            })
+    }
+
+    pub async fn change(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: AppointmentId,
+        expected: Version,
+        changes: AppointmentChanges,
+    ) -> Result<Appointment, DomainError> {
+        caller.require(Permission::WriteAppointments)?;
+        self.appointments
+            .update(context, id, expected, changes)
+            .await
+    }
+
+    pub async fn list(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        filter: AppointmentFilter,
+        page: PageRequest,
+    ) -> Result<Page<Appointment>, DomainError> {
+        caller.require(Permission::ReadAppointments)?;
+        self.appointments.list(context, filter, page).await
+    }
+}
