@@ -8,6 +8,7 @@ mod health;
 mod http;
 pub mod metrics;
 pub mod middleware;
+mod notes;
 pub mod openapi;
 mod patients;
 mod routes;

@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, health, patients, schedule, users};
+use crate::{audit, auth, health, notes, patients, schedule, users};
 
 pub fn contract(config: &mut ServiceConfig) {
     health::configure(config);
@@ -10,6 +10,9 @@ pub fn contract(config: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(auth::configure)
             .configure(users::configure)
+            // why: before `patients`, whose `/patients` scope would otherwise take
+            // `/patients/{id}/notes` and answer 404.
+            .configure(notes::configure)
             .configure(patients::configure)
             .configure(schedule::configure)
             .configure(audit::configure),

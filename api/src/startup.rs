@@ -15,11 +15,13 @@ use domain::auth::{
     SigningKeys, UserRepository,
 };
 use domain::health::{HealthProbe, Readiness};
+use domain::notes::Notes;
 use domain::patients::Patients;
 use domain::schedule::Schedule;
 use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
 use persistence::idempotency::SqlIdempotencyStore;
+use persistence::notes::SqlNoteRepository;
 use persistence::patients::SqlPatientRepository;
 use persistence::schedule::SqlAppointmentRepository;
 use persistence::{Database, DatabaseOptions, Redis};
@@ -76,6 +78,9 @@ impl Application {
         let audit_trail = web::Data::new(AuditTrail::new(Arc::new(SqlAuditLog::new(
             connection.clone(),
         ))));
+        let notes = web::Data::new(Notes::new(Arc::new(SqlNoteRepository::new(
+            connection.clone(),
+        ))));
         let schedule = web::Data::new(Schedule::new(
             Arc::new(SqlAppointmentRepository::new(connection.clone())),
             Arc::new(SqlUserRepository::new(connection.clone())),
@@ -110,6 +115,7 @@ impl Application {
                 .app_data(patients.clone())
                 .app_data(audit_trail.clone())
                 .app_data(schedule.clone())
+                .app_data(notes.clone())
                 .app_data(idempotency.clone())
                 .app_data(node_id.clone())
                 .app_data(json_config(max_body_bytes))

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod idempotency;
+pub mod notes;
 pub mod page;
 pub mod patients;
 pub mod schedule;

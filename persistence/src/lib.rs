@@ -8,6 +8,7 @@ pub mod database;
 mod error;
 pub mod health;
 pub mod idempotency;
+pub mod notes;
 pub mod patients;
 pub mod redis;
 mod retry;

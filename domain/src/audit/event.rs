@@ -21,6 +21,8 @@ pub enum AuditAction {
     List,
     Update,
     Archive,
+    Sign,
+    Amend,
 }
 
 impl AuditAction {
@@ -31,6 +33,8 @@ impl AuditAction {
             Self::List => "list",
             Self::Update => "update",
             Self::Archive => "archive",
+            Self::Sign => "sign",
+            Self::Amend => "amend",
         }
     }
 

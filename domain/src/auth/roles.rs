@@ -27,6 +27,10 @@ pub enum Permission {
     ReadAppointments,
     /// Book, reschedule and move appointments along.
     WriteAppointments,
+    /// Read clinical notes.
+    ReadNotes,
+    /// Write, sign and amend clinical notes.
+    WriteNotes,
 }
 
 impl Role {
@@ -54,7 +58,15 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         match self {
             Self::Admin => &[Permission::ManageUsers, Permission::ReadAudit],
-            Self::Clinician | Self::FrontDesk => &[
+            Self::Clinician => &[
+                Permission::ReadPatients,
+                Permission::WritePatients,
+                Permission::ReadAppointments,
+                Permission::WriteAppointments,
+                Permission::ReadNotes,
+                Permission::WriteNotes,
+            ],
+            Self::FrontDesk => &[
                 Permission::ReadPatients,
                 Permission::WritePatients,
                 Permission::ReadAppointments,
@@ -142,6 +154,10 @@ mod tests {
         assert!(allows(Role::Billing, Permission::ReadPatients));
         assert!(!allows(Role::Billing, Permission::WritePatients));
         assert!(!allows(Role::Clinician, Permission::ReadAudit));
+        assert!(allows(Role::Clinician, Permission::WriteNotes));
+        for role in [Role::Admin, Role::FrontDesk, Role::Billing] {
+            assert!(!allows(role, Permission::ReadNotes), "{role}");
+        }
     }
 
     #[test]

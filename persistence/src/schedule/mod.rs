@@ -3,4 +3,5 @@
 mod entity;
 mod sql_appointments;
 
+pub(crate) use sql_appointments::appointment_of_patient;
 pub use sql_appointments::SqlAppointmentRepository;

@@ -74,6 +74,23 @@ async fn overlapping(
         .map_err(internal)
 }
 
+/// Whether `appointment` exists and is `patient`'s.
+pub(crate) async fn appointment_of_patient(
+    connection: &impl ConnectionTrait,
+    appointment: AppointmentId,
+    patient: PatientId,
+) -> Result<bool, DomainError> {
+    let found = Entity::find_by_id(appointment.as_uuid())
+        .filter(Column::PatientId.eq(patient.as_uuid()))
+        .select_only()
+        .column(Column::Id)
+        .into_tuple::<Uuid>()
+        .one(connection)
+        .await
+        .map_err(internal)?;
+    Ok(found.is_some())
+}
+
 impl SqlAppointmentRepository {
     /// The booking that beat ours to the slot, read after the constraint refused ours.
     async fn slot_taken(

@@ -8,6 +8,7 @@ mod cluster;
 mod contract;
 mod errors;
 mod health;
+mod notes;
 mod observability;
 mod patients;
 mod ports;

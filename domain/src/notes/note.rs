@@ -1,0 +1,157 @@
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::auth::UserId;
+use crate::patients::PatientId;
+use crate::schedule::AppointmentId;
+use crate::Version;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NoteId(Uuid);
+
+impl NoteId {
+    pub fn from_uuid(id: Uuid) -> Self {
+        Self(id)
+    }
+
+    pub fn as_uuid(self) -> Uuid {
+        self.0
+    }
+}
+
+/// The most text one section or addendum may hold.
+const MAX_TEXT: usize = 20_000;
+
+fn clinical_text(raw: &str) -> Result<String, String> {
+    if raw.chars().count() > MAX_TEXT {
+        return Err(format!("must be at most {MAX_TEXT} characters long"));
+    }
+    if raw
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("must not contain control characters".to_owned());
+    }
+    Ok(raw.trim_end().to_owned())
+}
+
+/// The four parts of a SOAP note; each may be empty while drafting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoapSections {
+    pub subjective: String,
+    pub objective: String,
+    pub assessment: String,
+    pub plan: String,
+}
+
+impl SoapSections {
+    /// Parses each section, naming the ones that fail.
+    pub fn parse(
+        subjective: &str,
+        objective: &str,
+        assessment: &str,
+        plan: &str,
+    ) -> Result<Self, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let mut take = |field: &'static str, raw: &str| {
+            clinical_text(raw)
+                .map_err(|e| errors.push((field, e)))
+                .unwrap_or_default()
+        };
+        let sections = Self {
+            subjective: take("subjective", subjective),
+            objective: take("objective", objective),
+            assessment: take("assessment", assessment),
+            plan: take("plan", plan),
+        };
+        if errors.is_empty() {
+            Ok(sections)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.subjective,
+            &self.objective,
+            &self.assessment,
+            &self.plan,
+        ]
+        .iter()
+        .all(|section| section.trim().is_empty())
+    }
+}
+
+/// The text of an addendum: not empty, bounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddendumText(String);
+
+impl AddendumText {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let text = clinical_text(raw)?;
+        if text.trim().is_empty() {
+            return Err("must not be empty".to_owned());
+        }
+        Ok(Self(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteStatus {
+    Draft,
+    Signed,
+}
+
+impl NoteStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Signed => "signed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "draft" => Ok(Self::Draft),
+            "signed" => Ok(Self::Signed),
+            other => Err(format!("unknown note status {other}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub patient_id: PatientId,
+    pub appointment_id: Option<AppointmentId>,
+    pub sections: SoapSections,
+}
+
+/// A correction or addition to a signed note, itself never changed.
+#[derive(Debug, Clone)]
+pub struct Addendum {
+    pub id: Uuid,
+    pub author_id: UserId,
+    pub text: AddendumText,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: NoteId,
+    pub patient_id: PatientId,
+    pub author_id: UserId,
+    pub appointment_id: Option<AppointmentId>,
+    pub sections: SoapSections,
+    pub status: NoteStatus,
+    pub signed_by: Option<UserId>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub addenda: Vec<Addendum>,
+    pub version: Version,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}

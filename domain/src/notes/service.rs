@@ -1,0 +1,96 @@
+use std::sync::Arc;
+
+use super::{AddendumText, NewNote, Note, NoteId, NoteRepository, SoapSections};
+use crate::audit::AuditContext;
+use crate::auth::{Permission, Principal};
+use crate::patients::PatientId;
+use crate::{DomainError, Page, PageRequest, Version};
+
+/// Writing, signing and amending clinical notes: clinical staff only.
+pub struct Notes {
+    repository: Arc<dyn NoteRepository>,
+}
+
+const NOT_FOUND: DomainError = DomainError::NotFound { resource: "note" };
+
+impl Notes {
+    pub fn new(repository: Arc<dyn NoteRepository>) -> Self {
+        Self { repository }
+    }
+
+    pub async fn write(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        note: NewNote,
+    ) -> Result<Note, DomainError> {
+        caller.require(Permission::WriteNotes)?;
+        self.repository.create(context, caller.user_id, note).await
+    }
+
+    pub async fn get(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: NoteId,
+    ) -> Result<Note, DomainError> {
+        caller.require(Permission::ReadNotes)?;
+        self.repository.get(context, id).await?.ok_or(NOT_FOUND)
+    }
+
+    pub async fn list(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        patient: PatientId,
+        page: PageRequest,
+    ) -> Result<Page<Note>, DomainError> {
+        caller.require(Permission::ReadNotes)?;
+        self.repository
+            .list_for_patient(context, patient, page)
+            .await
+    }
+
+    /// Changes a draft; only its author may, since the note speaks in their name.
+    pub async fn revise(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: NoteId,
+        expected: Version,
+        sections: SoapSections,
+    ) -> Result<Note, DomainError> {
+        caller.require(Permission::WriteNotes)?;
+        self.repository
+            .update_draft(context, id, expected, caller.user_id, sections)
+            .await
+    }
+
+    /// Signs a draft; only its author may. A signed note never changes again.
+    pub async fn sign(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: NoteId,
+        expected: Version,
+    ) -> Result<Note, DomainError> {
+        caller.require(Permission::WriteNotes)?;
+        self.repository
+            .sign(context, id, expected, caller.user_id)
+            .await
+    }
+
+    /// Appends an addendum to a signed note, by any clinician.
+    pub async fn amend(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: NoteId,
+        text: AddendumText,
+    ) -> Result<Note, DomainError> {
+        caller.require(Permission::WriteNotes)?;
+        self.repository
+            .add_addendum(context, id, caller.user_id, text)
+            .await
+    }
+}
