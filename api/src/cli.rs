@@ -28,6 +28,7 @@ Configuration (defaults < --config FILE < environment < command line):
   PRACTICA_LOGIN_MAX_FAILURES_PER_ACCOUNT failed logins per window [5]
   PRACTICA_LOGIN_MAX_FAILURES_PER_ADDRESS failed logins per window [50]
   PRACTICA_LOGIN_FAILURE_WINDOW_SECS the throttling window      [900]
+  PRACTICA_NODE_ID                   this node's name in audit events [random per start]
   PRACTICA_TRUSTED_PROXIES           proxies whose X-Forwarded-For is believed,
                                      e.g. [\"10.0.0.2\"]        [none]
 The TOML file uses the same keys in lower case without the prefix (listen = \"...\").

@@ -68,33 +68,13 @@ impl Application {
             }
             None => None,
         };
-        let readiness = web::Data::new(Readiness::new(probes, settings.readiness_timeout()));
+        let readiness = Readiness::new(probes, settings.readiness_timeout());
         let (auth, accounts) = build_auth(&settings, &database, redis.as_ref()).await?;
-        let shared_settings = web::Data::new(settings.clone());
-        let connection = database.connection().clone();
-        let patients = web::Data::new(Patients::new(Arc::new(SqlPatientRepository::new(
-            connection.clone(),
-        ))));
-        let audit_trail = web::Data::new(AuditTrail::new(Arc::new(SqlAuditLog::new(
-            connection.clone(),
-        ))));
-        let notes = web::Data::new(Notes::new(Arc::new(SqlNoteRepository::new(
-            connection.clone(),
-        ))));
-        let schedule = web::Data::new(Schedule::new(
-            Arc::new(SqlAppointmentRepository::new(connection.clone())),
-            Arc::new(SqlUserRepository::new(connection.clone())),
-        ));
-        let idempotency = web::Data::new(mw::Idempotency {
-            store: Arc::new(SqlIdempotencyStore::new(connection)),
-            max_body_bytes: settings.max_body_bytes,
-        });
         let node_name = settings.node_id.clone().unwrap_or_else(|| {
             format!("node-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
         });
-        let node_id = web::Data::new(NodeId(node_name.clone()));
-
-        let metrics = web::Data::new(Metrics::new(&database)?);
+        let services =
+            Services::build(&settings, &database, readiness, auth, accounts, &node_name)?;
         let contract = openapi::document();
 
         let listener = TcpListener::bind(settings.listen)
@@ -107,17 +87,7 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::contract)
                 .into_app()
-                .app_data(readiness.clone())
-                .app_data(metrics.clone())
-                .app_data(auth.clone())
-                .app_data(accounts.clone())
-                .app_data(shared_settings.clone())
-                .app_data(patients.clone())
-                .app_data(audit_trail.clone())
-                .app_data(schedule.clone())
-                .app_data(notes.clone())
-                .app_data(idempotency.clone())
-                .app_data(node_id.clone())
+                .configure(|config| services.register(config))
                 .app_data(json_config(max_body_bytes))
                 .app_data(path_config())
                 .app_data(query_config())
@@ -177,13 +147,83 @@ impl Application {
     }
 }
 
+/// Everything the handlers reach, built once and shared by every worker.
+#[derive(Clone)]
+struct Services {
+    readiness: web::Data<Readiness>,
+    metrics: web::Data<Metrics>,
+    auth: web::Data<AuthService>,
+    accounts: web::Data<Accounts>,
+    settings: web::Data<Settings>,
+    patients: web::Data<Patients>,
+    schedule: web::Data<Schedule>,
+    notes: web::Data<Notes>,
+    audit_trail: web::Data<AuditTrail>,
+    idempotency: web::Data<mw::Idempotency>,
+    node_id: web::Data<NodeId>,
+}
+
+impl Services {
+    /// The EMR services on the SQL database, beside the auth services already built.
+    fn build(
+        settings: &Settings,
+        database: &Database,
+        readiness: Readiness,
+        auth: AuthService,
+        accounts: Accounts,
+        node_name: &str,
+    ) -> anyhow::Result<Self> {
+        let connection = database.connection().clone();
+        Ok(Self {
+            readiness: web::Data::new(readiness),
+            metrics: web::Data::new(Metrics::new(database)?),
+            auth: web::Data::new(auth),
+            accounts: web::Data::new(accounts),
+            settings: web::Data::new(settings.clone()),
+            patients: web::Data::new(Patients::new(Arc::new(SqlPatientRepository::new(
+                connection.clone(),
+            )))),
+            schedule: web::Data::new(Schedule::new(
+                Arc::new(SqlAppointmentRepository::new(connection.clone())),
+                Arc::new(SqlUserRepository::new(connection.clone())),
+            )),
+            notes: web::Data::new(Notes::new(Arc::new(SqlNoteRepository::new(
+                connection.clone(),
+            )))),
+            audit_trail: web::Data::new(AuditTrail::new(Arc::new(SqlAuditLog::new(
+                connection.clone(),
+            )))),
+            idempotency: web::Data::new(mw::Idempotency {
+                store: Arc::new(SqlIdempotencyStore::new(connection)),
+                max_body_bytes: settings.max_body_bytes,
+            }),
+            node_id: web::Data::new(NodeId(node_name.to_owned())),
+        })
+    }
+
+    fn register(&self, config: &mut web::ServiceConfig) {
+        config
+            .app_data(self.readiness.clone())
+            .app_data(self.metrics.clone())
+            .app_data(self.auth.clone())
+            .app_data(self.accounts.clone())
+            .app_data(self.settings.clone())
+            .app_data(self.patients.clone())
+            .app_data(self.schedule.clone())
+            .app_data(self.notes.clone())
+            .app_data(self.audit_trail.clone())
+            .app_data(self.idempotency.clone())
+            .app_data(self.node_id.clone());
+    }
+}
+
 /// The auth services on the configured backends, with a signing key and a first admin
 /// in place.
 async fn build_auth(
     settings: &Settings,
     database: &Database,
     redis: Option<&Redis>,
-) -> anyhow::Result<(web::Data<AuthService>, web::Data<Accounts>)> {
+) -> anyhow::Result<(AuthService, Accounts)> {
     let connection = database.connection().clone();
     let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(connection.clone()));
     let sessions: Arc<dyn SessionStore> = match (settings.session_backend, redis) {
@@ -227,7 +267,7 @@ async fn build_auth(
         hasher,
         settings.auth_config(),
     );
-    Ok((web::Data::new(auth), web::Data::new(accounts)))
+    Ok((auth, accounts))
 }
 
 /// Connects the database named by the settings. Also used by `practica migrate`.
