@@ -18,6 +18,7 @@ mod m20261126_000007_create_idempotency_keys;
 mod m20261126_000008_add_specialty_to_users;
 mod m20261126_000009_create_appointments;
 mod m20261126_000010_create_clinical_notes;
+mod m20261126_000011_create_blobs;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_add_specialty_to_users::Migration),
             Box::new(m20261126_000009_create_appointments::Migration),
             Box::new(m20261126_000010_create_clinical_notes::Migration),
+            Box::new(m20261126_000011_create_blobs::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 mod clock;
 pub mod database;
+pub mod documents;
 mod error;
 pub mod health;
 pub mod idempotency;

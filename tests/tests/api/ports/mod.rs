@@ -1,5 +1,6 @@
 //! Each port's conformance suite, run against every backend.
 
+mod file_store;
 mod health_probe;
 mod login_attempts;
 mod session_store;
