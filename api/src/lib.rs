@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 pub mod cli;
+mod documents;
 pub mod error;
 mod health;
 mod http;

@@ -24,6 +24,7 @@ use crate::routes;
         (name = "auth", description = "Sign in, refresh, sign out; sessions any node accepts"),
         (name = "users", description = "User accounts (admins) and one's own account"),
         (name = "patients", description = "Patient records: registration, search, changes by version, archiving"),
+        (name = "documents", description = "Patient documents, stored in the database in checksummed chunks"),
         (name = "notes", description = "SOAP notes: drafted, signed once, corrected by addenda (clinicians)"),
         (name = "schedule", description = "Providers and appointments, never double-booked"),
         (name = "audit", description = "Who read or changed patient data (admins)"),

@@ -56,6 +56,21 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     /// This node's name in audit events; unset means a random one at each start.
     pub node_id: Option<String>,
+    /// Largest document upload, in bytes; checked while the upload streams.
+    pub max_upload_bytes: u64,
+    /// Media types accepted for documents (their content is sniffed as well).
+    pub allowed_media_types: Vec<String>,
+    /// Where document content lives: `sql` (the database) or `directory`.
+    pub file_backend: FileBackend,
+    /// The directory of the `directory` file backend.
+    pub file_directory: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileBackend {
+    Sql,
+    Directory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +148,13 @@ impl Default for Settings {
             login_failure_window_secs: 15 * 60,
             trusted_proxies: Vec::new(),
             node_id: None,
+            max_upload_bytes: 100 * 1024 * 1024,
+            allowed_media_types: domain::documents::media::DEFAULT_ALLOWED
+                .iter()
+                .map(|media_type| (*media_type).to_owned())
+                .collect(),
+            file_backend: FileBackend::Sql,
+            file_directory: std::path::PathBuf::from("practica-files"),
         }
     }
 }
@@ -161,6 +183,10 @@ impl Settings {
         "login_failure_window_secs",
         "trusted_proxies",
         "node_id",
+        "max_upload_bytes",
+        "allowed_media_types",
+        "file_backend",
+        "file_directory",
     ];
 
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {

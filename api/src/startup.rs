@@ -14,12 +14,14 @@ use domain::auth::{
     Accounts, AuthService, BootstrapAdmin, LoginAttempts, Password, PasswordHasher, SessionStore,
     SigningKeys, UserRepository,
 };
+use domain::documents::{Documents, FileStore, UploadPolicy};
 use domain::health::{HealthProbe, Readiness};
 use domain::notes::Notes;
 use domain::patients::Patients;
 use domain::schedule::Schedule;
 use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
+use persistence::documents::{DirectoryFileStore, SqlDocumentRepository, SqlFileStore};
 use persistence::idempotency::SqlIdempotencyStore;
 use persistence::notes::SqlNoteRepository;
 use persistence::patients::SqlPatientRepository;
@@ -32,7 +34,7 @@ use crate::error::{self, json_config, path_config, query_config};
 use crate::http::NodeId;
 use crate::metrics::{self, Metrics};
 use crate::middleware as mw;
-use crate::settings::{SessionBackend, Settings};
+use crate::settings::{FileBackend, SessionBackend, Settings};
 use crate::{openapi, routes};
 
 /// A node, bound and ready to run.
@@ -73,8 +75,17 @@ impl Application {
         let node_name = settings.node_id.clone().unwrap_or_else(|| {
             format!("node-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
         });
-        let services =
-            Services::build(&settings, &database, readiness, auth, accounts, &node_name)?;
+        let files: Arc<dyn FileStore> = match settings.file_backend {
+            FileBackend::Sql => Arc::new(SqlFileStore::new(database.connection().clone())),
+            FileBackend::Directory => Arc::new(
+                DirectoryFileStore::open(&settings.file_directory)
+                    .await
+                    .context("opening the file directory")?,
+            ),
+        };
+        let services = Services::build(
+            &settings, &database, files, readiness, auth, accounts, &node_name,
+        )?;
         let contract = openapi::document();
 
         let listener = TcpListener::bind(settings.listen)
@@ -158,6 +169,7 @@ struct Services {
     patients: web::Data<Patients>,
     schedule: web::Data<Schedule>,
     notes: web::Data<Notes>,
+    documents: web::Data<Documents>,
     audit_trail: web::Data<AuditTrail>,
     idempotency: web::Data<mw::Idempotency>,
     node_id: web::Data<NodeId>,
@@ -168,12 +180,17 @@ impl Services {
     fn build(
         settings: &Settings,
         database: &Database,
+        files: Arc<dyn FileStore>,
         readiness: Readiness,
         auth: AuthService,
         accounts: Accounts,
         node_name: &str,
     ) -> anyhow::Result<Self> {
         let connection = database.connection().clone();
+        let upload_policy = UploadPolicy {
+            max_bytes: settings.max_upload_bytes,
+            allowed_media_types: settings.allowed_media_types.clone(),
+        };
         Ok(Self {
             readiness: web::Data::new(readiness),
             metrics: web::Data::new(Metrics::new(database)?),
@@ -190,6 +207,11 @@ impl Services {
             notes: web::Data::new(Notes::new(Arc::new(SqlNoteRepository::new(
                 connection.clone(),
             )))),
+            documents: web::Data::new(Documents::new(
+                Arc::new(SqlDocumentRepository::new(connection.clone())),
+                files,
+                upload_policy,
+            )),
             audit_trail: web::Data::new(AuditTrail::new(Arc::new(SqlAuditLog::new(
                 connection.clone(),
             )))),
@@ -211,6 +233,7 @@ impl Services {
             .app_data(self.patients.clone())
             .app_data(self.schedule.clone())
             .app_data(self.notes.clone())
+            .app_data(self.documents.clone())
             .app_data(self.audit_trail.clone())
             .app_data(self.idempotency.clone())
             .app_data(self.node_id.clone());

@@ -19,6 +19,7 @@ mod m20261126_000008_add_specialty_to_users;
 mod m20261126_000009_create_appointments;
 mod m20261126_000010_create_clinical_notes;
 mod m20261126_000011_create_blobs;
+mod m20261126_000012_create_documents;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_create_appointments::Migration),
             Box::new(m20261126_000010_create_clinical_notes::Migration),
             Box::new(m20261126_000011_create_blobs::Migration),
+            Box::new(m20261126_000012_create_documents::Migration),
         ]
     }
 }

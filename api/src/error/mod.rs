@@ -54,6 +54,15 @@ pub enum ApiError {
     #[error("this Idempotency-Key was used for a different request")]
     IdempotencyKeyReused,
 
+    #[error("the range lies outside the {size} bytes of the content")]
+    RangeNotSatisfiable { size: u64 },
+
+    #[error("{0} is not accepted here, or the content is not what that type says")]
+    MediaTypeRefused(String),
+
+    #[error("the content does not match its Content-Digest")]
+    DigestMismatch,
+
     /// A framework answer with no body of ours (405 from a resource, for example).
     #[error("{}", .0.canonical_reason().unwrap_or("HTTP error"))]
     Http(StatusCode),
@@ -83,6 +92,9 @@ impl ApiError {
             Self::PreconditionRequired => "precondition_required",
             Self::IdempotencyKeyInUse => "idempotency_key_in_use",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::RangeNotSatisfiable { .. } => "range_not_satisfiable",
+            Self::MediaTypeRefused(_) => "unsupported_media_type",
+            Self::DigestMismatch => "digest_mismatch",
             Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
                 "internal_error"
             }
@@ -110,6 +122,9 @@ impl ApiError {
             Self::PreconditionRequired => "Precondition required",
             Self::IdempotencyKeyInUse => "Request in progress",
             Self::IdempotencyKeyReused => "Idempotency key reused",
+            Self::RangeNotSatisfiable { .. } => "Range not satisfiable",
+            Self::MediaTypeRefused(_) => "Unsupported media type",
+            Self::DigestMismatch => "Digest mismatch",
             Self::RouteNotFound => "Route not found",
             Self::MalformedJson { .. } => "Malformed JSON",
             Self::UnprocessableBody(_) => "Invalid request body",
@@ -167,6 +182,9 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::IdempotencyKeyInUse => StatusCode::CONFLICT,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
+            Self::MediaTypeRefused(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::DigestMismatch => StatusCode::BAD_REQUEST,
             Self::Http(status) => *status,
             Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -226,9 +244,30 @@ impl ResponseError for ApiError {
                     headers.insert(ETAG, value);
                 }
             }
+            Self::RangeNotSatisfiable { size } => {
+                if let Ok(value) = format!("bytes */{size}").try_into() {
+                    headers.insert(actix_web::http::header::CONTENT_RANGE, value);
+                }
+            }
             _ => {}
         }
         response
+    }
+}
+
+impl From<domain::documents::DocumentError> for ApiError {
+    fn from(error: domain::documents::DocumentError) -> Self {
+        use domain::documents::{DocumentError, UploadError};
+        match error {
+            DocumentError::UnsupportedMediaType(media_type) => Self::MediaTypeRefused(media_type),
+            DocumentError::Upload(UploadError::TooLarge { limit }) => Self::PayloadTooLarge {
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            },
+            DocumentError::Upload(UploadError::DigestMismatch) => Self::DigestMismatch,
+            DocumentError::Upload(UploadError::Failed(error)) | DocumentError::Domain(error) => {
+                Self::Domain(error)
+            }
+        }
     }
 }
 

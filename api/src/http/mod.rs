@@ -4,8 +4,10 @@ mod client;
 mod context;
 mod page;
 mod precondition;
+mod range;
 
 pub use client::client_info;
 pub use context::{Caller, NodeId};
 pub use page::{Cursor, PageBody, PageQuery};
 pub use precondition::{etag, IfMatch};
+pub use range::{parse_range, ByteRange};

@@ -45,7 +45,14 @@ pub async fn idempotency(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    if request.method() != Method::POST || request.path().starts_with("/api/v1/auth/") {
+    // why: only JSON bodies are fingerprinted (buffered); a document upload streams
+    // megabytes that must not be held in memory, so its key is not honoured yet.
+    let is_json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if request.method() != Method::POST || request.path().starts_with("/api/v1/auth/") || !is_json {
         return next
             .call(request)
             .await

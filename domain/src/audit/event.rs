@@ -23,6 +23,7 @@ pub enum AuditAction {
     Archive,
     Sign,
     Amend,
+    Delete,
 }
 
 impl AuditAction {
@@ -35,19 +36,8 @@ impl AuditAction {
             Self::Archive => "archive",
             Self::Sign => "sign",
             Self::Amend => "amend",
+            Self::Delete => "delete",
         }
-    }
-
-    pub fn parse(stored: &str) -> Option<Self> {
-        [
-            Self::Create,
-            Self::Read,
-            Self::List,
-            Self::Update,
-            Self::Archive,
-        ]
-        .into_iter()
-        .find(|action| action.as_str() == stored)
     }
 }
 

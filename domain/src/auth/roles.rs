@@ -31,6 +31,10 @@ pub enum Permission {
     ReadNotes,
     /// Write, sign and amend clinical notes.
     WriteNotes,
+    /// See patients' documents and their content.
+    ReadDocuments,
+    /// Upload, retitle and delete documents.
+    WriteDocuments,
 }
 
 impl Role {
@@ -65,12 +69,17 @@ impl Role {
                 Permission::WriteAppointments,
                 Permission::ReadNotes,
                 Permission::WriteNotes,
+                Permission::ReadDocuments,
+                Permission::WriteDocuments,
             ],
+            // The front desk scans consents and referrals in and finds them again.
             Self::FrontDesk => &[
                 Permission::ReadPatients,
                 Permission::WritePatients,
                 Permission::ReadAppointments,
                 Permission::WriteAppointments,
+                Permission::ReadDocuments,
+                Permission::WriteDocuments,
             ],
             Self::Billing => &[Permission::ReadPatients, Permission::ReadAppointments],
         }

@@ -3,12 +3,19 @@
 
 mod collector;
 mod content;
+mod document;
 mod file_store;
+pub mod media;
+mod repository;
+mod service;
 mod upload;
 
 pub use collector::collect_garbage;
 pub use content::ContentHash;
+pub use document::{Category, Document, DocumentChanges, DocumentId, NewDocument, Title};
 #[cfg(feature = "conformance")]
 pub use file_store::conformance;
 pub use file_store::{ChunkStream, Collected, FileStore, UploadId, CHUNK_SIZE};
+pub use repository::DocumentRepository;
+pub use service::{DocumentError, Documents, UploadPolicy, UploadRequest};
 pub use upload::{store_stream, StoredContent, UploadError};

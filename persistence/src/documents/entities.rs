@@ -37,3 +37,30 @@ pub mod chunks {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod documents {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "documents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub patient_id: Uuid,
+        pub title: String,
+        pub category: String,
+        pub media_type: String,
+        pub size: i64,
+        pub sha256: String,
+        pub uploaded_by: Uuid,
+        pub uploaded_at: DateTimeUtc,
+        pub deleted_at: Option<DateTimeUtc>,
+        pub version: i64,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

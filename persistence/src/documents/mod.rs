@@ -3,7 +3,9 @@
 
 mod directory;
 mod entities;
+mod sql_documents;
 mod sql_file_store;
 
 pub use directory::DirectoryFileStore;
+pub use sql_documents::SqlDocumentRepository;
 pub use sql_file_store::SqlFileStore;

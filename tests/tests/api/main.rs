@@ -6,6 +6,7 @@
 mod auth;
 mod cluster;
 mod contract;
+mod documents;
 mod errors;
 mod health;
 mod notes;

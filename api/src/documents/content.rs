@@ -1,0 +1,120 @@
+use actix_web::body::SizedStream;
+use actix_web::http::header::{
+    ContentDisposition, DispositionParam, DispositionType, ACCEPT_RANGES, CONTENT_RANGE,
+    CONTENT_TYPE, ETAG, IF_NONE_MATCH, RANGE,
+};
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use domain::documents::{Document, DocumentId, Documents};
+use futures_util::StreamExt;
+use uuid::Uuid;
+
+use crate::error::{ApiError, Problem};
+use crate::http::{parse_range, ByteRange, Caller};
+
+/// A document's bytes, streamed a chunk at a time; single byte ranges are served.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The document's id"),
+        ("Range" = Option<String>, Header, description = "One byte range: bytes=a-b, bytes=a- or bytes=-n"),
+        ("If-None-Match" = Option<String>, Header, description = "The content's ETag, for a 304"),
+    ),
+    responses(
+        (status = 200, description = "The content", content_type = "application/octet-stream", body = Vec<u8>,
+         headers(("ETag" = String, description = "The content's SHA-256"), ("Accept-Ranges" = String), ("Content-Disposition" = String))),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>, headers(("Content-Range" = String))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not see documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range lies outside the content", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/{id}/content")]
+pub async fn download_content(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    request: HttpRequest,
+    documents: web::Data<Documents>,
+) -> Result<HttpResponse, ApiError> {
+    let document = documents
+        .get(
+            &caller.principal,
+            &caller.audit,
+            DocumentId::from_uuid(id.into_inner()),
+        )
+        .await?;
+    let etag = format!("\"{}\"", document.sha256);
+    let header = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+    };
+    if header(IF_NONE_MATCH).is_some_and(|tags| {
+        tags.split(',')
+            .any(|tag| tag.trim() == etag || tag.trim() == "*")
+    }) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((ETAG, etag))
+            .finish());
+    }
+    let size = document.size;
+    let (status, range) = match parse_range(header(RANGE), size) {
+        ByteRange::Whole => (StatusCode::OK, 0..size),
+        ByteRange::Part(range) => (StatusCode::PARTIAL_CONTENT, range),
+        ByteRange::Unsatisfiable => return Err(ApiError::RangeNotSatisfiable { size }),
+    };
+    let length = range.end - range.start;
+    let chunks = documents.content(&document, range.clone()).await?;
+    let body = SizedStream::new(
+        length,
+        chunks.map(|chunk| {
+            chunk
+                .map(web::Bytes::from)
+                .map_err(|error| actix_web::Error::from(ApiError::from(error)))
+        }),
+    );
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((CONTENT_TYPE, document.media_type.clone()))
+        .insert_header((ETAG, etag))
+        .insert_header((ACCEPT_RANGES, "bytes"))
+        .insert_header(disposition(&document));
+    if status == StatusCode::PARTIAL_CONTENT {
+        response.insert_header((
+            CONTENT_RANGE,
+            format!("bytes {}-{}/{size}", range.start, range.end - 1),
+        ));
+    }
+    Ok(response.body(body))
+}
+
+/// `attachment` with a filename safe in any client (RFC 6266): an ASCII fallback and
+/// the full title percent-encoded as `filename*`.
+fn disposition(document: &Document) -> ContentDisposition {
+    let title = document.title.as_str();
+    let ascii: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " .-_()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(actix_web::http::header::ExtendedValue {
+                charset: actix_web::http::header::Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: title.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}

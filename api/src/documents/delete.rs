@@ -1,0 +1,42 @@
+use actix_web::{delete, web, HttpResponse};
+use domain::documents::{DocumentId, Documents};
+use uuid::Uuid;
+
+use crate::error::{ApiError, Problem};
+use crate::http::{Caller, IfMatch};
+
+/// Delete a document (a soft delete: the record stays, found by nothing), at the
+/// version in `If-Match`.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "The document's id"),
+        ("If-Match" = String, Header, description = "The ETag the deletion is based on"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not delete documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/{id}")]
+pub async fn delete_document(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    IfMatch(version): IfMatch,
+    documents: web::Data<Documents>,
+) -> Result<HttpResponse, ApiError> {
+    documents
+        .delete(
+            &caller.principal,
+            &caller.audit,
+            DocumentId::from_uuid(id.into_inner()),
+            version,
+        )
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,125 @@
+use actix_web::http::header::ETAG;
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use chrono::{DateTime, Utc};
+use domain::documents::{Category, Document, DocumentChanges, Title};
+use domain::error::FieldErrors;
+use domain::DomainError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::http::etag;
+
+/// What kind of paper a document is.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryCode {
+    Lab,
+    Imaging,
+    Referral,
+    Consent,
+    Correspondence,
+    Scanned,
+    Other,
+}
+
+/// `?title=&category=` of an upload; the body is the file, its `Content-Type` its type.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// 1 to 200 characters.
+    pub title: String,
+    #[param(value_type = CategoryCode)]
+    pub category: String,
+}
+
+impl UploadQuery {
+    pub fn parse(&self) -> Result<(Title, Category), DomainError> {
+        let mut errors = FieldErrors::default();
+        let title = errors.take("title", Title::parse(&self.title));
+        let category = errors.take("category", Category::parse(&self.category));
+        errors.into_result()?;
+        match (title, category) {
+            (Some(title), Some(category)) => Ok((title, category)),
+            _ => Err(DomainError::internal(anyhow::anyhow!(
+                "parsed upload fields went missing"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentPatch {
+    pub title: Option<String>,
+    #[schema(value_type = Option<CategoryCode>)]
+    pub category: Option<String>,
+}
+
+impl DocumentPatch {
+    pub fn parse(&self) -> Result<DocumentChanges, DomainError> {
+        let mut errors = FieldErrors::default();
+        let title = self
+            .title
+            .as_deref()
+            .and_then(|raw| errors.take("title", Title::parse(raw)));
+        let category = self
+            .category
+            .as_deref()
+            .and_then(|raw| errors.take("category", Category::parse(raw)));
+        errors.into_result()?;
+        Ok(DocumentChanges { title, category })
+    }
+}
+
+/// A document's record; its bytes are at `/api/v1/documents/{id}/content`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentBody {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub title: String,
+    #[schema(value_type = CategoryCode)]
+    pub category: &'static str,
+    #[schema(example = "application/pdf")]
+    pub media_type: String,
+    pub size: u64,
+    /// SHA-256 of the content, lower-case hex; the content's ETag.
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub uploaded_at: DateTime<Utc>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Document> for DocumentBody {
+    fn from(document: Document) -> Self {
+        Self {
+            id: document.id.as_uuid(),
+            patient_id: document.patient_id.as_uuid(),
+            title: document.title.as_str().to_owned(),
+            category: document.category.as_str(),
+            media_type: document.media_type,
+            size: document.size,
+            sha256: document.sha256.as_str().to_owned(),
+            uploaded_by: document.uploaded_by.as_uuid(),
+            uploaded_at: document.uploaded_at,
+            version: document.version.get(),
+            updated_at: document.updated_at,
+        }
+    }
+}
+
+pub fn document_response(status: StatusCode, document: Document) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.insert_header((ETAG, etag(document.version)));
+    if status == StatusCode::CREATED {
+        response.insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/documents/{}", document.id.as_uuid()),
+        ));
+    }
+    response.json(DocumentBody::from(document))
+}

@@ -1,0 +1,36 @@
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpResponse};
+use domain::documents::{DocumentId, Documents};
+use uuid::Uuid;
+
+use super::dto::{document_response, DocumentBody};
+use crate::error::{ApiError, Problem};
+use crate::http::Caller;
+
+/// A document's record, with its `ETag`.
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The document's id")),
+    responses(
+        (status = 200, description = "The document", body = DocumentBody, headers(("ETag" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not see documents", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/{id}")]
+pub async fn get_document(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    documents: web::Data<Documents>,
+) -> Result<HttpResponse, ApiError> {
+    let document = documents
+        .get(
+            &caller.principal,
+            &caller.audit,
+            DocumentId::from_uuid(id.into_inner()),
+        )
+        .await?;
+    Ok(document_response(StatusCode::OK, document))
+}

@@ -1,0 +1,173 @@
+use std::ops::Range;
+use std::sync::Arc;
+
+use futures_util::Stream;
+
+use super::media::{content_matches, essence};
+use super::{
+    store_stream, Category, ChunkStream, ContentHash, Document, DocumentChanges, DocumentId,
+    DocumentRepository, FileStore, NewDocument, Title, UploadError,
+};
+use crate::audit::AuditContext;
+use crate::auth::{Permission, Principal};
+use crate::patients::PatientId;
+use crate::{DomainError, Page, PageRequest, Version};
+
+/// Limits on what may be uploaded.
+#[derive(Debug, Clone)]
+pub struct UploadPolicy {
+    pub max_bytes: u64,
+    pub allowed_media_types: Vec<String>,
+}
+
+/// Why an upload was refused, beyond the domain's usual errors.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("the media type {0} is not accepted")]
+    UnsupportedMediaType(String),
+    #[error(transparent)]
+    Upload(#[from] UploadError),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+/// What an upload says about itself.
+#[derive(Debug, Clone)]
+pub struct UploadRequest {
+    pub patient_id: PatientId,
+    pub title: Title,
+    pub category: Category,
+    pub declared_media_type: String,
+    pub digest: Option<ContentHash>,
+}
+
+pub struct Documents {
+    repository: Arc<dyn DocumentRepository>,
+    store: Arc<dyn FileStore>,
+    policy: UploadPolicy,
+}
+
+const NOT_FOUND: DomainError = DomainError::NotFound {
+    resource: "document",
+};
+
+impl Documents {
+    pub fn new(
+        repository: Arc<dyn DocumentRepository>,
+        store: Arc<dyn FileStore>,
+        policy: UploadPolicy,
+    ) -> Self {
+        Self {
+            repository,
+            store,
+            policy,
+        }
+    }
+
+    /// Streams the content into the store, then records the document. A type outside
+    /// the allow-list, or content that is not what its label says, is refused, and
+    /// whatever was stored is let go for the collector.
+    pub async fn upload<S, B>(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        request: UploadRequest,
+        content: S,
+    ) -> Result<Document, DocumentError>
+    where
+        S: Stream<Item = Result<B, DomainError>>,
+        B: AsRef<[u8]>,
+    {
+        caller.require(Permission::WriteDocuments)?;
+        let media_type = essence(&request.declared_media_type);
+        if !self.policy.allowed_media_types.contains(&media_type) {
+            return Err(DocumentError::UnsupportedMediaType(media_type));
+        }
+        let stored = store_stream(
+            self.store.as_ref(),
+            content,
+            self.policy.max_bytes,
+            request.digest.as_ref(),
+        )
+        .await?;
+        if !content_matches(&media_type, &stored.head) {
+            self.store.release(&stored.hash).await?;
+            return Err(DocumentError::UnsupportedMediaType(media_type));
+        }
+        let document = NewDocument {
+            patient_id: request.patient_id,
+            title: request.title,
+            category: request.category,
+            media_type,
+            size: stored.size,
+            sha256: stored.hash.clone(),
+        };
+        match self
+            .repository
+            .create(context, caller.user_id, document)
+            .await
+        {
+            Ok(document) => Ok(document),
+            Err(error) => {
+                self.store.release(&stored.hash).await?;
+                Err(error.into())
+            }
+        }
+    }
+
+    pub async fn get(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: DocumentId,
+    ) -> Result<Document, DomainError> {
+        caller.require(Permission::ReadDocuments)?;
+        self.repository.get(context, id).await?.ok_or(NOT_FOUND)
+    }
+
+    pub async fn list(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        patient: PatientId,
+        page: PageRequest,
+    ) -> Result<Page<Document>, DomainError> {
+        caller.require(Permission::ReadDocuments)?;
+        self.repository
+            .list_for_patient(context, patient, page)
+            .await
+    }
+
+    pub async fn update(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: DocumentId,
+        expected: Version,
+        changes: DocumentChanges,
+    ) -> Result<Document, DomainError> {
+        caller.require(Permission::WriteDocuments)?;
+        self.repository.update(context, id, expected, changes).await
+    }
+
+    /// Soft-deletes: the record and content stay (the record is part of the chart).
+    pub async fn delete(
+        &self,
+        caller: &Principal,
+        context: &AuditContext,
+        id: DocumentId,
+        expected: Version,
+    ) -> Result<(), DomainError> {
+        caller.require(Permission::WriteDocuments)?;
+        self.repository.delete(context, id, expected).await
+    }
+
+    /// Bytes `range` of a document's content, a chunk at a time.
+    pub async fn content(
+        &self,
+        document: &Document,
+        range: Range<u64>,
+    ) -> Result<ChunkStream, DomainError> {
+        self.store.read(&document.sha256, range).await
+    }
+}
