@@ -24,22 +24,31 @@ pub enum CategoryCode {
     Other,
 }
 
-/// `?title=&category=` of an upload; the body is the file, its `Content-Type` its type.
-#[derive(Debug, Deserialize, IntoParams)]
+/// `?title=&category=` of a raw upload (a `multipart/form-data` upload may send them as
+/// form fields before the `file` field instead).
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// 1 to 200 characters.
-    pub title: String,
-    #[param(value_type = CategoryCode)]
-    pub category: String,
+    pub title: Option<String>,
+    #[param(value_type = Option<CategoryCode>)]
+    pub category: Option<String>,
 }
 
 impl UploadQuery {
     pub fn parse(&self) -> Result<(Title, Category), DomainError> {
         let mut errors = FieldErrors::default();
-        let title = errors.take("title", Title::parse(&self.title));
-        let category = errors.take("category", Category::parse(&self.category));
+        let required =
+            |value: &Option<String>| value.clone().ok_or_else(|| "is required".to_owned());
+        let title = errors.take(
+            "title",
+            required(&self.title).and_then(|raw| Title::parse(&raw)),
+        );
+        let category = errors.take(
+            "category",
+            required(&self.category).and_then(|raw| Category::parse(&raw)),
+        );
         errors.into_result()?;
         match (title, category) {
             (Some(title), Some(category)) => Ok((title, category)),

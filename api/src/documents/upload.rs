@@ -1,9 +1,10 @@
+use actix_multipart::Multipart;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use domain::documents::{ContentHash, Documents, UploadRequest};
+use domain::documents::{ContentHash, Document, Documents, UploadRequest};
 use domain::patients::PatientId;
 use domain::DomainError;
 use futures_util::StreamExt;
@@ -23,7 +24,8 @@ use crate::http::Caller;
         ("Content-Type" = String, Header, description = "The file's media type, e.g. application/pdf"),
         ("Content-Digest" = Option<String>, Header, description = "Optional `sha-256=:base64:` (RFC 9530), verified"),
     ),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The file's bytes; or multipart/form-data with title, category and then file"),
     responses(
         (status = 201, description = "Stored", body = DocumentBody, headers(("ETag" = String), ("Location" = String))),
         (status = 400, description = "The content does not match Content-Digest (`digest_mismatch`)", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +45,6 @@ pub async fn upload_document(
     body: web::Payload,
     documents: web::Data<Documents>,
 ) -> Result<HttpResponse, ApiError> {
-    let (title, category) = query.parse()?;
     let declared_media_type = request
         .headers()
         .get(CONTENT_TYPE)
@@ -55,22 +56,113 @@ pub async fn upload_document(
         .get("content-digest")
         .map(|value| parse_content_digest(value.to_str().unwrap_or_default()))
         .transpose()?;
-    let upload = UploadRequest {
-        patient_id: PatientId::from_uuid(id.into_inner()),
-        title,
-        category,
-        declared_media_type,
-        digest,
+    let patient_id = PatientId::from_uuid(id.into_inner());
+    let document = if declared_media_type.starts_with("multipart/form-data") {
+        let form = Form {
+            patient_id,
+            digest,
+            fields: query.into_inner(),
+        };
+        upload_form(&caller, &request, body, form, &documents).await?
+    } else {
+        let (title, category) = query.parse()?;
+        let upload = UploadRequest {
+            patient_id,
+            title,
+            category,
+            declared_media_type,
+            digest,
+        };
+        documents
+            .upload(
+                &caller.principal,
+                &caller.audit,
+                upload,
+                body.map(interrupted),
+            )
+            .await?
     };
-    let pieces = body.map(|piece| {
-        piece.map_err(|error| {
-            DomainError::internal(anyhow::anyhow!("the upload was interrupted: {error}"))
-        })
-    });
-    let document = documents
-        .upload(&caller.principal, &caller.audit, upload, pieces)
-        .await?;
     Ok(document_response(StatusCode::CREATED, document))
+}
+
+fn interrupted<E: std::fmt::Display>(
+    piece: Result<web::Bytes, E>,
+) -> Result<web::Bytes, DomainError> {
+    piece.map_err(|error| {
+        DomainError::internal(anyhow::anyhow!("the upload was interrupted: {error}"))
+    })
+}
+
+/// What a form upload knows before its file part arrives.
+struct Form {
+    patient_id: PatientId,
+    digest: Option<ContentHash>,
+    fields: UploadQuery,
+}
+
+/// The most a text field of the upload form may hold.
+const FORM_FIELD_LIMIT: usize = 1024;
+
+/// A browser form: `title` and `category` fields (or query parameters), then a `file`
+/// field whose part carries the file's type; the file streams like a raw upload.
+async fn upload_form(
+    caller: &Caller,
+    request: &HttpRequest,
+    body: web::Payload,
+    mut form: Form,
+    documents: &Documents,
+) -> Result<Document, ApiError> {
+    let mut parts = Multipart::new(request.headers(), body);
+    let form_error = |message: String| ApiError::BadRequest {
+        part: "form",
+        message,
+    };
+    while let Some(field) = parts.next().await {
+        let mut field = field.map_err(|error| form_error(error.to_string()))?;
+        match field.name().unwrap_or_default() {
+            "file" => {
+                let (title, category) = form.fields.parse()?;
+                let declared_media_type = field.content_type().map_or_else(
+                    || "application/octet-stream".to_owned(),
+                    ToString::to_string,
+                );
+                let upload = UploadRequest {
+                    patient_id: form.patient_id,
+                    title,
+                    category,
+                    declared_media_type,
+                    digest: form.digest,
+                };
+                let pieces = field.map(interrupted);
+                return Ok(documents
+                    .upload(&caller.principal, &caller.audit, upload, pieces)
+                    .await?);
+            }
+            name @ ("title" | "category") => {
+                let name = name.to_owned();
+                let mut value = Vec::new();
+                while let Some(piece) = field.next().await {
+                    value.extend_from_slice(&piece.map_err(|error| form_error(error.to_string()))?);
+                    if value.len() > FORM_FIELD_LIMIT {
+                        return Err(form_error(format!("the {name} field is too long")));
+                    }
+                }
+                let value = String::from_utf8(value)
+                    .map_err(|_| form_error(format!("the {name} field is not UTF-8")))?;
+                if name == "title" {
+                    form.fields.title = Some(value);
+                } else {
+                    form.fields.category = Some(value);
+                }
+            }
+            other => {
+                return Err(form_error(format!(
+                    "unexpected field `{other}`; expected title, category, then file"
+                )));
+            }
+        }
+    }
+    Err(form_error("no `file` field".to_owned()))
 }
 
 /// `sha-256=:BASE64:`, possibly among other algorithms (RFC 9530).

@@ -458,3 +458,60 @@ test_on_every_database!(
     a_slow_upload_does_not_stall_other_requests,
     documents_are_served_by_any_node_and_changed_by_version,
 );
+
+async fn a_browser_form_uploads_like_a_raw_body(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let chart = chart(&app).await;
+    let bytes = text(CHUNK + 3, 8);
+    let boundary = "practica-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("title", "Consent form"), ("category", "consent")] {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"consent.txt\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/patients/{}/documents", chart.patient_id),
+            &chart.desk,
+        )
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let document: Value = response.json().await.unwrap();
+    assert_eq!(document["title"], "Consent form");
+    assert_eq!(document["category"], "consent");
+    assert_eq!(document["mediaType"], "text/plain");
+    let served = download(&app, &chart.desk, document["id"].as_str().unwrap(), None).await;
+    assert_eq!(served.bytes().await.unwrap().as_ref(), bytes.as_slice());
+
+    let untitled = app
+        .authed(
+            Method::POST,
+            &format!(
+                "/api/v1/patients/{}/documents?category=lab",
+                chart.patient_id
+            ),
+            &chart.desk,
+        )
+        .header("content-type", "text/plain")
+        .body("no title")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(untitled.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+test_on_every_database!(a_browser_form_uploads_like_a_raw_body);
