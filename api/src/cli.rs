@@ -29,6 +29,11 @@ Configuration (defaults < --config FILE < environment < command line):
   PRACTICA_LOGIN_MAX_FAILURES_PER_ADDRESS failed logins per window [50]
   PRACTICA_LOGIN_FAILURE_WINDOW_SECS the throttling window      [900]
   PRACTICA_NODE_ID                   this node's name in audit events [random per start]
+  PRACTICA_MAX_UPLOAD_BYTES          largest document upload    [104857600]
+  PRACTICA_ALLOWED_MEDIA_TYPES       accepted document types, e.g. [\"application/pdf\"]
+                                                                [PDF, PNG, JPEG, TIFF, text, DICOM, XML/CDA]
+  PRACTICA_FILE_BACKEND              sql or directory           [sql]
+  PRACTICA_FILE_DIRECTORY            the directory backend's folder [practica-files]
   PRACTICA_TRUSTED_PROXIES           proxies whose X-Forwarded-For is believed,
                                      e.g. [\"10.0.0.2\"]        [none]
 The TOML file uses the same keys in lower case without the prefix (listen = \"...\").
