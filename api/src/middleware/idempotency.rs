@@ -45,14 +45,18 @@ pub async fn idempotency(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    // why: only JSON bodies are fingerprinted (buffered); a document upload streams
-    // megabytes that must not be held in memory, so its key is not honoured yet.
-    let is_json = request
+    // why: bodies are fingerprinted after buffering, so only JSON (or no body at all,
+    // as for signing a note) qualifies; a document upload streams megabytes that must
+    // not be held in memory, and its key is not honoured yet.
+    let streams_a_file = request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
-    if request.method() != Method::POST || request.path().starts_with("/api/v1/auth/") || !is_json {
+        .is_some_and(|value| !value.starts_with("application/json"));
+    if request.method() != Method::POST
+        || request.path().starts_with("/api/v1/auth/")
+        || streams_a_file
+    {
         return next
             .call(request)
             .await

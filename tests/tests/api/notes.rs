@@ -100,16 +100,21 @@ async fn a_note_is_drafted_revised_signed_and_then_only_amended(backend: Backend
         "note_not_signed"
     );
 
-    let signed = with_version(
-        &app,
-        Method::POST,
-        &format!("{location}/sign"),
-        doc,
-        2,
-        None,
-    )
-    .await;
+    let sign_once = || {
+        app.authed(Method::POST, &format!("{location}/sign"), doc)
+            .header("if-match", "\"2\"")
+            .header("idempotency-key", "sign-note-1")
+            .send()
+    };
+    let signed = sign_once().await.unwrap();
     assert_eq!(signed.status(), StatusCode::OK);
+    let retried = sign_once().await.unwrap();
+    assert_eq!(
+        retried.status(),
+        StatusCode::OK,
+        "a retried sign gets the first answer, not a conflict"
+    );
+    assert_eq!(retried.headers()["idempotent-replayed"], "true");
     assert_eq!(signed.headers()["etag"], "\"3\"");
     let signed: Value = signed.json().await.unwrap();
     assert_eq!(signed["status"], "signed");
