@@ -22,7 +22,10 @@ pub fn init(format: LogFormat, level: &str) {
                     .with_span_list(false),
             )
             .try_init(),
-        LogFormat::Text => registry.with(fmt::layer()).try_init(),
+        // Colours only for a person at a terminal, never into a log file.
+        LogFormat::Text => registry
+            .with(fmt::layer().with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout())))
+            .try_init(),
     };
 }
 
