@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::entities::documents::{self, Column, Entity, Model};
 use crate::audit;
 use crate::clock::database_now;
-use crate::error::internal;
+use crate::error::{internal, stale};
 use crate::retry::retry_when_busy;
 
 const RESOURCE: &str = "document";
@@ -184,9 +184,7 @@ impl SqlDocumentRepository {
             if row.deleted_at.is_some() {
                 return Err(DomainError::NotFound { resource: RESOURCE });
             }
-            let current = Version::new(row.version)
-                .ok_or_else(|| internal(anyhow::anyhow!("bad version")))?;
-            return Err(DomainError::PreconditionFailed { current });
+            return Err(stale(row.version));
         }
         let action = if delete {
             AuditAction::Delete

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::entities::{addenda, notes};
 use crate::audit;
 use crate::clock::database_now;
-use crate::error::internal;
+use crate::error::{internal, stale};
 use crate::retry::retry_when_busy;
 
 const RESOURCE: &str = "note";
@@ -79,9 +79,7 @@ async fn changeable_draft(
         });
     }
     if row.version != expected.get() {
-        let current =
-            Version::new(row.version).ok_or_else(|| internal(anyhow::anyhow!("bad version")))?;
-        return Err(DomainError::PreconditionFailed { current });
+        return Err(stale(row.version));
     }
     Ok(row)
 }

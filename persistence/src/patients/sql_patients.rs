@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::entity::{self, Column, Entity, Model};
 use crate::audit;
 use crate::clock::database_now;
-use crate::error::internal;
+use crate::error::{internal, stale};
 use crate::retry::retry_when_busy;
 
 /// [`PatientRepository`] on the SQL database; every call is one transaction holding the
@@ -100,9 +100,7 @@ impl SqlPatientRepository {
             .map_err(internal)?
             .ok_or(DomainError::NotFound { resource: RESOURCE })?;
         if result.rows_affected == 0 {
-            let current = Version::new(row.version)
-                .ok_or_else(|| internal(anyhow::anyhow!("bad version")))?;
-            return Err(DomainError::PreconditionFailed { current });
+            return Err(stale(row.version));
         }
         Ok(row)
     }
