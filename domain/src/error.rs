@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::Version;
+use crate::{ErrorCode, Version};
 
 /// Why a domain operation did not happen.
 ///
@@ -19,9 +19,9 @@ pub enum DomainError {
     Invalid(Vec<FieldError>),
 
     /// The change contradicts the current state (a username taken, a transition not
-    /// allowed). `code` is stable and snake_case.
+    /// allowed); `code` says which rule.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
 
     /// The provider already has an appointment overlapping the requested time.
     #[error("the provider is already booked at that time")]
@@ -85,6 +85,13 @@ impl DomainError {
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 }
 

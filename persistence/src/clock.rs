@@ -3,14 +3,13 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
-use crate::error::internal;
-use domain::DomainError;
+use crate::error::{StoreError, StoreResult};
 
 /// The current instant by the database server's clock. An embedded SQLite database
 /// runs in this process, so its clock is this machine's: no query needed, and a
 /// transaction does not begin with a read (which SQLite could not upgrade to a write
 /// while another writer commits).
-pub async fn database_now(connection: &impl ConnectionTrait) -> Result<DateTime<Utc>, DomainError> {
+pub async fn database_now(connection: &impl ConnectionTrait) -> StoreResult<DateTime<Utc>> {
     let backend = connection.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => "SELECT CAST(CURRENT_TIMESTAMP AS TEXT) AS now",
@@ -18,27 +17,24 @@ pub async fn database_now(connection: &impl ConnectionTrait) -> Result<DateTime<
     };
     let row = connection
         .query_one(Statement::from_string(backend, sql))
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| internal(anyhow::anyhow!("the clock query returned no row")))?;
-    let text: String = row.try_get("", "now").map_err(internal)?;
+        .await?
+        .ok_or_else(|| StoreError::internal("the clock query returned no row"))?;
+    let text: String = row.try_get("", "now")?;
     parse_timestamp(&text)
 }
 
 /// A std duration as chrono's, for arithmetic on database instants.
-pub fn span(duration: std::time::Duration) -> Result<chrono::Duration, DomainError> {
-    chrono::Duration::from_std(duration).map_err(internal)
+pub fn span(duration: std::time::Duration) -> StoreResult<chrono::Duration> {
+    chrono::Duration::from_std(duration).map_err(|error| StoreError::Other(error.into()))
 }
 
-fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, DomainError> {
+fn parse_timestamp(text: &str) -> StoreResult<DateTime<Utc>> {
     // PostgreSQL prints `2026-11-26 06:45:35.123456+00`; SQLite as asked, RFC 3339.
     DateTime::parse_from_rfc3339(text)
         .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z"))
         .map(|instant| instant.with_timezone(&Utc))
         .map_err(|error| {
-            internal(anyhow::anyhow!(
-                "unreadable database time {text:?}: {error}"
-            ))
+            StoreError::internal(format!("unreadable database time {text:?}: {error}"))
         })
 }
 

@@ -12,8 +12,9 @@ pub mod idempotency;
 pub mod notes;
 pub mod patients;
 pub mod redis;
-mod retry;
 pub mod schedule;
+mod unit_of_work;
+mod versioned;
 
 pub use database::{Database, DatabaseError, DatabaseKind, DatabaseOptions, PoolStats};
 pub use redis::{Redis, RedisError};

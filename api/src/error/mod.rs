@@ -13,7 +13,7 @@ use actix_web::http::header::{ETAG, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use domain::error::AuthFailure;
-use domain::DomainError;
+use domain::{DomainError, ErrorCode};
 
 pub use extractors::{json_config, path_config, query_config};
 pub use fallback::{not_found, problem_for_bare_errors};
@@ -76,35 +76,35 @@ pub enum ApiError {
 
 impl ApiError {
     /// The stable, snake_case code clients may switch on. Never change one once published.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Domain(DomainError::NotFound { .. }) => "not_found",
-            Self::Domain(DomainError::Invalid(_)) => "validation_failed",
-            Self::Domain(DomainError::Conflict { code, .. }) => code,
-            Self::Domain(DomainError::PreconditionFailed { .. }) => "precondition_failed",
-            Self::Domain(DomainError::SlotTaken { .. }) => "appointment_conflict",
+            Self::Domain(DomainError::NotFound { .. }) => ErrorCode::NotFound,
+            Self::Domain(DomainError::Invalid(_)) => ErrorCode::ValidationFailed,
+            Self::Domain(DomainError::Conflict { code, .. }) => *code,
+            Self::Domain(DomainError::PreconditionFailed { .. }) => ErrorCode::PreconditionFailed,
+            Self::Domain(DomainError::SlotTaken { .. }) => ErrorCode::AppointmentConflict,
             Self::Domain(DomainError::Unauthenticated(AuthFailure::InvalidCredentials)) => {
-                "invalid_credentials"
+                ErrorCode::InvalidCredentials
             }
-            Self::Domain(DomainError::Unauthenticated(_)) => "unauthenticated",
-            Self::Domain(DomainError::Forbidden) => "forbidden",
-            Self::Domain(DomainError::TooManyAttempts { .. }) => "too_many_attempts",
-            Self::PreconditionRequired => "precondition_required",
-            Self::IdempotencyKeyInUse => "idempotency_key_in_use",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::RangeNotSatisfiable { .. } => "range_not_satisfiable",
-            Self::MediaTypeRefused(_) => "unsupported_media_type",
-            Self::DigestMismatch => "digest_mismatch",
+            Self::Domain(DomainError::Unauthenticated(_)) => ErrorCode::Unauthenticated,
+            Self::Domain(DomainError::Forbidden) => ErrorCode::Forbidden,
+            Self::Domain(DomainError::TooManyAttempts { .. }) => ErrorCode::TooManyAttempts,
+            Self::PreconditionRequired => ErrorCode::PreconditionRequired,
+            Self::IdempotencyKeyInUse => ErrorCode::IdempotencyKeyInUse,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::RangeNotSatisfiable { .. } => ErrorCode::RangeNotSatisfiable,
+            Self::MediaTypeRefused(_) => ErrorCode::UnsupportedMediaType,
+            Self::DigestMismatch => ErrorCode::DigestMismatch,
             Self::Domain(DomainError::Internal(_)) | Self::Internal(_) | Self::Panicked => {
-                "internal_error"
+                ErrorCode::InternalError
             }
-            Self::RouteNotFound => "route_not_found",
-            Self::MalformedJson { .. } => "malformed_json",
-            Self::UnprocessableBody(_) => "invalid_body",
-            Self::BadRequest { .. } => "bad_request",
-            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::NotReady(_) => "not_ready",
+            Self::RouteNotFound => ErrorCode::RouteNotFound,
+            Self::MalformedJson { .. } => ErrorCode::MalformedJson,
+            Self::UnprocessableBody(_) => ErrorCode::InvalidBody,
+            Self::BadRequest { .. } => ErrorCode::BadRequest,
+            Self::UnsupportedMediaType { .. } => ErrorCode::UnsupportedMediaType,
+            Self::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            Self::NotReady(_) => ErrorCode::NotReady,
             Self::Http(status) => fallback::code_for_status(*status),
         }
     }

@@ -2,7 +2,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
+use domain::ErrorCode;
 use serde::Serialize;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::ToSchema;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
@@ -24,7 +26,7 @@ pub struct Problem {
     /// What happened on this occurrence, in words a developer can act on.
     pub detail: String,
     /// A stable snake_case code to switch on; never changes for a given kind of problem.
-    #[schema(example = "malformed_json")]
+    #[schema(schema_with = error_code_schema)]
     pub code: String,
     /// For validation problems: each rejected field and why.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,13 +63,13 @@ pub struct ComponentStatus {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, title: &str, detail: String) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, title: &str, detail: String) -> Self {
         Self {
             problem_type: format!("urn:practica:problem:{code}"),
             title: title.to_owned(),
             status: status.as_u16(),
             detail,
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             errors: None,
             current_version: None,
             conflicting_appointment_id: None,
@@ -90,4 +92,18 @@ impl From<&domain::FieldError> for FieldErrorBody {
             message: error.message.clone(),
         }
     }
+}
+
+/// Every code a problem can carry, as the contract's enum: the list lives in
+/// [`ErrorCode`] alone.
+fn error_code_schema() -> Schema {
+    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .enum_values(Some(codes))
+        .description(Some(
+            "A stable snake_case code to switch on; never changes for a given kind of problem.",
+        ))
+        .examples(["malformed_json"])
+        .into()
 }

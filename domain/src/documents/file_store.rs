@@ -3,7 +3,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::stream::BoxStream;
-use uuid::Uuid;
 
 use super::ContentHash;
 use crate::DomainError;
@@ -14,23 +13,10 @@ pub const CHUNK_SIZE: usize = 256 * 1024;
 /// Bytes of a blob, a chunk at a time.
 pub type ChunkStream = BoxStream<'static, Result<Vec<u8>, DomainError>>;
 
-/// An upload in progress: a blob not yet complete, invisible to readers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct UploadId(Uuid);
-
-impl UploadId {
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    pub fn from_uuid(id: Uuid) -> Self {
-        Self(id)
-    }
-
-    pub fn as_uuid(self) -> Uuid {
-        self.0
-    }
-}
+crate::id_type!(
+    /// An upload in progress: a blob not yet complete, invisible to readers.
+    UploadId
+);
 
 /// What a collection removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

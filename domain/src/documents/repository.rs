@@ -1,23 +1,23 @@
 use async_trait::async_trait;
 
-use super::{Document, DocumentChanges, DocumentId, NewDocument};
-use crate::audit::AuditContext;
-use crate::auth::UserId;
-use crate::patients::PatientId;
-use crate::{DomainError, Page, PageRequest, Version};
+use super::{Document, DocumentId};
+use crate::audit::{AuditAction, AuditContext};
+use crate::patients::{PatientId, PatientStanding};
+use crate::{DomainError, Page, PageRequest, Rule};
 
 /// Where document records live (their content lives in a [`FileStore`](super::FileStore)).
 ///
-/// Contract: audited like every patient record; `create` refuses an unknown or archived
-/// patient (`Invalid` on `patientId`); `update` and `delete` change the row only at
-/// version `expected`; a deleted document is kept but found by nothing.
+/// Contract: audited like every patient record; `create` loads where `patient` stands
+/// and inserts what the rule records; `modify` loads a live document (`NotFound` for a
+/// deleted one), applies the rule and writes the result only at the version it loaded
+/// (`PreconditionFailed` otherwise); a deleted document is kept but found by nothing.
 #[async_trait]
 pub trait DocumentRepository: Send + Sync {
     async fn create(
         &self,
         context: &AuditContext,
-        uploaded_by: UserId,
-        document: NewDocument,
+        patient: PatientId,
+        record: Rule<'_, PatientStanding, Document>,
     ) -> Result<Document, DomainError>;
 
     async fn get(
@@ -33,18 +33,12 @@ pub trait DocumentRepository: Send + Sync {
         page: PageRequest,
     ) -> Result<Page<Document>, DomainError>;
 
-    async fn update(
+    /// Changes a document, audited as `action`.
+    async fn modify(
         &self,
         context: &AuditContext,
         id: DocumentId,
-        expected: Version,
-        changes: DocumentChanges,
+        action: AuditAction,
+        change: Rule<'_, Document, Document>,
     ) -> Result<Document, DomainError>;
-
-    async fn delete(
-        &self,
-        context: &AuditContext,
-        id: DocumentId,
-        expected: Version,
-    ) -> Result<(), DomainError>;
 }

@@ -8,7 +8,7 @@ use super::{
     store_stream, Category, ChunkStream, ContentHash, Document, DocumentChanges, DocumentId,
     DocumentRepository, FileStore, NewDocument, Title, UploadError,
 };
-use crate::audit::AuditContext;
+use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
 use crate::patients::PatientId;
 use crate::{DomainError, Page, PageRequest, Version};
@@ -91,7 +91,9 @@ impl Documents {
         )
         .await?;
         if !content_matches(&media_type, &stored.head) {
-            self.store.release(&stored.hash).await?;
+            if let Err(error) = self.store.release(&stored.hash).await {
+                tracing::warn!(error = %error, "releasing the content of a refused upload failed; the collector will take it");
+            }
             return Err(DocumentError::UnsupportedMediaType(media_type));
         }
         let document = NewDocument {
@@ -102,17 +104,21 @@ impl Documents {
             size: stored.size,
             sha256: stored.hash.clone(),
         };
-        match self
+        let uploaded_by = caller.user_id;
+        let recorded = self
             .repository
-            .create(context, caller.user_id, document)
-            .await
-        {
-            Ok(document) => Ok(document),
-            Err(error) => {
-                self.store.release(&stored.hash).await?;
-                Err(error.into())
+            .create(context, document.patient_id, &|standing, now| {
+                Document::record(document.clone(), uploaded_by, standing, now)
+            })
+            .await;
+        if recorded.is_err() {
+            // why: the content is stored but nothing refers to it; the reason the
+            // record failed is what the caller needs, whatever the release does.
+            if let Err(error) = self.store.release(&stored.hash).await {
+                tracing::warn!(error = %error, "releasing the content of a refused upload failed; the collector will take it");
             }
         }
+        Ok(recorded?)
     }
 
     pub async fn get(
@@ -147,7 +153,11 @@ impl Documents {
         changes: DocumentChanges,
     ) -> Result<Document, DomainError> {
         caller.require(Permission::WriteDocuments)?;
-        self.repository.update(context, id, expected, changes).await
+        self.repository
+            .modify(context, id, AuditAction::Update, &|document, _| {
+                document.revise(expected, changes.clone())
+            })
+            .await
     }
 
     /// Soft-deletes: the record and content stay (the record is part of the chart).
@@ -159,7 +169,12 @@ impl Documents {
         expected: Version,
     ) -> Result<(), DomainError> {
         caller.require(Permission::WriteDocuments)?;
-        self.repository.delete(context, id, expected).await
+        self.repository
+            .modify(context, id, AuditAction::Delete, &|document, _| {
+                document.delete(expected)
+            })
+            .await?;
+        Ok(())
     }
 
     /// Bytes `range` of a document's content, a chunk at a time.

@@ -6,18 +6,10 @@ use crate::patients::PatientId;
 use crate::schedule::AppointmentId;
 use crate::Version;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct NoteId(Uuid);
-
-impl NoteId {
-    pub fn from_uuid(id: Uuid) -> Self {
-        Self(id)
-    }
-
-    pub fn as_uuid(self) -> Uuid {
-        self.0
-    }
-}
+crate::id_type!(
+    /// A clinical note's id.
+    NoteId
+);
 
 /// The most text one section or addendum may hold.
 const MAX_TEXT: usize = 20_000;

@@ -1,29 +1,32 @@
 use async_trait::async_trait;
 
-use super::{AddendumText, NewNote, Note, NoteId, SoapSections};
-use crate::audit::AuditContext;
-use crate::auth::UserId;
+use super::{Addendum, Note, NoteId, NoteSubject};
+use crate::audit::{AuditAction, AuditContext};
 use crate::patients::PatientId;
-use crate::{DomainError, Page, PageRequest, Version};
+use crate::schedule::AppointmentId;
+use crate::{DomainError, Page, PageRequest, Rule};
 
-/// Where clinical notes live.
+/// Where clinical notes live. The store decides nothing: it loads, applies the rule it
+/// is given inside one transaction, writes and audits.
 ///
 /// Contract for every backend:
-/// - every read and write is audited in its own transaction, as for patients;
-/// - `create` refuses an unknown or archived patient (`Invalid` on `patientId`) and an
-///   appointment of another patient (`Invalid` on `appointmentId`);
-/// - `update_draft` and `sign` change only a draft at version `expected`, and only for
-///   its author: a signed note is `Conflict { code: "note_signed" }`, another version
-///   `PreconditionFailed`, another clinician `Forbidden`; an empty note is not signed
-///   (`Invalid`);
-/// - `add_addendum` appends to a signed note only (`Conflict { code: "note_not_signed" }`).
+/// - every read and write is audited in the same transaction, as for patients;
+/// - `create` loads the [`NoteSubject`] of `patient` and `appointment` and inserts what
+///   the rule drafts from it;
+/// - `modify` loads the note (`NotFound`), applies the rule, and writes the result only
+///   at the version it loaded (`PreconditionFailed` with the stored version otherwise);
+///   the note handed to the rule carries no addenda (only signed notes have them, and
+///   those never change);
+/// - `add_addendum` loads the note, inserts the addendum the rule makes of it, and
+///   returns the note with all its addenda.
 #[async_trait]
 pub trait NoteRepository: Send + Sync {
     async fn create(
         &self,
         context: &AuditContext,
-        author: UserId,
-        note: NewNote,
+        patient: PatientId,
+        appointment: Option<AppointmentId>,
+        draft: Rule<'_, NoteSubject, Note>,
     ) -> Result<Note, DomainError>;
 
     async fn get(&self, context: &AuditContext, id: NoteId) -> Result<Option<Note>, DomainError>;
@@ -36,28 +39,19 @@ pub trait NoteRepository: Send + Sync {
         page: PageRequest,
     ) -> Result<Page<Note>, DomainError>;
 
-    async fn update_draft(
+    /// Changes a note, audited as `action`.
+    async fn modify(
         &self,
         context: &AuditContext,
         id: NoteId,
-        expected: Version,
-        author: UserId,
-        sections: SoapSections,
-    ) -> Result<Note, DomainError>;
-
-    async fn sign(
-        &self,
-        context: &AuditContext,
-        id: NoteId,
-        expected: Version,
-        signer: UserId,
+        action: AuditAction,
+        change: Rule<'_, Note, Note>,
     ) -> Result<Note, DomainError>;
 
     async fn add_addendum(
         &self,
         context: &AuditContext,
         id: NoteId,
-        author: UserId,
-        text: AddendumText,
+        amend: Rule<'_, Note, Addendum>,
     ) -> Result<Note, DomainError>;
 }

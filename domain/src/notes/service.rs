@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::{AddendumText, NewNote, Note, NoteId, NoteRepository, SoapSections};
-use crate::audit::AuditContext;
+use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
 use crate::patients::PatientId;
 use crate::{DomainError, Page, PageRequest, Version};
@@ -25,7 +25,13 @@ impl Notes {
         note: NewNote,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::WriteNotes)?;
-        self.repository.create(context, caller.user_id, note).await
+        let author = caller.user_id;
+        let (patient, appointment) = (note.patient_id, note.appointment_id);
+        self.repository
+            .create(context, patient, appointment, &|subject, now| {
+                Note::draft(note.clone(), author, subject, now)
+            })
+            .await
     }
 
     pub async fn get(
@@ -61,8 +67,11 @@ impl Notes {
         sections: SoapSections,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::WriteNotes)?;
+        let author = caller.user_id;
         self.repository
-            .update_draft(context, id, expected, caller.user_id, sections)
+            .modify(context, id, AuditAction::Update, &|note, _| {
+                note.revise(author, expected, sections.clone())
+            })
             .await
     }
 
@@ -75,8 +84,11 @@ impl Notes {
         expected: Version,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::WriteNotes)?;
+        let signer = caller.user_id;
         self.repository
-            .sign(context, id, expected, caller.user_id)
+            .modify(context, id, AuditAction::Sign, &|note, now| {
+                note.sign(signer, expected, now)
+            })
             .await
     }
 
@@ -89,8 +101,11 @@ impl Notes {
         text: AddendumText,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::WriteNotes)?;
+        let author = caller.user_id;
         self.repository
-            .add_addendum(context, id, caller.user_id, text)
+            .add_addendum(context, id, &|note, now| {
+                note.amend(author, text.clone(), now)
+            })
             .await
     }
 }

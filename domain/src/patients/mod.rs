@@ -8,6 +8,6 @@ mod service;
 pub use fields::{
     Address, BirthDate, CountryCode, Email, EmergencyContact, Mrn, PersonName, Phone, Sex,
 };
-pub use patient::{Patient, PatientDetails, PatientId, PatientSearch};
+pub use patient::{Patient, PatientDetails, PatientId, PatientSearch, PatientStanding};
 pub use repository::PatientRepository;
 pub use service::Patients;

@@ -1,29 +1,12 @@
-use std::fmt;
-
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use super::{Address, BirthDate, Email, EmergencyContact, Mrn, PersonName, Phone, Sex};
-use crate::Version;
+use crate::{DomainError, Version};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PatientId(Uuid);
-
-impl PatientId {
-    pub fn from_uuid(id: Uuid) -> Self {
-        Self(id)
-    }
-
-    pub fn as_uuid(self) -> Uuid {
-        self.0
-    }
-}
-
-impl fmt::Display for PatientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+crate::id_type!(
+    /// A patient's id.
+    PatientId
+);
 
 /// Everything about a patient that staff enter and change (all of it, on every change:
 /// a `PUT` replaces the record).
@@ -60,4 +43,132 @@ pub struct PatientSearch {
     pub birth_date: Option<BirthDate>,
     pub mrn: Option<Mrn>,
     pub include_archived: bool,
+}
+
+/// What the store knows of the patient a new clinical record is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatientStanding {
+    Active,
+    Archived,
+    Unknown,
+}
+
+impl PatientStanding {
+    /// New clinical records (appointments, notes, documents) are only for registered
+    /// patients who are not archived.
+    pub fn admits_new_records(self) -> Result<(), DomainError> {
+        match self {
+            Self::Active => Ok(()),
+            Self::Archived | Self::Unknown => Err(DomainError::invalid(
+                "patientId",
+                "is not a registered, unarchived patient",
+            )),
+        }
+    }
+}
+
+impl Patient {
+    /// A newly registered patient with a fresh MRN.
+    pub fn register(details: PatientDetails, now: DateTime<Utc>) -> Patient {
+        Patient {
+            id: PatientId::generate(),
+            mrn: Mrn::generate(),
+            details,
+            archived: false,
+            version: Version::FIRST,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// The same patient under another MRN, after the store found this one taken.
+    pub fn with_fresh_mrn(self) -> Patient {
+        Patient {
+            mrn: Mrn::generate(),
+            ..self
+        }
+    }
+
+    /// Replaces everything staff enter, at the version the caller read.
+    pub fn revise(
+        self,
+        expected: Version,
+        details: PatientDetails,
+    ) -> Result<Patient, DomainError> {
+        self.version.expect(expected)?;
+        Ok(Patient { details, ..self })
+    }
+
+    /// Archives the record: it stays, out of default lists and closed to new records.
+    pub fn archive(self, expected: Version) -> Result<Patient, DomainError> {
+        self.version.expect(expected)?;
+        Ok(Patient {
+            archived: true,
+            ..self
+        })
+    }
+
+    pub fn standing(&self) -> PatientStanding {
+        if self.archived {
+            PatientStanding::Archived
+        } else {
+            PatientStanding::Active
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patients::Address;
+
+    fn details(given: &str) -> PatientDetails {
+        PatientDetails {
+            given_name: PersonName::parse(given).unwrap(),
+            family_name: PersonName::parse("Doe").unwrap(),
+            birth_date: BirthDate::from_stored(
+                chrono::NaiveDate::from_ymd_opt(1980, 1, 2).unwrap(),
+            ),
+            sex: Sex::parse("female").unwrap(),
+            phone: None,
+            email: None,
+            address: Address::parse(&[], None, None, None, None).unwrap(),
+            emergency_contact: None,
+            active: true,
+        }
+    }
+
+    fn registered() -> Patient {
+        Patient::register(details("Jane"), Utc::now())
+    }
+
+    #[test]
+    fn a_registered_patient_starts_active_at_the_first_version() {
+        let patient = registered();
+        assert_eq!(patient.version, Version::FIRST);
+        assert_eq!(patient.standing(), PatientStanding::Active);
+        assert_ne!(patient.clone().with_fresh_mrn().mrn, patient.mrn);
+    }
+
+    #[test]
+    fn a_revision_needs_the_current_version() {
+        let patient = registered();
+        let stale = patient
+            .clone()
+            .revise(Version::FIRST.next(), details("Joan"));
+        assert!(
+            matches!(stale, Err(DomainError::PreconditionFailed { current }) if current == Version::FIRST)
+        );
+        let revised = patient.revise(Version::FIRST, details("Joan")).unwrap();
+        assert_eq!(revised.details.given_name.as_str(), "Joan");
+    }
+
+    #[test]
+    fn an_archived_patient_admits_no_new_records() {
+        let archived = registered().archive(Version::FIRST).unwrap();
+        assert_eq!(archived.standing(), PatientStanding::Archived);
+        assert!(archived.standing().admits_new_records().is_err());
+        assert!(PatientStanding::Unknown.admits_new_records().is_err());
+        assert!(PatientStanding::Active.admits_new_records().is_ok());
+    }
 }

@@ -1,24 +1,25 @@
 use async_trait::async_trait;
 
-use super::{Patient, PatientDetails, PatientId, PatientSearch};
-use crate::audit::AuditContext;
-use crate::{DomainError, Page, PageRequest, Version};
+use super::{Patient, PatientId, PatientSearch};
+use crate::audit::{AuditAction, AuditContext};
+use crate::{DomainError, Page, PageRequest, Rule};
 
 /// Where patient records live.
 ///
 /// Contract for every backend:
 /// - every method that reads or writes a patient also writes its audit event (as
 ///   `context`'s actor) in the same transaction: no event, no work, and no work, no event;
-/// - `update` and `archive` change the row only at version `expected`, in one
-///   conditional statement: `PreconditionFailed { current }` otherwise, `NotFound` when
-///   there is no such patient;
-/// - MRNs are unique by the store's unique key.
+/// - `create` inserts the patient the rule registers; MRNs are unique by the store's
+///   unique key, and on a collision the store runs the rule again for a fresh MRN;
+/// - `modify` loads the patient (`NotFound`), applies the rule, and writes the result
+///   only at the version it loaded, in one conditional statement
+///   (`PreconditionFailed { current }` otherwise).
 #[async_trait]
 pub trait PatientRepository: Send + Sync {
     async fn create(
         &self,
         context: &AuditContext,
-        details: PatientDetails,
+        register: Rule<'_, (), Patient>,
     ) -> Result<Patient, DomainError>;
 
     /// The patient, archived or not.
@@ -28,19 +29,13 @@ pub trait PatientRepository: Send + Sync {
         id: PatientId,
     ) -> Result<Option<Patient>, DomainError>;
 
-    async fn update(
+    /// Changes a patient, audited as `action`.
+    async fn modify(
         &self,
         context: &AuditContext,
         id: PatientId,
-        expected: Version,
-        details: PatientDetails,
-    ) -> Result<Patient, DomainError>;
-
-    async fn archive(
-        &self,
-        context: &AuditContext,
-        id: PatientId,
-        expected: Version,
+        action: AuditAction,
+        change: Rule<'_, Patient, Patient>,
     ) -> Result<Patient, DomainError>;
 
     /// Matching patients in creation order; one audit event per patient returned.

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::{Patient, PatientDetails, PatientId, PatientRepository, PatientSearch};
-use crate::audit::AuditContext;
+use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
 use crate::{DomainError, Page, PageRequest, Version};
 
@@ -26,7 +26,11 @@ impl Patients {
         details: PatientDetails,
     ) -> Result<Patient, DomainError> {
         caller.require(Permission::WritePatients)?;
-        self.repository.create(context, details).await
+        self.repository
+            .create(context, &|(), now| {
+                Ok(Patient::register(details.clone(), now))
+            })
+            .await
     }
 
     pub async fn get(
@@ -48,7 +52,11 @@ impl Patients {
         details: PatientDetails,
     ) -> Result<Patient, DomainError> {
         caller.require(Permission::WritePatients)?;
-        self.repository.update(context, id, expected, details).await
+        self.repository
+            .modify(context, id, AuditAction::Update, &|patient, _| {
+                patient.revise(expected, details.clone())
+            })
+            .await
     }
 
     /// Archives (soft-deletes) a patient: the record stays, out of default lists.
@@ -60,7 +68,11 @@ impl Patients {
         expected: Version,
     ) -> Result<Patient, DomainError> {
         caller.require(Permission::WritePatients)?;
-        self.repository.archive(context, id, expected).await
+        self.repository
+            .modify(context, id, AuditAction::Archive, &|patient, _| {
+                patient.archive(expected)
+            })
+            .await
     }
 
     pub async fn search(

@@ -1,22 +1,13 @@
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use uuid::Uuid;
 
 use crate::auth::UserId;
-use crate::patients::PatientId;
-use crate::Version;
+use crate::patients::{PatientId, PatientStanding};
+use crate::{DomainError, ErrorCode, Version};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AppointmentId(Uuid);
-
-impl AppointmentId {
-    pub fn from_uuid(id: Uuid) -> Self {
-        Self(id)
-    }
-
-    pub fn as_uuid(self) -> Uuid {
-        self.0
-    }
-}
+crate::id_type!(
+    /// An appointment's id.
+    AppointmentId
+);
 
 /// When an appointment runs: `start` before `end`, at most 12 hours, to the second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +157,70 @@ pub struct AppointmentFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+impl Appointment {
+    /// A new booking, scheduled, for an active patient. Whether the provider's time is
+    /// free is the store's to decide, since only it sees every node's bookings.
+    pub fn book(
+        new: NewAppointment,
+        patient: PatientStanding,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment, DomainError> {
+        patient.admits_new_records()?;
+        Ok(Appointment {
+            id: AppointmentId::generate(),
+            patient_id: new.patient_id,
+            provider_id: new.provider_id,
+            slot: new.slot,
+            reason: new.reason,
+            status: AppointmentStatus::Scheduled,
+            version: Version::FIRST,
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    /// Applies `changes` at the version the caller read: a status only along the
+    /// transitions of [`AppointmentStatus::may_become`], a new time only while scheduled.
+    pub fn change(
+        self,
+        expected: Version,
+        changes: AppointmentChanges,
+    ) -> Result<Appointment, DomainError> {
+        self.version.expect(expected)?;
+        let status = changes.status.unwrap_or(self.status);
+        if changes.status.is_some() && !self.status.may_become(status) {
+            return Err(DomainError::conflict(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "an appointment cannot go from {} to {}",
+                    self.status.as_str(),
+                    status.as_str()
+                ),
+            ));
+        }
+        if changes.slot.is_some() && self.status != AppointmentStatus::Scheduled {
+            return Err(DomainError::conflict(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "a {} appointment cannot be rescheduled",
+                    self.status.as_str()
+                ),
+            ));
+        }
+        Ok(Appointment {
+            slot: changes.slot.unwrap_or(self.slot),
+            reason: changes.reason.unwrap_or(self.reason),
+            status,
+            ..self
+        })
+    }
+
+    /// Whether this appointment needs its provider's time free, given what it was.
+    pub fn claims_time_beyond(&self, before: &Appointment) -> bool {
+        self.status.occupies_time() && self.slot != before.slot
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::AppointmentStatus::*;
@@ -202,5 +257,95 @@ mod tests {
         assert!(TimeSlot::new(at(0), at(13)).is_err());
         let slot = TimeSlot::new(at(9), at(10)).unwrap();
         assert_eq!(slot.start().timestamp_subsec_millis(), 0);
+    }
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&format!("2026-12-01T{hour:02}:00:00Z"))
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn booked() -> Appointment {
+        let new = NewAppointment {
+            patient_id: PatientId::generate(),
+            provider_id: UserId::generate(),
+            slot: TimeSlot::new(at(9), at(10)).unwrap(),
+            reason: Reason::parse("check-up").unwrap(),
+        };
+        Appointment::book(new, PatientStanding::Active, at(8)).unwrap()
+    }
+
+    fn status(to: AppointmentStatus) -> AppointmentChanges {
+        AppointmentChanges {
+            status: Some(to),
+            ..Default::default()
+        }
+    }
+
+    fn code_of(result: Result<Appointment, DomainError>) -> ErrorCode {
+        match result {
+            Err(DomainError::Conflict { code, .. }) => code,
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_an_active_patient_is_booked() {
+        let new = NewAppointment {
+            patient_id: PatientId::generate(),
+            provider_id: UserId::generate(),
+            slot: TimeSlot::new(at(9), at(10)).unwrap(),
+            reason: Reason::parse("").unwrap(),
+        };
+        let refused = Appointment::book(new, PatientStanding::Archived, at(8));
+        assert!(matches!(refused, Err(DomainError::Invalid(_))));
+        assert_eq!(booked().status, Scheduled);
+    }
+
+    #[test]
+    fn a_change_follows_the_transitions_at_the_current_version() {
+        let appointment = booked();
+        let stale = appointment
+            .clone()
+            .change(Version::FIRST.next(), status(CheckedIn));
+        assert!(matches!(stale, Err(DomainError::PreconditionFailed { .. })));
+        let completed_early = appointment
+            .clone()
+            .change(Version::FIRST, status(Completed));
+        assert_eq!(code_of(completed_early), ErrorCode::InvalidTransition);
+        let checked_in = appointment
+            .change(Version::FIRST, status(CheckedIn))
+            .unwrap();
+        assert_eq!(checked_in.status, CheckedIn);
+    }
+
+    #[test]
+    fn only_a_scheduled_appointment_is_rescheduled() {
+        let appointment = booked();
+        let later = AppointmentChanges {
+            slot: Some(TimeSlot::new(at(11), at(12)).unwrap()),
+            ..Default::default()
+        };
+        let moved = appointment
+            .clone()
+            .change(Version::FIRST, later.clone())
+            .unwrap();
+        assert!(moved.claims_time_beyond(&appointment));
+        let mut checked_in = appointment
+            .change(Version::FIRST, status(CheckedIn))
+            .unwrap();
+        checked_in.version = Version::FIRST.next();
+        let refused = checked_in.change(Version::FIRST.next(), later);
+        assert_eq!(code_of(refused), ErrorCode::InvalidTransition);
+    }
+
+    #[test]
+    fn a_cancelled_appointment_claims_no_time() {
+        let appointment = booked();
+        let cancelled = appointment
+            .clone()
+            .change(Version::FIRST, status(Cancelled))
+            .unwrap();
+        assert!(!cancelled.claims_time_beyond(&appointment));
     }
 }

@@ -1,8 +1,9 @@
 use async_trait::async_trait;
 
-use super::{Appointment, AppointmentChanges, AppointmentFilter, AppointmentId, NewAppointment};
+use super::{Appointment, AppointmentFilter, AppointmentId};
 use crate::audit::AuditContext;
-use crate::{DomainError, Page, PageRequest, Version};
+use crate::patients::{PatientId, PatientStanding};
+use crate::{DomainError, Page, PageRequest, Rule};
 
 /// Where appointments live.
 ///
@@ -10,17 +11,18 @@ use crate::{DomainError, Page, PageRequest, Version};
 /// - a provider is never double-booked: of overlapping appointments that are not
 ///   cancelled, at most one exists, decided by the store however many nodes book at
 ///   once; the loser gets `SlotTaken { conflicting }`;
-/// - `update` changes the row only at version `expected` (`PreconditionFailed`), and
-///   checks the transition from the status it finds (`Conflict { code:
-///   "invalid_transition" }`) in the same transaction;
-/// - every read and write is audited in its own transaction, as for patients;
-/// - an unknown patient or provider is `Invalid` on the field naming it.
+/// - `create` loads where `patient` stands and inserts what the rule books;
+/// - `modify` loads the appointment (`NotFound`), applies the rule, and writes the
+///   result only at the version it loaded (`PreconditionFailed` otherwise), checking the
+///   provider's time when the result claims time it did not hold;
+/// - every read and write is audited in the same transaction, as for patients.
 #[async_trait]
 pub trait AppointmentRepository: Send + Sync {
     async fn create(
         &self,
         context: &AuditContext,
-        appointment: NewAppointment,
+        patient: PatientId,
+        book: Rule<'_, PatientStanding, Appointment>,
     ) -> Result<Appointment, DomainError>;
 
     async fn get(
@@ -29,12 +31,11 @@ pub trait AppointmentRepository: Send + Sync {
         id: AppointmentId,
     ) -> Result<Option<Appointment>, DomainError>;
 
-    async fn update(
+    async fn modify(
         &self,
         context: &AuditContext,
         id: AppointmentId,
-        expected: Version,
-        changes: AppointmentChanges,
+        change: Rule<'_, Appointment, Appointment>,
     ) -> Result<Appointment, DomainError>;
 
     /// Matching appointments by start time.

@@ -47,7 +47,12 @@ impl Schedule {
                 "is not an active clinician",
             ));
         }
-        self.appointments.create(context, appointment).await
+        let patient = appointment.patient_id;
+        self.appointments
+            .create(context, patient, &|standing, now| {
+                Appointment::book(appointment.clone(), standing, now)
+            })
+            .await
     }
 
     pub async fn get(
@@ -75,7 +80,9 @@ impl Schedule {
     ) -> Result<Appointment, DomainError> {
         caller.require(Permission::WriteAppointments)?;
         self.appointments
-            .update(context, id, expected, changes)
+            .modify(context, id, &|appointment, _| {
+                appointment.change(expected, changes.clone())
+            })
             .await
     }
 

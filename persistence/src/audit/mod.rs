@@ -7,11 +7,10 @@ pub use sql_audit_log::SqlAuditLog;
 
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditContext, AuditOutcome, NewAuditEvent};
-use domain::DomainError;
 use sea_orm::{ActiveValue, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use crate::error::internal;
+use crate::error::StoreResult;
 
 /// Writes `events` on `connection`, which is the transaction doing the work they
 /// describe: both commit, or neither does.
@@ -20,7 +19,7 @@ pub(crate) async fn record(
     context: &AuditContext,
     at: DateTime<Utc>,
     events: impl IntoIterator<Item = NewAuditEvent>,
-) -> Result<(), DomainError> {
+) -> StoreResult<()> {
     let rows: Vec<entity::ActiveModel> = events
         .into_iter()
         .map(|event| entity::ActiveModel {
@@ -42,7 +41,6 @@ pub(crate) async fn record(
     }
     entity::Entity::insert_many(rows)
         .exec_without_returning(connection)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use domain::{DomainError, Page, PageRequest};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::{Column, Entity, Model};
-use crate::error::internal;
+use crate::error::domain_result;
 
 /// [`AuditLog`] on the SQL database. Ids are time-ordered, so id order is time order.
 pub struct SqlAuditLog {
@@ -25,29 +25,31 @@ impl AuditLog for SqlAuditLog {
         filter: AuditFilter,
         page: PageRequest,
     ) -> Result<Page<AuditEvent>, DomainError> {
-        let mut query = Entity::find().order_by_asc(Column::Id);
-        if let Some(patient) = filter.patient_id {
-            query = query.filter(Column::PatientId.eq(patient));
-        }
-        if let Some(actor) = filter.actor {
-            query = query.filter(Column::ActorId.eq(actor.as_uuid()));
-        }
-        if let Some(from) = filter.from {
-            query = query.filter(Column::OccurredAt.gte(from));
-        }
-        if let Some(to) = filter.to {
-            query = query.filter(Column::OccurredAt.lt(to));
-        }
-        if let Some(after) = page.after {
-            query = query.filter(Column::Id.gt(after));
-        }
-        let rows = query
-            .limit(u64::from(page.limit) + 1)
-            .all(&self.connection)
-            .await
-            .map_err(internal)?;
-        let events = rows.into_iter().map(to_event).collect();
-        Ok(Page::from_rows(events, page, |event: &AuditEvent| event.id))
+        domain_result(async move {
+            let mut query = Entity::find().order_by_asc(Column::Id);
+            if let Some(patient) = filter.patient_id {
+                query = query.filter(Column::PatientId.eq(patient));
+            }
+            if let Some(actor) = filter.actor {
+                query = query.filter(Column::ActorId.eq(actor.as_uuid()));
+            }
+            if let Some(from) = filter.from {
+                query = query.filter(Column::OccurredAt.gte(from));
+            }
+            if let Some(to) = filter.to {
+                query = query.filter(Column::OccurredAt.lt(to));
+            }
+            if let Some(after) = page.after {
+                query = query.filter(Column::Id.gt(after));
+            }
+            let rows = query
+                .limit(u64::from(page.limit) + 1)
+                .all(&self.connection)
+                .await?;
+            let events = rows.into_iter().map(to_event).collect();
+            Ok(Page::from_rows(events, page, |event: &AuditEvent| event.id))
+        })
+        .await
     }
 }
 

@@ -16,7 +16,7 @@ use redis::Script;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::internal;
+use crate::error::{domain_result, StoreError, StoreResult};
 
 /// How long an ended session's record stays readable after its absolute expiry.
 const RETENTION_MS: i64 = 24 * 3600 * 1000;
@@ -52,8 +52,8 @@ impl RedisSessionStore {
         Self { pool }
     }
 
-    async fn connection(&self) -> Result<deadpool_redis::Connection, DomainError> {
-        self.pool.get().await.map_err(internal)
+    async fn connection(&self) -> StoreResult<deadpool_redis::Connection> {
+        self.pool.get().await.map_err(StoreError::from)
     }
 }
 
@@ -73,13 +73,13 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-fn instant(ms: i64) -> Result<DateTime<Utc>, DomainError> {
+fn instant(ms: i64) -> StoreResult<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms)
-        .ok_or_else(|| internal(anyhow::anyhow!("instant out of range: {ms}")))
+        .ok_or_else(|| StoreError::internal(format!("instant out of range: {ms}")))
 }
 
-fn to_session(json: &str) -> Result<Session, DomainError> {
-    let stored: StoredSession = serde_json::from_str(json).map_err(internal)?;
+fn to_session(json: &str) -> StoreResult<Session> {
+    let stored: StoredSession = serde_json::from_str(json)?;
     Ok(Session {
         id: SessionId::from_uuid(stored.id),
         user_id: UserId::from_uuid(stored.user_id),
@@ -224,37 +224,39 @@ fn script(body: &str) -> Script {
 #[async_trait]
 impl SessionStore for RedisSessionStore {
     async fn create(&self, new: NewSession) -> Result<Session, DomainError> {
-        let stored = StoredSession {
-            id: new.id.as_uuid(),
-            user_id: new.user_id.as_uuid(),
-            refresh_token_hash: new.refresh_token_hash.as_str().to_owned(),
-            previous_refresh_token_hash: None,
-            refresh_key: new.refresh_key,
-            generation: 0,
-            created_at: 0,
-            last_seen_at: 0,
-            rotated_at: None,
-            idle_expires_at: 0,
-            absolute_expires_at: 0,
-            revoked_at: None,
-            revoked_reason: None,
-            client_ip: new.client_ip,
-            user_agent: new.user_agent,
-        };
-        let json = serde_json::to_string(&stored).map_err(internal)?;
-        let mut connection = self.connection().await?;
-        let created: String = script(CREATE)
-            .key(session_key(stored.id))
-            .key(refresh_key(&stored.refresh_token_hash))
-            .key(user_key(stored.user_id))
-            .arg(json)
-            .arg(millis(new.idle_timeout))
-            .arg(millis(new.absolute_timeout))
-            .arg(RETENTION_MS)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        to_session(&created)
+        domain_result(async move {
+            let stored = StoredSession {
+                id: new.id.as_uuid(),
+                user_id: new.user_id.as_uuid(),
+                refresh_token_hash: new.refresh_token_hash.as_str().to_owned(),
+                previous_refresh_token_hash: None,
+                refresh_key: new.refresh_key,
+                generation: 0,
+                created_at: 0,
+                last_seen_at: 0,
+                rotated_at: None,
+                idle_expires_at: 0,
+                absolute_expires_at: 0,
+                revoked_at: None,
+                revoked_reason: None,
+                client_ip: new.client_ip,
+                user_agent: new.user_agent,
+            };
+            let json = serde_json::to_string(&stored)?;
+            let mut connection = self.connection().await?;
+            let created: String = script(CREATE)
+                .key(session_key(stored.id))
+                .key(refresh_key(&stored.refresh_token_hash))
+                .key(user_key(stored.user_id))
+                .arg(json)
+                .arg(millis(new.idle_timeout))
+                .arg(millis(new.absolute_timeout))
+                .arg(RETENTION_MS)
+                .invoke_async(&mut connection)
+                .await?;
+            to_session(&created)
+        })
+        .await
     }
 
     async fn touch(
@@ -262,52 +264,58 @@ impl SessionStore for RedisSessionStore {
         id: SessionId,
         idle_timeout: Duration,
     ) -> Result<Option<Session>, DomainError> {
-        let mut connection = self.connection().await?;
-        let touched: Option<String> = script(TOUCH)
-            .key(session_key(id.as_uuid()))
-            .arg(millis(idle_timeout))
-            .arg(TOUCH_INTERVAL_MS)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        touched.as_deref().map(to_session).transpose()
+        domain_result(async move {
+            let mut connection = self.connection().await?;
+            let touched: Option<String> = script(TOUCH)
+                .key(session_key(id.as_uuid()))
+                .arg(millis(idle_timeout))
+                .arg(TOUCH_INTERVAL_MS)
+                .invoke_async(&mut connection)
+                .await?;
+            touched.as_deref().map(to_session).transpose()
+        })
+        .await
     }
 
     async fn get(&self, id: SessionId) -> Result<Option<Session>, DomainError> {
-        let mut connection = self.connection().await?;
-        let raw: Option<String> = deadpool_redis::redis::cmd("GET")
-            .arg(session_key(id.as_uuid()))
-            .query_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        raw.as_deref().map(to_session).transpose()
+        domain_result(async move {
+            let mut connection = self.connection().await?;
+            let raw: Option<String> = deadpool_redis::redis::cmd("GET")
+                .arg(session_key(id.as_uuid()))
+                .query_async(&mut connection)
+                .await?;
+            raw.as_deref().map(to_session).transpose()
+        })
+        .await
     }
 
     async fn find_by_refresh_hash(
         &self,
         hash: &TokenHash,
     ) -> Result<Option<SessionLookup>, DomainError> {
-        let mut connection = self.connection().await?;
-        let found: Option<(String, String)> = script(FIND_BY_REFRESH)
-            .key(refresh_key(hash.as_str()))
-            .invoke_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        let Some((json, now)) = found else {
-            return Ok(None);
-        };
-        let session = to_session(&json)?;
-        let matched = if session.refresh_token_hash == *hash {
-            RefreshMatch::Current
-        } else {
-            RefreshMatch::Previous
-        };
-        let now = instant(now.parse().map_err(internal)?)?;
-        Ok(Some(SessionLookup {
-            session,
-            matched,
-            now,
-        }))
+        domain_result(async move {
+            let mut connection = self.connection().await?;
+            let found: Option<(String, String)> = script(FIND_BY_REFRESH)
+                .key(refresh_key(hash.as_str()))
+                .invoke_async(&mut connection)
+                .await?;
+            let Some((json, now)) = found else {
+                return Ok(None);
+            };
+            let session = to_session(&json)?;
+            let matched = if session.refresh_token_hash == *hash {
+                RefreshMatch::Current
+            } else {
+                RefreshMatch::Previous
+            };
+            let now = instant(now.parse()?)?;
+            Ok(Some(SessionLookup {
+                session,
+                matched,
+                now,
+            }))
+        })
+        .await
     }
 
     async fn rotate(
@@ -317,28 +325,32 @@ impl SessionStore for RedisSessionStore {
         next: &TokenHash,
         idle_timeout: Duration,
     ) -> Result<Option<Session>, DomainError> {
-        let mut connection = self.connection().await?;
-        let rotated: Option<String> = script(ROTATE)
-            .key(session_key(id.as_uuid()))
-            .arg(presented.as_str())
-            .arg(next.as_str())
-            .arg(millis(idle_timeout))
-            .arg(RETENTION_MS)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        rotated.as_deref().map(to_session).transpose()
+        domain_result(async move {
+            let mut connection = self.connection().await?;
+            let rotated: Option<String> = script(ROTATE)
+                .key(session_key(id.as_uuid()))
+                .arg(presented.as_str())
+                .arg(next.as_str())
+                .arg(millis(idle_timeout))
+                .arg(RETENTION_MS)
+                .invoke_async(&mut connection)
+                .await?;
+            rotated.as_deref().map(to_session).transpose()
+        })
+        .await
     }
 
     async fn revoke(&self, id: SessionId, reason: RevocationReason) -> Result<bool, DomainError> {
-        let mut connection = self.connection().await?;
-        let ended: i64 = script(REVOKE)
-            .key(session_key(id.as_uuid()))
-            .arg(reason.as_str())
-            .invoke_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        Ok(ended > 0)
+        domain_result(async move {
+            let mut connection = self.connection().await?;
+            let ended: i64 = script(REVOKE)
+                .key(session_key(id.as_uuid()))
+                .arg(reason.as_str())
+                .invoke_async(&mut connection)
+                .await?;
+            Ok(ended > 0)
+        })
+        .await
     }
 
     async fn revoke_all_for_user(
@@ -347,30 +359,34 @@ impl SessionStore for RedisSessionStore {
         keep: Option<SessionId>,
         reason: RevocationReason,
     ) -> Result<u64, DomainError> {
-        let mut connection = self.connection().await?;
-        let keep = keep.map(|id| id.to_string()).unwrap_or_default();
-        let ended: i64 = script(REVOKE_ALL)
-            .key(user_key(user.as_uuid()))
-            .arg(reason.as_str())
-            .arg(keep)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        Ok(u64::try_from(ended).unwrap_or(0))
+        domain_result(async move {
+            let mut connection = self.connection().await?;
+            let keep = keep.map(|id| id.to_string()).unwrap_or_default();
+            let ended: i64 = script(REVOKE_ALL)
+                .key(user_key(user.as_uuid()))
+                .arg(reason.as_str())
+                .arg(keep)
+                .invoke_async(&mut connection)
+                .await?;
+            Ok(u64::try_from(ended).unwrap_or(0))
+        })
+        .await
     }
 
     async fn list_live_for_user(&self, user: UserId) -> Result<Vec<Session>, DomainError> {
-        let mut connection = self.connection().await?;
-        let raw: Vec<String> = script(LIST_LIVE)
-            .key(user_key(user.as_uuid()))
-            .invoke_async(&mut connection)
-            .await
-            .map_err(internal)?;
-        let mut sessions = raw
-            .iter()
-            .map(|json| to_session(json))
-            .collect::<Result<Vec<_>, _>>()?;
-        sessions.sort_by_key(|session| (session.created_at, session.id));
-        Ok(sessions)
+        domain_result(async move {
+            let mut connection = self.connection().await?;
+            let raw: Vec<String> = script(LIST_LIVE)
+                .key(user_key(user.as_uuid()))
+                .invoke_async(&mut connection)
+                .await?;
+            let mut sessions = raw
+                .iter()
+                .map(|json| to_session(json))
+                .collect::<Result<Vec<_>, _>>()?;
+            sessions.sort_by_key(|session| (session.created_at, session.id));
+            Ok(sessions)
+        })
+        .await
     }
 }

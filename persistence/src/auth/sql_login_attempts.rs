@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::entities::login_failures::{self, Column, Entity};
 use crate::clock::{database_now, span};
-use crate::error::internal;
+use crate::error::domain_result;
 
 /// Failures older than this are deleted when the same subject fails again.
 const RETENTION: Duration = Duration::from_secs(24 * 3600);
@@ -31,23 +31,24 @@ impl SqlLoginAttempts {
 #[async_trait]
 impl LoginAttempts for SqlLoginAttempts {
     async fn record_failure(&self, subject: &str) -> Result<(), DomainError> {
-        let now = database_now(&self.connection).await?;
-        let failure = login_failures::ActiveModel {
-            id: ActiveValue::Set(Uuid::now_v7()),
-            subject: ActiveValue::Set(subject.to_owned()),
-            occurred_at: ActiveValue::Set(now),
-        };
-        Entity::insert(failure)
-            .exec_without_returning(&self.connection)
-            .await
-            .map_err(internal)?;
-        Entity::delete_many()
-            .filter(Column::Subject.eq(subject))
-            .filter(Column::OccurredAt.lt(now - span(RETENTION)?))
-            .exec(&self.connection)
-            .await
-            .map_err(internal)?;
-        Ok(())
+        domain_result(async move {
+            let now = database_now(&self.connection).await?;
+            let failure = login_failures::ActiveModel {
+                id: ActiveValue::Set(Uuid::now_v7()),
+                subject: ActiveValue::Set(subject.to_owned()),
+                occurred_at: ActiveValue::Set(now),
+            };
+            Entity::insert(failure)
+                .exec_without_returning(&self.connection)
+                .await?;
+            Entity::delete_many()
+                .filter(Column::Subject.eq(subject))
+                .filter(Column::OccurredAt.lt(now - span(RETENTION)?))
+                .exec(&self.connection)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn recent_failures(
@@ -55,31 +56,35 @@ impl LoginAttempts for SqlLoginAttempts {
         subject: &str,
         window: Duration,
     ) -> Result<FailureWindow, DomainError> {
-        let now = database_now(&self.connection).await?;
-        let (count, oldest): (i64, Option<DateTime<Utc>>) = Entity::find()
-            .select_only()
-            .column_as(Expr::col(Column::Id).count(), "count")
-            .column_as(Expr::col(Column::OccurredAt).min(), "oldest")
-            .filter(Column::Subject.eq(subject))
-            .filter(Column::OccurredAt.gt(now - span(window)?))
-            .into_tuple()
-            .one(&self.connection)
-            .await
-            .map_err(internal)?
-            .unwrap_or((0, None));
-        Ok(FailureWindow {
-            count: u32::try_from(count).unwrap_or(u32::MAX),
-            oldest,
-            now,
+        domain_result(async move {
+            let now = database_now(&self.connection).await?;
+            let (count, oldest): (i64, Option<DateTime<Utc>>) = Entity::find()
+                .select_only()
+                .column_as(Expr::col(Column::Id).count(), "count")
+                .column_as(Expr::col(Column::OccurredAt).min(), "oldest")
+                .filter(Column::Subject.eq(subject))
+                .filter(Column::OccurredAt.gt(now - span(window)?))
+                .into_tuple()
+                .one(&self.connection)
+                .await?
+                .unwrap_or((0, None));
+            Ok(FailureWindow {
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                oldest,
+                now,
+            })
         })
+        .await
     }
 
     async fn clear(&self, subject: &str) -> Result<(), DomainError> {
-        Entity::delete_many()
-            .filter(Column::Subject.eq(subject))
-            .exec(&self.connection)
-            .await
-            .map_err(internal)?;
-        Ok(())
+        domain_result(async move {
+            Entity::delete_many()
+                .filter(Column::Subject.eq(subject))
+                .exec(&self.connection)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 }

@@ -9,7 +9,7 @@ use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFi
 
 use super::entities::signing_keys::{self, Column, Entity};
 use crate::clock::database_now;
-use crate::error::internal;
+use crate::error::domain_result;
 
 /// [`SigningKeyStore`] on the SQL database.
 pub struct SqlSigningKeyStore {
@@ -28,42 +28,46 @@ impl SigningKeyStore for SqlSigningKeyStore {
         &self,
         retired_since: DateTime<Utc>,
     ) -> Result<Vec<SigningKey>, DomainError> {
-        Entity::find()
-            .filter(
-                Condition::any()
-                    .add(Column::RetiredAt.is_null())
-                    .add(Column::RetiredAt.gt(retired_since)),
-            )
-            .all(&self.connection)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|row| {
-                Ok(SigningKey {
-                    secret: STANDARD.decode(&row.secret).map_err(internal)?,
-                    kid: row.kid,
-                    created_at: row.created_at,
-                    retired_at: row.retired_at,
+        domain_result(async move {
+            Entity::find()
+                .filter(
+                    Condition::any()
+                        .add(Column::RetiredAt.is_null())
+                        .add(Column::RetiredAt.gt(retired_since)),
+                )
+                .all(&self.connection)
+                .await?
+                .into_iter()
+                .map(|row| {
+                    Ok(SigningKey {
+                        secret: STANDARD.decode(&row.secret)?,
+                        kid: row.kid,
+                        created_at: row.created_at,
+                        retired_at: row.retired_at,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
     }
 
     async fn insert(&self, key: SigningKey) -> Result<(), DomainError> {
-        let model = signing_keys::ActiveModel {
-            kid: ActiveValue::Set(key.kid),
-            secret: ActiveValue::Set(STANDARD.encode(&key.secret)),
-            created_at: ActiveValue::Set(key.created_at),
-            retired_at: ActiveValue::Set(key.retired_at),
-        };
-        Entity::insert(model)
-            .exec_without_returning(&self.connection)
-            .await
-            .map_err(internal)?;
-        Ok(())
+        domain_result(async move {
+            let model = signing_keys::ActiveModel {
+                kid: ActiveValue::Set(key.kid),
+                secret: ActiveValue::Set(STANDARD.encode(&key.secret)),
+                created_at: ActiveValue::Set(key.created_at),
+                retired_at: ActiveValue::Set(key.retired_at),
+            };
+            Entity::insert(model)
+                .exec_without_returning(&self.connection)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn now(&self) -> Result<DateTime<Utc>, DomainError> {
-        database_now(&self.connection).await
+        domain_result(async move { database_now(&self.connection).await }).await
     }
 }

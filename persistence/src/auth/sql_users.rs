@@ -3,17 +3,31 @@ use domain::auth::{
     DisplayName, NewUser, PasswordHash, Role, Roles, Specialty, User, UserChanges, UserId,
     UserRecord, UserRepository, Username,
 };
-use domain::{DomainError, Page, PageRequest, Version};
+use domain::{DomainError, ErrorCode, Page, PageRequest, Version};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use super::entities::users::{self, Column, Entity};
 use crate::clock::database_now;
-use crate::error::internal;
+use crate::error::{domain_result, StoreError, StoreResult};
+use crate::unit_of_work::run;
+use crate::versioned::{update_at_version, VersionedEntity};
+
+impl VersionedEntity for Entity {
+    const RESOURCE: &'static str = "user";
+
+    fn id_column() -> Column {
+        Column::Id
+    }
+
+    fn version_column() -> Column {
+        Column::Version
+    }
+}
 
 /// [`UserRepository`] on the SQL database.
 pub struct SqlUserRepository {
@@ -33,78 +47,90 @@ impl UserRepository for SqlUserRepository {
         user: NewUser,
         password_hash: PasswordHash,
     ) -> Result<User, DomainError> {
-        let now = database_now(&self.connection).await?;
-        let id = Uuid::now_v7();
-        let model = users::ActiveModel {
-            id: ActiveValue::Set(id),
-            username: ActiveValue::Set(user.username.as_str().to_owned()),
-            display_name: ActiveValue::Set(user.display_name.as_str().to_owned()),
-            password_hash: ActiveValue::Set(password_hash.as_str().to_owned()),
-            roles: ActiveValue::Set(user.roles.to_csv()),
-            specialty: ActiveValue::Set(user.specialty.as_ref().map(|s| s.as_str().to_owned())),
-            active: ActiveValue::Set(true),
-            version: ActiveValue::Set(Version::FIRST.get()),
-            created_at: ActiveValue::Set(now),
-            updated_at: ActiveValue::Set(now),
-        };
-        let inserted = Entity::insert(model)
-            .exec_without_returning(&self.connection)
-            .await;
-        match inserted {
-            Ok(_) => {}
-            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                return Err(DomainError::Conflict {
-                    code: "username_taken",
-                    message: format!("the username `{}` is taken", user.username),
-                });
-            }
-            Err(error) => return Err(internal(error)),
-        }
-        self.get(UserId::from_uuid(id))
-            .await?
-            .ok_or_else(|| internal(anyhow::anyhow!("a created user vanished")))
+        domain_result(async move {
+            let now = database_now(&self.connection).await?;
+            let id = Uuid::now_v7();
+            let model = users::ActiveModel {
+                id: ActiveValue::Set(id),
+                username: ActiveValue::Set(user.username.as_str().to_owned()),
+                display_name: ActiveValue::Set(user.display_name.as_str().to_owned()),
+                password_hash: ActiveValue::Set(password_hash.as_str().to_owned()),
+                roles: ActiveValue::Set(user.roles.to_csv()),
+                specialty: ActiveValue::Set(user.specialty.as_ref().map(|s| s.as_str().to_owned())),
+                active: ActiveValue::Set(true),
+                version: ActiveValue::Set(Version::FIRST.get()),
+                created_at: ActiveValue::Set(now),
+                updated_at: ActiveValue::Set(now),
+            };
+            let inserted = Entity::insert(model)
+                .exec_without_returning(&self.connection)
+                .await
+                .map_err(StoreError::from);
+            match inserted {
+                // why: the only unique key is the case-insensitive username.
+                Err(error) if error.is_unique_violation() => {
+                    return Err(DomainError::conflict(
+                        ErrorCode::UsernameTaken,
+                        format!("the username `{}` is taken", user.username),
+                    )
+                    .into());
+                }
+                other => other?,
+            };
+            let user = self.get_record(UserId::from_uuid(id)).await?;
+            Ok(user
+                .ok_or_else(|| StoreError::internal("a created user vanished"))?
+                .user)
+        })
+        .await
     }
 
     async fn get(&self, id: UserId) -> Result<Option<User>, DomainError> {
-        Ok(self.get_record(id).await?.map(|record| record.user))
+        domain_result(async move { Ok(self.get_record(id).await?.map(|record| record.user)) }).await
     }
 
     async fn find_by_username(
         &self,
         username: &Username,
     ) -> Result<Option<UserRecord>, DomainError> {
-        Entity::find()
-            .filter(Column::Username.eq(username.as_str()))
-            .one(&self.connection)
-            .await
-            .map_err(internal)?
-            .map(to_record)
-            .transpose()
+        domain_result(async move {
+            Entity::find()
+                .filter(Column::Username.eq(username.as_str()))
+                .one(&self.connection)
+                .await?
+                .map(to_record)
+                .transpose()
+        })
+        .await
     }
 
     async fn get_record(&self, id: UserId) -> Result<Option<UserRecord>, DomainError> {
-        Entity::find_by_id(id.as_uuid())
-            .one(&self.connection)
-            .await
-            .map_err(internal)?
-            .map(to_record)
-            .transpose()
+        domain_result(async move {
+            Entity::find_by_id(id.as_uuid())
+                .one(&self.connection)
+                .await?
+                .map(to_record)
+                .transpose()
+        })
+        .await
     }
 
     async fn list(&self, page: PageRequest) -> Result<Page<User>, DomainError> {
-        let mut query = Entity::find().order_by_asc(Column::Id);
-        if let Some(after) = page.after {
-            query = query.filter(Column::Id.gt(after));
-        }
-        let rows = query
-            .limit(u64::from(page.limit) + 1)
-            .all(&self.connection)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|row| to_record(row).map(|record| record.user))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_rows(rows, page, |user| user.id.as_uuid()))
+        domain_result(async move {
+            let mut query = Entity::find().order_by_asc(Column::Id);
+            if let Some(after) = page.after {
+                query = query.filter(Column::Id.gt(after));
+            }
+            let rows = query
+                .limit(u64::from(page.limit) + 1)
+                .all(&self.connection)
+                .await?
+                .into_iter()
+                .map(|row| to_record(row).map(|record| record.user))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Page::from_rows(rows, page, |user| user.id.as_uuid()))
+        })
+        .await
     }
 
     async fn update(
@@ -113,86 +139,76 @@ impl UserRepository for SqlUserRepository {
         expected: Version,
         changes: UserChanges,
     ) -> Result<User, DomainError> {
-        let transaction = self.connection.begin().await.map_err(internal)?;
-        let now = database_now(&transaction).await?;
-        let mut update = Entity::update_many()
-            .col_expr(Column::Version, Expr::value(expected.next().get()))
-            .col_expr(Column::UpdatedAt, Expr::value(now));
-        if let Some(display_name) = &changes.display_name {
-            update = update.col_expr(Column::DisplayName, Expr::value(display_name.as_str()));
-        }
-        if let Some(roles) = &changes.roles {
-            update = update.col_expr(Column::Roles, Expr::value(roles.to_csv()));
-        }
-        if let Some(specialty) = &changes.specialty {
-            update = update.col_expr(
-                Column::Specialty,
-                Expr::value(specialty.as_ref().map(|s| s.as_str().to_owned())),
-            );
-        }
-        if let Some(active) = changes.active {
-            update = update.col_expr(Column::Active, Expr::value(active));
-        }
-        if let Some(hash) = &changes.password_hash {
-            update = update.col_expr(Column::PasswordHash, Expr::value(hash.as_str()));
-        }
-        // why: one conditional statement; the version check and the write cannot be
-        // separated by another node's write.
-        let result = update
-            .filter(Column::Id.eq(id.as_uuid()))
-            .filter(Column::Version.eq(expected.get()))
-            .exec(&transaction)
-            .await
-            .map_err(internal)?;
-        let row = Entity::find_by_id(id.as_uuid())
-            .one(&transaction)
-            .await
-            .map_err(internal)?
-            .ok_or(DomainError::NotFound { resource: "user" })?;
-        transaction.commit().await.map_err(internal)?;
-        let record = to_record(row)?;
-        if result.rows_affected == 0 {
-            return Err(DomainError::PreconditionFailed {
-                current: record.user.version,
-            });
-        }
-        Ok(record.user)
+        let changes = &changes;
+        let user = run(&self.connection, |work| async move {
+            let mut update =
+                Entity::update_many().col_expr(Column::UpdatedAt, Expr::value(work.now()));
+            if let Some(display_name) = &changes.display_name {
+                update = update.col_expr(Column::DisplayName, Expr::value(display_name.as_str()));
+            }
+            if let Some(roles) = &changes.roles {
+                update = update.col_expr(Column::Roles, Expr::value(roles.to_csv()));
+            }
+            if let Some(specialty) = &changes.specialty {
+                update = update.col_expr(
+                    Column::Specialty,
+                    Expr::value(specialty.as_ref().map(|s| s.as_str().to_owned())),
+                );
+            }
+            if let Some(active) = changes.active {
+                update = update.col_expr(Column::Active, Expr::value(active));
+            }
+            if let Some(hash) = &changes.password_hash {
+                update = update.col_expr(Column::PasswordHash, Expr::value(hash.as_str()));
+            }
+            update_at_version(work.db(), update, id.as_uuid(), expected).await?;
+            let row = Entity::find_by_id(id.as_uuid())
+                .one(work.db())
+                .await?
+                .ok_or_else(|| StoreError::internal("an updated user vanished"))?;
+            let user = to_record(row)?.user;
+            Ok(work.done(user))
+        })
+        .await?;
+        Ok(user)
     }
 
     async fn count(&self) -> Result<u64, DomainError> {
-        Entity::find()
-            .count(&self.connection)
-            .await
-            .map_err(internal)
+        domain_result(async move {
+            Entity::find()
+                .count(&self.connection)
+                .await
+                .map_err(StoreError::from)
+        })
+        .await
     }
 
     async fn providers(&self) -> Result<Vec<User>, DomainError> {
-        let rows = Entity::find()
-            .filter(Column::Active.eq(true))
-            .filter(Column::Roles.contains(Role::Clinician.as_str()))
-            .order_by_asc(Column::DisplayName)
-            .order_by_asc(Column::Id)
-            .all(&self.connection)
-            .await
-            .map_err(internal)?;
-        let users = rows
-            .into_iter()
-            .map(|row| to_record(row).map(|record| record.user))
-            .collect::<Result<Vec<_>, _>>()?;
-        // The stored role list is matched as text; keep exact role holders only.
-        Ok(users
-            .into_iter()
-            .filter(|user| user.roles.contains(Role::Clinician))
-            .collect())
+        domain_result(async move {
+            let rows = Entity::find()
+                .filter(Column::Active.eq(true))
+                .filter(Column::Roles.contains(Role::Clinician.as_str()))
+                .order_by_asc(Column::DisplayName)
+                .order_by_asc(Column::Id)
+                .all(&self.connection)
+                .await?;
+            let users = rows
+                .into_iter()
+                .map(|row| to_record(row).map(|record| record.user))
+                .collect::<Result<Vec<_>, _>>()?;
+            // The stored role list is matched as text; keep exact role holders only.
+            Ok(users
+                .into_iter()
+                .filter(|user| user.roles.contains(Role::Clinician))
+                .collect())
+        })
+        .await
     }
 }
 
-fn to_record(row: users::Model) -> Result<UserRecord, DomainError> {
+fn to_record(row: users::Model) -> StoreResult<UserRecord> {
     let corrupt = |what: &str, why: String| {
-        internal(anyhow::anyhow!(
-            "user {} has an unreadable {what}: {why}",
-            row.id
-        ))
+        StoreError::internal(format!("user {} has an unreadable {what}: {why}", row.id))
     };
     let user = User {
         id: UserId::from_uuid(row.id),

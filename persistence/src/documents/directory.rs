@@ -12,7 +12,7 @@ use tokio::fs;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::sync::Mutex;
 
-use crate::error::internal;
+use crate::error::{domain_result, StoreError, StoreResult};
 
 /// [`FileStore`] in a local directory, for single-node installs: `uploads/{id}` while
 /// an upload runs, then `blobs/{ab}/{sha256}` with a reference count beside it in
@@ -25,14 +25,10 @@ pub struct DirectoryFileStore {
 }
 
 impl DirectoryFileStore {
-    pub async fn open(root: impl Into<PathBuf>) -> Result<Self, DomainError> {
+    pub async fn open(root: impl Into<PathBuf>) -> StoreResult<Self> {
         let root = root.into();
-        fs::create_dir_all(root.join("uploads"))
-            .await
-            .map_err(internal)?;
-        fs::create_dir_all(root.join("blobs"))
-            .await
-            .map_err(internal)?;
+        fs::create_dir_all(root.join("uploads")).await?;
+        fs::create_dir_all(root.join("blobs")).await?;
         Ok(Self {
             root,
             references: Arc::new(Mutex::new(())),
@@ -54,36 +50,37 @@ impl DirectoryFileStore {
         self.blob_path(hash).with_extension("refs")
     }
 
-    async fn references(&self, hash: &ContentHash) -> Result<i64, DomainError> {
+    async fn references(&self, hash: &ContentHash) -> StoreResult<i64> {
         match fs::read_to_string(self.refs_path(hash)).await {
-            Ok(text) => text.trim().parse().map_err(internal),
+            Ok(text) => text.trim().parse().map_err(StoreError::from),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(0),
-            Err(error) => Err(internal(error)),
+            Err(error) => Err(StoreError::from(error)),
         }
     }
 
-    async fn set_references(&self, hash: &ContentHash, count: i64) -> Result<(), DomainError> {
+    async fn set_references(&self, hash: &ContentHash, count: i64) -> StoreResult<()> {
         let path = self.refs_path(hash);
         let temporary = path.with_extension("refs.tmp");
-        fs::write(&temporary, count.to_string())
+        fs::write(&temporary, count.to_string()).await?;
+        fs::rename(&temporary, &path)
             .await
-            .map_err(internal)?;
-        fs::rename(&temporary, &path).await.map_err(internal)
+            .map_err(StoreError::from)
     }
 }
 
-async fn exists(path: &Path) -> Result<bool, DomainError> {
-    fs::try_exists(path).await.map_err(internal)
+async fn exists(path: &Path) -> StoreResult<bool> {
+    fs::try_exists(path).await.map_err(StoreError::from)
 }
 
 #[async_trait]
 impl FileStore for DirectoryFileStore {
     async fn begin(&self) -> Result<UploadId, DomainError> {
-        let upload = UploadId::generate();
-        fs::File::create(self.upload_path(upload))
-            .await
-            .map_err(internal)?;
-        Ok(upload)
+        domain_result(async move {
+            let upload = UploadId::generate();
+            fs::File::create(self.upload_path(upload)).await?;
+            Ok(upload)
+        })
+        .await
     }
 
     async fn put_chunk(
@@ -92,16 +89,17 @@ impl FileStore for DirectoryFileStore {
         index: u64,
         bytes: Vec<u8>,
     ) -> Result<(), DomainError> {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .open(self.upload_path(upload))
-            .await
-            .map_err(internal)?;
-        file.seek(SeekFrom::Start(index * CHUNK_SIZE as u64))
-            .await
-            .map_err(internal)?;
-        file.write_all(&bytes).await.map_err(internal)?;
-        file.flush().await.map_err(internal)
+        domain_result(async move {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .open(self.upload_path(upload))
+                .await?;
+            file.seek(SeekFrom::Start(index * CHUNK_SIZE as u64))
+                .await?;
+            file.write_all(&bytes).await?;
+            file.flush().await.map_err(StoreError::from)
+        })
+        .await
     }
 
     async fn finish(
@@ -110,40 +108,46 @@ impl FileStore for DirectoryFileStore {
         hash: &ContentHash,
         _size: u64,
     ) -> Result<(), DomainError> {
-        let upload_file = self.upload_path(upload);
-        fs::File::open(&upload_file)
-            .await
-            .map_err(internal)?
-            .sync_all()
-            .await
-            .map_err(internal)?;
-        let _guard = self.references.lock().await;
-        let blob = self.blob_path(hash);
-        if exists(&blob).await? {
-            fs::remove_file(&upload_file).await.map_err(internal)?;
-        } else {
-            if let Some(parent) = blob.parent() {
-                fs::create_dir_all(parent).await.map_err(internal)?;
+        domain_result(async move {
+            let upload_file = self.upload_path(upload);
+            fs::File::open(&upload_file).await?.sync_all().await?;
+            let _guard = self.references.lock().await;
+            let blob = self.blob_path(hash);
+            if exists(&blob).await? {
+                fs::remove_file(&upload_file).await?;
+            } else {
+                if let Some(parent) = blob.parent() {
+                    fs::create_dir_all(parent).await?;
+                }
+                fs::rename(&upload_file, &blob).await?;
             }
-            fs::rename(&upload_file, &blob).await.map_err(internal)?;
-        }
-        let count = self.references(hash).await?;
-        self.set_references(hash, count + 1).await
+            let count = self.references(hash).await?;
+            self.set_references(hash, count + 1).await
+        })
+        .await
     }
 
     async fn abort(&self, upload: UploadId) -> Result<(), DomainError> {
-        match fs::remove_file(self.upload_path(upload)).await {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(internal(error)),
-            _ => Ok(()),
-        }
+        domain_result(async move {
+            match fs::remove_file(self.upload_path(upload)).await {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                    Err(StoreError::from(error))
+                }
+                _ => Ok(()),
+            }
+        })
+        .await
     }
 
     async fn size(&self, hash: &ContentHash) -> Result<Option<u64>, DomainError> {
-        match fs::metadata(self.blob_path(hash)).await {
-            Ok(metadata) => Ok(Some(metadata.len())),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(error) => Err(internal(error)),
-        }
+        domain_result(async move {
+            match fs::metadata(self.blob_path(hash)).await {
+                Ok(metadata) => Ok(Some(metadata.len())),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(StoreError::from(error)),
+            }
+        })
+        .await
     }
 
     async fn read(
@@ -151,78 +155,80 @@ impl FileStore for DirectoryFileStore {
         hash: &ContentHash,
         range: Range<u64>,
     ) -> Result<ChunkStream, DomainError> {
-        let mut file = match fs::File::open(self.blob_path(hash)).await {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Err(DomainError::NotFound {
-                    resource: "content",
+        domain_result(async move {
+            let mut file = match fs::File::open(self.blob_path(hash)).await {
+                Ok(file) => file,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(DomainError::NotFound {
+                        resource: "content",
+                    }
+                    .into());
+                }
+                Err(error) => return Err(StoreError::from(error)),
+            };
+            file.seek(SeekFrom::Start(range.start)).await?;
+            let remaining = range.end.saturating_sub(range.start);
+            let pieces =
+                stream::try_unfold((file, remaining), |(mut file, remaining)| async move {
+                    if remaining == 0 {
+                        return Ok(None);
+                    }
+                    let want = remaining.min(CHUNK_SIZE as u64) as usize;
+                    let mut buffer = vec![0_u8; want];
+                    file.read_exact(&mut buffer)
+                        .await
+                        .map_err(StoreError::from)?;
+                    Ok(Some((buffer, (file, remaining - want as u64))))
                 });
-            }
-            Err(error) => return Err(internal(error)),
-        };
-        file.seek(SeekFrom::Start(range.start))
-            .await
-            .map_err(internal)?;
-        let remaining = range.end.saturating_sub(range.start);
-        let pieces = stream::try_unfold((file, remaining), |(mut file, remaining)| async move {
-            if remaining == 0 {
-                return Ok(None);
-            }
-            let want = remaining.min(CHUNK_SIZE as u64) as usize;
-            let mut buffer = vec![0_u8; want];
-            file.read_exact(&mut buffer).await.map_err(internal)?;
-            Ok(Some((buffer, (file, remaining - want as u64))))
-        });
-        Ok(pieces.boxed())
+            Ok(pieces.boxed())
+        })
+        .await
     }
 
     async fn release(&self, hash: &ContentHash) -> Result<(), DomainError> {
-        let _guard = self.references.lock().await;
-        let count = self.references(hash).await?;
-        if count > 0 {
-            self.set_references(hash, count - 1).await?;
-        }
-        Ok(())
+        domain_result(async move {
+            let _guard = self.references.lock().await;
+            let count = self.references(hash).await?;
+            if count > 0 {
+                self.set_references(hash, count - 1).await?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn collect(&self, grace: Duration) -> Result<Collected, DomainError> {
-        let mut collected = Collected::default();
-        let cutoff = SystemTime::now()
-            .checked_sub(grace)
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        let mut uploads = fs::read_dir(self.root.join("uploads"))
-            .await
-            .map_err(internal)?;
-        while let Some(entry) = uploads.next_entry().await.map_err(internal)? {
-            let modified = entry
-                .metadata()
-                .await
-                .map_err(internal)?
-                .modified()
-                .map_err(internal)?;
-            if modified < cutoff {
-                fs::remove_file(entry.path()).await.map_err(internal)?;
-                collected.uploads += 1;
-            }
-        }
-        let _guard = self.references.lock().await;
-        let mut prefixes = fs::read_dir(self.root.join("blobs"))
-            .await
-            .map_err(internal)?;
-        while let Some(prefix) = prefixes.next_entry().await.map_err(internal)? {
-            let mut blobs = fs::read_dir(prefix.path()).await.map_err(internal)?;
-            while let Some(entry) = blobs.next_entry().await.map_err(internal)? {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let Ok(hash) = ContentHash::parse(&name) else {
-                    continue;
-                };
-                if self.references(&hash).await? <= 0 {
-                    fs::remove_file(entry.path()).await.map_err(internal)?;
-                    let _ = fs::remove_file(self.refs_path(&hash)).await;
-                    collected.blobs += 1;
+        domain_result(async move {
+            let mut collected = Collected::default();
+            let cutoff = SystemTime::now()
+                .checked_sub(grace)
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            let mut uploads = fs::read_dir(self.root.join("uploads")).await?;
+            while let Some(entry) = uploads.next_entry().await? {
+                let modified = entry.metadata().await?.modified()?;
+                if modified < cutoff {
+                    fs::remove_file(entry.path()).await?;
+                    collected.uploads += 1;
                 }
             }
-        }
-        Ok(collected)
+            let _guard = self.references.lock().await;
+            let mut prefixes = fs::read_dir(self.root.join("blobs")).await?;
+            while let Some(prefix) = prefixes.next_entry().await? {
+                let mut blobs = fs::read_dir(prefix.path()).await?;
+                while let Some(entry) = blobs.next_entry().await? {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let Ok(hash) = ContentHash::parse(&name) else {
+                        continue;
+                    };
+                    if self.references(&hash).await? <= 0 {
+                        fs::remove_file(entry.path()).await?;
+                        let _ = fs::remove_file(self.refs_path(&hash)).await;
+                        collected.blobs += 1;
+                    }
+                }
+            }
+            Ok(collected)
+        })
+        .await
     }
 }

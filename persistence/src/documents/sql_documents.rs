@@ -1,28 +1,19 @@
 use async_trait::async_trait;
 use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
 use domain::auth::UserId;
-use domain::documents::{
-    Category, ContentHash, Document, DocumentChanges, DocumentId, DocumentRepository, NewDocument,
-    Title,
-};
-use domain::patients::PatientId;
-use domain::{DomainError, Page, PageRequest, Version};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
-use uuid::Uuid;
+use domain::documents::{Category, ContentHash, Document, DocumentId, DocumentRepository, Title};
+use domain::patients::{PatientId, PatientStanding};
+use domain::{DomainError, Page, PageRequest, Rule, Version};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::documents::{self, Column, Entity, Model};
-use crate::audit;
-use crate::clock::database_now;
-use crate::error::{internal, stale};
-use crate::retry::retry_when_busy;
+use crate::error::{corrupt, StoreError, StoreResult};
+use crate::unit_of_work::audited;
+use crate::versioned::{update_at_version, update_whole_row, VersionedEntity};
 
 const RESOURCE: &str = "document";
 
-/// [`DocumentRepository`] on the SQL database; each call one audited transaction.
+/// [`DocumentRepository`] on the SQL database; each call one audited unit of work.
 pub struct SqlDocumentRepository {
     connection: DatabaseConnection,
 }
@@ -33,167 +24,24 @@ impl SqlDocumentRepository {
     }
 }
 
-fn event(action: AuditAction, row: &Model) -> NewAuditEvent {
-    NewAuditEvent {
-        action,
-        resource_type: RESOURCE,
-        resource_id: row.id,
-        patient_id: Some(row.patient_id),
+impl VersionedEntity for Entity {
+    const RESOURCE: &'static str = RESOURCE;
+
+    fn id_column() -> Column {
+        Column::Id
+    }
+
+    fn version_column() -> Column {
+        Column::Version
     }
 }
 
-impl SqlDocumentRepository {
-    async fn create_once(
-        &self,
-        context: &AuditContext,
-        uploaded_by: UserId,
-        document: &NewDocument,
-    ) -> Result<Document, DomainError> {
-        let transaction = self.connection.begin().await.map_err(internal)?;
-        if !crate::patients::is_active_patient(&transaction, document.patient_id).await? {
-            return Err(DomainError::invalid(
-                "patientId",
-                "is not a registered, unarchived patient",
-            ));
-        }
-        let now = database_now(&transaction).await?;
-        let row = Model {
-            id: Uuid::now_v7(),
-            patient_id: document.patient_id.as_uuid(),
-            title: document.title.as_str().to_owned(),
-            category: document.category.as_str().to_owned(),
-            media_type: document.media_type.clone(),
-            size: i64::try_from(document.size).map_err(internal)?,
-            sha256: document.sha256.as_str().to_owned(),
-            uploaded_by: uploaded_by.as_uuid(),
-            uploaded_at: now,
-            deleted_at: None,
-            version: Version::FIRST.get(),
-            updated_at: now,
-        };
-        Entity::insert(documents::ActiveModel::from(row.clone()))
-            .exec_without_returning(&transaction)
-            .await
-            .map_err(internal)?;
-        audit::record(
-            &transaction,
-            context,
-            now,
-            [event(AuditAction::Create, &row)],
-        )
-        .await?;
-        transaction.commit().await.map_err(internal)?;
-        to_document(row)
-    }
-
-    async fn get_once(
-        &self,
-        context: &AuditContext,
-        id: DocumentId,
-    ) -> Result<Option<Document>, DomainError> {
-        let transaction = self.connection.begin().await.map_err(internal)?;
-        let row = Entity::find_by_id(id.as_uuid())
-            .filter(Column::DeletedAt.is_null())
-            .one(&transaction)
-            .await
-            .map_err(internal)?;
-        let Some(row) = row else { return Ok(None) };
-        let now = database_now(&transaction).await?;
-        audit::record(&transaction, context, now, [event(AuditAction::Read, &row)]).await?;
-        transaction.commit().await.map_err(internal)?;
-        to_document(row).map(Some)
-    }
-
-    async fn list_once(
-        &self,
-        context: &AuditContext,
-        patient: PatientId,
-        page: PageRequest,
-    ) -> Result<Page<Document>, DomainError> {
-        let transaction = self.connection.begin().await.map_err(internal)?;
-        let mut query = Entity::find()
-            .filter(Column::PatientId.eq(patient.as_uuid()))
-            .filter(Column::DeletedAt.is_null())
-            .order_by_asc(Column::Id);
-        if let Some(after) = page.after {
-            query = query.filter(Column::Id.gt(after));
-        }
-        let rows = query
-            .limit(u64::from(page.limit) + 1)
-            .all(&transaction)
-            .await
-            .map_err(internal)?;
-        let page = Page::from_rows(rows, page, |row| row.id);
-        let now = database_now(&transaction).await?;
-        audit::record(
-            &transaction,
-            context,
-            now,
-            page.items.iter().map(|row| event(AuditAction::List, row)),
-        )
-        .await?;
-        transaction.commit().await.map_err(internal)?;
-        let items = page
-            .items
-            .into_iter()
-            .map(to_document)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            items,
-            next_after: page.next_after,
-        })
-    }
-
-    /// Applies a conditional change to a live document at `expected`, audited as `action`.
-    async fn change_once(
-        &self,
-        context: &AuditContext,
-        id: DocumentId,
-        expected: Version,
-        changes: &DocumentChanges,
-        delete: bool,
-    ) -> Result<Model, DomainError> {
-        let transaction = self.connection.begin().await.map_err(internal)?;
-        let now = database_now(&transaction).await?;
-        let mut update = Entity::update_many()
-            .col_expr(Column::Version, Expr::value(expected.next().get()))
-            .col_expr(Column::UpdatedAt, Expr::value(now));
-        if let Some(title) = &changes.title {
-            update = update.col_expr(Column::Title, Expr::value(title.as_str()));
-        }
-        if let Some(category) = changes.category {
-            update = update.col_expr(Column::Category, Expr::value(category.as_str()));
-        }
-        if delete {
-            update = update.col_expr(Column::DeletedAt, Expr::value(now));
-        }
-        let result = update
-            .filter(Column::Id.eq(id.as_uuid()))
-            .filter(Column::Version.eq(expected.get()))
-            .filter(Column::DeletedAt.is_null())
-            .exec(&transaction)
-            .await
-            .map_err(internal)?;
-        let row = Entity::find_by_id(id.as_uuid())
-            .one(&transaction)
-            .await
-            .map_err(internal)?
-            .filter(|row| delete || row.deleted_at.is_none())
-            .ok_or(DomainError::NotFound { resource: RESOURCE })?;
-        if result.rows_affected == 0 {
-            if row.deleted_at.is_some() {
-                return Err(DomainError::NotFound { resource: RESOURCE });
-            }
-            return Err(stale(row.version));
-        }
-        let action = if delete {
-            AuditAction::Delete
-        } else {
-            AuditAction::Update
-        };
-        audit::record(&transaction, context, now, [event(action, &row)]).await?;
-        transaction.commit().await.map_err(internal)?;
-        Ok(row)
+fn event(action: AuditAction, document: &Document) -> NewAuditEvent {
+    NewAuditEvent {
+        action,
+        resource_type: RESOURCE,
+        resource_id: document.id.as_uuid(),
+        patient_id: Some(document.patient_id.as_uuid()),
     }
 }
 
@@ -202,10 +50,21 @@ impl DocumentRepository for SqlDocumentRepository {
     async fn create(
         &self,
         context: &AuditContext,
-        uploaded_by: UserId,
-        document: NewDocument,
+        patient: PatientId,
+        record: Rule<'_, PatientStanding, Document>,
     ) -> Result<Document, DomainError> {
-        retry_when_busy(|| self.create_once(context, uploaded_by, &document)).await
+        let document = audited(&self.connection, context, |mut work| async move {
+            let standing = crate::patients::standing(work.db(), patient).await?;
+            let document = record(standing, work.now())?;
+            let row = document_row(&document, None)?;
+            Entity::insert(documents::ActiveModel::from(row))
+                .exec_without_returning(work.db())
+                .await?;
+            work.audit(event(AuditAction::Create, &document));
+            Ok(work.done(document))
+        })
+        .await?;
+        Ok(document)
     }
 
     async fn get(
@@ -213,7 +72,20 @@ impl DocumentRepository for SqlDocumentRepository {
         context: &AuditContext,
         id: DocumentId,
     ) -> Result<Option<Document>, DomainError> {
-        retry_when_busy(|| self.get_once(context, id)).await
+        let document = audited(&self.connection, context, |mut work| async move {
+            let row = Entity::find_by_id(id.as_uuid())
+                .filter(Column::DeletedAt.is_null())
+                .one(work.db())
+                .await?;
+            let Some(row) = row else {
+                return Ok(work.done(None));
+            };
+            let document = to_document(row)?;
+            work.audit(event(AuditAction::Read, &document));
+            Ok(work.done(Some(document)))
+        })
+        .await?;
+        Ok(document)
     }
 
     async fn list_for_patient(
@@ -222,40 +94,82 @@ impl DocumentRepository for SqlDocumentRepository {
         patient: PatientId,
         page: PageRequest,
     ) -> Result<Page<Document>, DomainError> {
-        retry_when_busy(|| self.list_once(context, patient, page)).await
+        let page = audited(&self.connection, context, |mut work| async move {
+            let mut query = Entity::find()
+                .filter(Column::PatientId.eq(patient.as_uuid()))
+                .filter(Column::DeletedAt.is_null())
+                .order_by_asc(Column::Id);
+            if let Some(after) = page.after {
+                query = query.filter(Column::Id.gt(after));
+            }
+            let rows = query
+                .limit(u64::from(page.limit) + 1)
+                .all(work.db())
+                .await?;
+            let documents = rows
+                .into_iter()
+                .map(to_document)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let page = Page::from_rows(documents, page, |document| document.id.as_uuid());
+            work.audit_all(page.items.iter().map(|d| event(AuditAction::List, d)));
+            Ok(work.done(page))
+        })
+        .await?;
+        Ok(page)
     }
 
-    async fn update(
+    async fn modify(
         &self,
         context: &AuditContext,
         id: DocumentId,
-        expected: Version,
-        changes: DocumentChanges,
+        action: AuditAction,
+        change: Rule<'_, Document, Document>,
     ) -> Result<Document, DomainError> {
-        let row =
-            retry_when_busy(|| self.change_once(context, id, expected, &changes, false)).await?;
-        to_document(row)
-    }
-
-    async fn delete(
-        &self,
-        context: &AuditContext,
-        id: DocumentId,
-        expected: Version,
-    ) -> Result<(), DomainError> {
-        let changes = DocumentChanges::default();
-        retry_when_busy(|| self.change_once(context, id, expected, &changes, true)).await?;
-        Ok(())
+        let document = audited(&self.connection, context, |mut work| async move {
+            let row = Entity::find_by_id(id.as_uuid())
+                .filter(Column::DeletedAt.is_null())
+                .one(work.db())
+                .await?
+                .ok_or(DomainError::NotFound { resource: RESOURCE })?;
+            let loaded = to_document(row)?;
+            let read_at = loaded.version;
+            let mut document = change(loaded, work.now())?;
+            document.updated_at = work.now();
+            let row = documents::ActiveModel::from(document_row(&document, Some(work.now()))?);
+            let update = update_whole_row::<Entity>(row, &[Column::UploadedAt]);
+            document.version = update_at_version(work.db(), update, id.as_uuid(), read_at).await?;
+            work.audit(event(action, &document));
+            Ok(work.done(document))
+        })
+        .await?;
+        Ok(document)
     }
 }
 
-fn to_document(row: Model) -> Result<Document, DomainError> {
-    let corrupt = |what: &str, why: String| {
-        internal(anyhow::anyhow!(
-            "document {} has an unreadable {what}: {why}",
-            row.id
-        ))
-    };
+/// The row of `document`; a deleted one is marked deleted at `deleted_at`.
+fn document_row(
+    document: &Document,
+    deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> StoreResult<Model> {
+    Ok(Model {
+        id: document.id.as_uuid(),
+        patient_id: document.patient_id.as_uuid(),
+        title: document.title.as_str().to_owned(),
+        category: document.category.as_str().to_owned(),
+        media_type: document.media_type.clone(),
+        size: i64::try_from(document.size).map_err(|error| StoreError::Other(error.into()))?,
+        sha256: document.sha256.as_str().to_owned(),
+        uploaded_by: document.uploaded_by.as_uuid(),
+        uploaded_at: document.uploaded_at,
+        deleted_at: if document.deleted { deleted_at } else { None },
+        version: document.version.get(),
+        updated_at: document.updated_at,
+    })
+}
+
+fn to_document(row: Model) -> StoreResult<Document> {
+    let id = row.id;
+    let corrupt = |what: &str, why: String| corrupt("document", id, what, why);
     Ok(Document {
         id: DocumentId::from_uuid(row.id),
         patient_id: PatientId::from_uuid(row.patient_id),
@@ -266,6 +180,7 @@ fn to_document(row: Model) -> Result<Document, DomainError> {
         sha256: ContentHash::parse(&row.sha256).map_err(|e| corrupt("hash", e))?,
         uploaded_by: UserId::from_uuid(row.uploaded_by),
         uploaded_at: row.uploaded_at,
+        deleted: row.deleted_at.is_some(),
         version: Version::new(row.version)
             .ok_or_else(|| corrupt("version", row.version.to_string()))?,
         updated_at: row.updated_at,

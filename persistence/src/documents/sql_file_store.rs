@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::entities::{blobs, chunks};
 use crate::clock::{database_now, span};
-use crate::error::internal;
-use crate::retry::retry_when_busy;
+use crate::error::{domain_result, StoreError, StoreResult};
+use crate::unit_of_work::retry_when_busy;
 
 /// [`FileStore`] on the SQL database: a `blobs` row per upload and a `blob_chunks` row
 /// per chunk. Every statement is short and stands alone, so a slow upload never holds a
@@ -28,16 +28,16 @@ impl SqlFileStore {
         Self { connection }
     }
 
-    async fn complete_blob(&self, hash: &ContentHash) -> Result<Option<blobs::Model>, DomainError> {
+    async fn complete_blob(&self, hash: &ContentHash) -> StoreResult<Option<blobs::Model>> {
         blobs::Entity::find()
             .filter(blobs::Column::Sha256.eq(hash.as_str()))
             .one(&self.connection)
             .await
-            .map_err(internal)
+            .map_err(StoreError::from)
     }
 
     /// Takes a reference to the complete blob `hash`; `false` when there is none.
-    async fn reference_existing(&self, hash: &ContentHash) -> Result<bool, DomainError> {
+    async fn reference_existing(&self, hash: &ContentHash) -> StoreResult<bool> {
         let result = blobs::Entity::update_many()
             .col_expr(
                 blobs::Column::RefCount,
@@ -45,8 +45,7 @@ impl SqlFileStore {
             )
             .filter(blobs::Column::Sha256.eq(hash.as_str()))
             .exec(&self.connection)
-            .await
-            .map_err(internal)?;
+            .await?;
         Ok(result.rows_affected > 0)
     }
 }
@@ -54,24 +53,27 @@ impl SqlFileStore {
 #[async_trait]
 impl FileStore for SqlFileStore {
     async fn begin(&self) -> Result<UploadId, DomainError> {
-        let upload = UploadId::generate();
-        let now = database_now(&self.connection).await?;
-        let row = blobs::ActiveModel {
-            id: ActiveValue::Set(upload.as_uuid()),
-            sha256: ActiveValue::Set(None),
-            size: ActiveValue::Set(None),
-            ref_count: ActiveValue::Set(0),
-            created_at: ActiveValue::Set(now),
-            completed_at: ActiveValue::Set(None),
-        };
-        retry_when_busy(|| async {
-            blobs::Entity::insert(row.clone())
-                .exec_without_returning(&self.connection)
-                .await
-                .map_err(internal)
+        domain_result(async move {
+            let upload = UploadId::generate();
+            let now = database_now(&self.connection).await?;
+            let row = blobs::ActiveModel {
+                id: ActiveValue::Set(upload.as_uuid()),
+                sha256: ActiveValue::Set(None),
+                size: ActiveValue::Set(None),
+                ref_count: ActiveValue::Set(0),
+                created_at: ActiveValue::Set(now),
+                completed_at: ActiveValue::Set(None),
+            };
+            retry_when_busy(|| async {
+                blobs::Entity::insert(row.clone())
+                    .exec_without_returning(&self.connection)
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
+            Ok(upload)
         })
-        .await?;
-        Ok(upload)
+        .await
     }
 
     async fn put_chunk(
@@ -80,19 +82,22 @@ impl FileStore for SqlFileStore {
         index: u64,
         bytes: Vec<u8>,
     ) -> Result<(), DomainError> {
-        let row = chunks::ActiveModel {
-            blob_id: ActiveValue::Set(upload.as_uuid()),
-            chunk_index: ActiveValue::Set(i64::try_from(index).map_err(internal)?),
-            bytes: ActiveValue::Set(bytes),
-        };
-        retry_when_busy(|| async {
-            chunks::Entity::insert(row.clone())
-                .exec_without_returning(&self.connection)
-                .await
-                .map_err(internal)
+        domain_result(async move {
+            let row = chunks::ActiveModel {
+                blob_id: ActiveValue::Set(upload.as_uuid()),
+                chunk_index: ActiveValue::Set(i64::try_from(index)?),
+                bytes: ActiveValue::Set(bytes),
+            };
+            retry_when_busy(|| async {
+                chunks::Entity::insert(row.clone())
+                    .exec_without_returning(&self.connection)
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
+            Ok(())
         })
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn finish(
@@ -101,73 +106,84 @@ impl FileStore for SqlFileStore {
         hash: &ContentHash,
         size: u64,
     ) -> Result<(), DomainError> {
-        let size = i64::try_from(size).map_err(internal)?;
-        // why: a few rounds at most. Either the content is already stored (reference it,
-        // drop the upload) or this upload becomes the blob; an identical upload that
-        // finishes at the same moment loses the unique key and references the winner.
-        for _ in 0..3 {
-            if retry_when_busy(|| self.reference_existing(hash)).await? {
-                return self.abort(upload).await;
-            }
-            let now = database_now(&self.connection).await?;
-            let claimed = retry_when_busy(|| async {
-                let result = blobs::Entity::update_many()
-                    .col_expr(blobs::Column::Sha256, Expr::value(hash.as_str()))
-                    .col_expr(blobs::Column::Size, Expr::value(size))
-                    .col_expr(blobs::Column::RefCount, Expr::value(1))
-                    .col_expr(blobs::Column::CompletedAt, Expr::value(now))
-                    .filter(blobs::Column::Id.eq(upload.as_uuid()))
-                    .filter(blobs::Column::Sha256.is_null())
-                    .exec(&self.connection)
-                    .await;
-                match result {
-                    Ok(result) => Ok(Some(result.rows_affected)),
-                    Err(error)
-                        if matches!(
-                            error.sql_err(),
-                            Some(SqlErr::UniqueConstraintViolation(_))
-                        ) =>
-                    {
-                        Ok(None)
+        domain_result(async move {
+            let size = i64::try_from(size)?;
+            // why: a few rounds at most. Either the content is already stored (reference it,
+            // drop the upload) or this upload becomes the blob; an identical upload that
+            // finishes at the same moment loses the unique key and references the winner.
+            for _ in 0..3 {
+                if retry_when_busy(|| self.reference_existing(hash)).await? {
+                    return Ok(self.abort(upload).await?);
+                }
+                let now = database_now(&self.connection).await?;
+                let claimed = retry_when_busy(|| async {
+                    let result = blobs::Entity::update_many()
+                        .col_expr(blobs::Column::Sha256, Expr::value(hash.as_str()))
+                        .col_expr(blobs::Column::Size, Expr::value(size))
+                        .col_expr(blobs::Column::RefCount, Expr::value(1))
+                        .col_expr(blobs::Column::CompletedAt, Expr::value(now))
+                        .filter(blobs::Column::Id.eq(upload.as_uuid()))
+                        .filter(blobs::Column::Sha256.is_null())
+                        .exec(&self.connection)
+                        .await;
+                    match result {
+                        Ok(result) => Ok(Some(result.rows_affected)),
+                        Err(error)
+                            if matches!(
+                                error.sql_err(),
+                                Some(SqlErr::UniqueConstraintViolation(_))
+                            ) =>
+                        {
+                            Ok(None)
+                        }
+                        Err(error) => Err(StoreError::from(error)),
                     }
-                    Err(error) => Err(internal(error)),
+                })
+                .await?;
+                match claimed {
+                    Some(1) => return Ok(()),
+                    Some(_) => {
+                        return Err(StoreError::internal(format!(
+                            "upload {} is unknown or finished",
+                            upload.as_uuid()
+                        )));
+                    }
+                    // Another upload of the same content became the blob first.
+                    None => continue,
                 }
-            })
-            .await?;
-            match claimed {
-                Some(1) => return Ok(()),
-                Some(_) => {
-                    return Err(internal(anyhow::anyhow!(
-                        "upload {} is unknown or finished",
-                        upload.as_uuid()
-                    )));
-                }
-                // Another upload of the same content became the blob first.
-                None => continue,
             }
-        }
-        Err(internal(anyhow::anyhow!("could not settle blob {hash}")))
+            Err(StoreError::internal(format!(
+                "could not settle blob {hash}"
+            )))
+        })
+        .await
     }
 
     async fn abort(&self, upload: UploadId) -> Result<(), DomainError> {
-        retry_when_busy(|| async {
-            blobs::Entity::delete_many()
-                .filter(blobs::Column::Id.eq(upload.as_uuid()))
-                .filter(blobs::Column::Sha256.is_null())
-                .exec(&self.connection)
-                .await
-                .map_err(internal)
+        domain_result(async move {
+            retry_when_busy(|| async {
+                blobs::Entity::delete_many()
+                    .filter(blobs::Column::Id.eq(upload.as_uuid()))
+                    .filter(blobs::Column::Sha256.is_null())
+                    .exec(&self.connection)
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
+            Ok(())
         })
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn size(&self, hash: &ContentHash) -> Result<Option<u64>, DomainError> {
-        Ok(self
-            .complete_blob(hash)
-            .await?
-            .and_then(|blob| blob.size)
-            .and_then(|size| u64::try_from(size).ok()))
+        domain_result(async move {
+            Ok(self
+                .complete_blob(hash)
+                .await?
+                .and_then(|blob| blob.size)
+                .and_then(|size| u64::try_from(size).ok()))
+        })
+        .await
     }
 
     async fn read(
@@ -175,93 +191,103 @@ impl FileStore for SqlFileStore {
         hash: &ContentHash,
         range: Range<u64>,
     ) -> Result<ChunkStream, DomainError> {
-        let blob = self
-            .complete_blob(hash)
-            .await?
-            .ok_or(DomainError::NotFound {
-                resource: "content",
-            })?;
-        let chunk = CHUNK_SIZE as u64;
-        let first = range.start / chunk;
-        let last = if range.end == range.start {
-            first
-        } else {
-            (range.end - 1) / chunk
-        };
-        let connection = self.connection.clone();
-        let blob_id: Uuid = blob.id;
-        let pieces = stream::iter(first..=last)
-            .take_while(move |_| std::future::ready(range.end > range.start))
-            .then(move |index| {
-                let connection = connection.clone();
-                async move {
-                    // why: one chunk per query, so memory stays at a chunk whatever the size.
-                    let bytes: Vec<u8> = chunks::Entity::find_by_id((
-                        blob_id,
-                        i64::try_from(index).map_err(internal)?,
-                    ))
-                    .select_only()
-                    .column(chunks::Column::Bytes)
-                    .into_tuple()
-                    .one(&connection)
-                    .await
-                    .map_err(internal)?
-                    .ok_or_else(|| {
-                        internal(anyhow::anyhow!(
-                            "chunk {index} of blob {blob_id} is missing"
+        domain_result(async move {
+            let blob = self
+                .complete_blob(hash)
+                .await?
+                .ok_or(DomainError::NotFound {
+                    resource: "content",
+                })?;
+            let chunk = CHUNK_SIZE as u64;
+            let first = range.start / chunk;
+            let last = if range.end == range.start {
+                first
+            } else {
+                (range.end - 1) / chunk
+            };
+            let connection = self.connection.clone();
+            let blob_id: Uuid = blob.id;
+            let pieces = stream::iter(first..=last)
+                .take_while(move |_| std::future::ready(range.end > range.start))
+                .then(move |index| {
+                    let connection = connection.clone();
+                    async move {
+                        // why: one chunk per query, so memory stays at a chunk whatever the size.
+                        let bytes: Vec<u8> = chunks::Entity::find_by_id((
+                            blob_id,
+                            i64::try_from(index).map_err(StoreError::from)?,
                         ))
-                    })?;
-                    let offset = index * chunk;
-                    let from = range.start.saturating_sub(offset).min(bytes.len() as u64) as usize;
-                    let to = (range.end - offset).min(bytes.len() as u64) as usize;
-                    Ok(bytes[from..to].to_vec())
-                }
-            });
-        Ok(pieces.boxed())
+                        .select_only()
+                        .column(chunks::Column::Bytes)
+                        .into_tuple()
+                        .one(&connection)
+                        .await
+                        .map_err(StoreError::from)?
+                        .ok_or_else(|| {
+                            StoreError::internal(format!(
+                                "chunk {index} of blob {blob_id} is missing"
+                            ))
+                        })?;
+                        let offset = index * chunk;
+                        let from =
+                            range.start.saturating_sub(offset).min(bytes.len() as u64) as usize;
+                        let to = (range.end - offset).min(bytes.len() as u64) as usize;
+                        Ok(bytes[from..to].to_vec())
+                    }
+                });
+            Ok(pieces.boxed())
+        })
+        .await
     }
 
     async fn release(&self, hash: &ContentHash) -> Result<(), DomainError> {
-        retry_when_busy(|| async {
-            blobs::Entity::update_many()
-                .col_expr(
-                    blobs::Column::RefCount,
-                    Expr::col(blobs::Column::RefCount).sub(1),
-                )
-                .filter(blobs::Column::Sha256.eq(hash.as_str()))
-                .filter(blobs::Column::RefCount.gt(0))
-                .exec(&self.connection)
-                .await
-                .map_err(internal)
+        domain_result(async move {
+            retry_when_busy(|| async {
+                blobs::Entity::update_many()
+                    .col_expr(
+                        blobs::Column::RefCount,
+                        Expr::col(blobs::Column::RefCount).sub(1),
+                    )
+                    .filter(blobs::Column::Sha256.eq(hash.as_str()))
+                    .filter(blobs::Column::RefCount.gt(0))
+                    .exec(&self.connection)
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
+            Ok(())
         })
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn collect(&self, grace: Duration) -> Result<Collected, DomainError> {
-        let now = database_now(&self.connection).await?;
-        let cutoff = now - span(grace)?;
-        // Chunks go with their blob (ON DELETE CASCADE).
-        let blobs = retry_when_busy(|| async {
-            blobs::Entity::delete_many()
-                .filter(blobs::Column::Sha256.is_not_null())
-                .filter(blobs::Column::RefCount.lte(0))
-                .exec(&self.connection)
-                .await
-                .map_err(internal)
+        domain_result(async move {
+            let now = database_now(&self.connection).await?;
+            let cutoff = now - span(grace)?;
+            // Chunks go with their blob (ON DELETE CASCADE).
+            let blobs = retry_when_busy(|| async {
+                blobs::Entity::delete_many()
+                    .filter(blobs::Column::Sha256.is_not_null())
+                    .filter(blobs::Column::RefCount.lte(0))
+                    .exec(&self.connection)
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
+            let uploads = retry_when_busy(|| async {
+                blobs::Entity::delete_many()
+                    .filter(blobs::Column::Sha256.is_null())
+                    .filter(blobs::Column::CreatedAt.lt(cutoff))
+                    .exec(&self.connection)
+                    .await
+                    .map_err(StoreError::from)
+            })
+            .await?;
+            Ok(Collected {
+                blobs: blobs.rows_affected,
+                uploads: uploads.rows_affected,
+            })
         })
-        .await?;
-        let uploads = retry_when_busy(|| async {
-            blobs::Entity::delete_many()
-                .filter(blobs::Column::Sha256.is_null())
-                .filter(blobs::Column::CreatedAt.lt(cutoff))
-                .exec(&self.connection)
-                .await
-                .map_err(internal)
-        })
-        .await?;
-        Ok(Collected {
-            blobs: blobs.rows_affected,
-            uploads: uploads.rows_affected,
-        })
+        .await
     }
 }

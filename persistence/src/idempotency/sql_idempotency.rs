@@ -9,7 +9,7 @@ use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFi
 
 use super::entity::{self, Column, Entity};
 use crate::clock::{database_now, span};
-use crate::error::internal;
+use crate::error::{domain_result, StoreError};
 
 /// [`IdempotencyStore`] on the SQL database: the primary key (user, key) decides which
 /// of two concurrent claims wins.
@@ -33,68 +33,71 @@ impl IdempotencyStore for SqlIdempotencyStore {
         ttl: Duration,
         stale_after: Duration,
     ) -> Result<Claim, DomainError> {
-        // why: at most a few rounds: an expired or abandoned claim is deleted and the
-        // insert tried again, and another node may win that second insert.
-        for _ in 0..3 {
-            let now = database_now(&self.connection).await?;
-            let claim = entity::ActiveModel {
-                user_id: ActiveValue::Set(user.as_uuid()),
-                idempotency_key: ActiveValue::Set(key.as_str().to_owned()),
-                fingerprint: ActiveValue::Set(fingerprint.to_owned()),
-                response_status: ActiveValue::Set(None),
-                response_headers: ActiveValue::Set(None),
-                response_body: ActiveValue::Set(None),
-                created_at: ActiveValue::Set(now),
-                expires_at: ActiveValue::Set(now + span(ttl)?),
-            };
-            match Entity::insert(claim)
-                .exec_without_returning(&self.connection)
-                .await
-            {
-                Ok(_) => return Ok(Claim::Acquired),
-                Err(error)
-                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
-                Err(error) => return Err(internal(error)),
-            }
-            let Some(existing) = Entity::find_by_id((user.as_uuid(), key.as_str().to_owned()))
-                .one(&self.connection)
-                .await
-                .map_err(internal)?
-            else {
-                continue;
-            };
-            let abandoned = existing.response_status.is_none()
-                && existing.created_at + span(stale_after)? <= now;
-            if existing.expires_at <= now || abandoned {
-                Entity::delete_many()
-                    .filter(Column::UserId.eq(user.as_uuid()))
-                    .filter(Column::IdempotencyKey.eq(key.as_str()))
-                    .filter(Column::CreatedAt.eq(existing.created_at))
-                    .exec(&self.connection)
+        domain_result(async move {
+            // why: at most a few rounds: an expired or abandoned claim is deleted and the
+            // insert tried again, and another node may win that second insert.
+            for _ in 0..3 {
+                let now = database_now(&self.connection).await?;
+                let claim = entity::ActiveModel {
+                    user_id: ActiveValue::Set(user.as_uuid()),
+                    idempotency_key: ActiveValue::Set(key.as_str().to_owned()),
+                    fingerprint: ActiveValue::Set(fingerprint.to_owned()),
+                    response_status: ActiveValue::Set(None),
+                    response_headers: ActiveValue::Set(None),
+                    response_body: ActiveValue::Set(None),
+                    created_at: ActiveValue::Set(now),
+                    expires_at: ActiveValue::Set(now + span(ttl)?),
+                };
+                match Entity::insert(claim)
+                    .exec_without_returning(&self.connection)
                     .await
-                    .map_err(internal)?;
-                continue;
+                {
+                    Ok(_) => return Ok(Claim::Acquired),
+                    Err(error)
+                        if matches!(
+                            error.sql_err(),
+                            Some(SqlErr::UniqueConstraintViolation(_))
+                        ) => {}
+                    Err(error) => return Err(StoreError::from(error)),
+                }
+                let Some(existing) = Entity::find_by_id((user.as_uuid(), key.as_str().to_owned()))
+                    .one(&self.connection)
+                    .await?
+                else {
+                    continue;
+                };
+                let abandoned = existing.response_status.is_none()
+                    && existing.created_at + span(stale_after)? <= now;
+                if existing.expires_at <= now || abandoned {
+                    Entity::delete_many()
+                        .filter(Column::UserId.eq(user.as_uuid()))
+                        .filter(Column::IdempotencyKey.eq(key.as_str()))
+                        .filter(Column::CreatedAt.eq(existing.created_at))
+                        .exec(&self.connection)
+                        .await?;
+                    continue;
+                }
+                if existing.fingerprint != fingerprint {
+                    return Ok(Claim::Mismatch);
+                }
+                let Some(status) = existing.response_status else {
+                    return Ok(Claim::InProgress);
+                };
+                let headers = existing
+                    .response_headers
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()?
+                    .unwrap_or_default();
+                return Ok(Claim::Replay(StoredResponse {
+                    status: u16::try_from(status)?,
+                    headers,
+                    body: existing.response_body.unwrap_or_default(),
+                }));
             }
-            if existing.fingerprint != fingerprint {
-                return Ok(Claim::Mismatch);
-            }
-            let Some(status) = existing.response_status else {
-                return Ok(Claim::InProgress);
-            };
-            let headers = existing
-                .response_headers
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(internal)?
-                .unwrap_or_default();
-            return Ok(Claim::Replay(StoredResponse {
-                status: u16::try_from(status).map_err(internal)?,
-                headers,
-                body: existing.response_body.unwrap_or_default(),
-            }));
-        }
-        Ok(Claim::InProgress)
+            Ok(Claim::InProgress)
+        })
+        .await
     }
 
     async fn complete(
@@ -103,30 +106,34 @@ impl IdempotencyStore for SqlIdempotencyStore {
         key: &IdempotencyKey,
         response: StoredResponse,
     ) -> Result<(), DomainError> {
-        let headers = serde_json::to_string(&response.headers).map_err(internal)?;
-        Entity::update_many()
-            .col_expr(
-                Column::ResponseStatus,
-                Expr::value(i16::try_from(response.status).map_err(internal)?),
-            )
-            .col_expr(Column::ResponseHeaders, Expr::value(headers))
-            .col_expr(Column::ResponseBody, Expr::value(response.body))
-            .filter(Column::UserId.eq(user.as_uuid()))
-            .filter(Column::IdempotencyKey.eq(key.as_str()))
-            .exec(&self.connection)
-            .await
-            .map_err(internal)?;
-        Ok(())
+        domain_result(async move {
+            let headers = serde_json::to_string(&response.headers)?;
+            Entity::update_many()
+                .col_expr(
+                    Column::ResponseStatus,
+                    Expr::value(i16::try_from(response.status)?),
+                )
+                .col_expr(Column::ResponseHeaders, Expr::value(headers))
+                .col_expr(Column::ResponseBody, Expr::value(response.body))
+                .filter(Column::UserId.eq(user.as_uuid()))
+                .filter(Column::IdempotencyKey.eq(key.as_str()))
+                .exec(&self.connection)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn release(&self, user: UserId, key: &IdempotencyKey) -> Result<(), DomainError> {
-        Entity::delete_many()
-            .filter(Column::UserId.eq(user.as_uuid()))
-            .filter(Column::IdempotencyKey.eq(key.as_str()))
-            .filter(Column::ResponseStatus.is_null())
-            .exec(&self.connection)
-            .await
-            .map_err(internal)?;
-        Ok(())
+        domain_result(async move {
+            Entity::delete_many()
+                .filter(Column::UserId.eq(user.as_uuid()))
+                .filter(Column::IdempotencyKey.eq(key.as_str()))
+                .filter(Column::ResponseStatus.is_null())
+                .exec(&self.connection)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 }

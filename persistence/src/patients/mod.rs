@@ -1,7 +1,8 @@
 //! The SQL backend of the patient repository.
 
 mod entity;
+mod rows;
 mod sql_patients;
 
-pub(crate) use sql_patients::is_active_patient;
+pub(crate) use sql_patients::standing;
 pub use sql_patients::SqlPatientRepository;

@@ -1,7 +1,8 @@
 //! The SQL backend of the appointment repository.
 
 mod entity;
+mod rows;
 mod sql_appointments;
 
-pub(crate) use sql_appointments::appointment_of_patient;
+pub(crate) use sql_appointments::patient_of;
 pub use sql_appointments::SqlAppointmentRepository;
