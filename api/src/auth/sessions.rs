@@ -1,6 +1,5 @@
 use actix_web::{delete, get, web, HttpResponse};
 use domain::auth::{AuthService, SessionId};
-use uuid::Uuid;
 
 use super::{Authenticated, SessionBody};
 use crate::error::{ApiError, Problem};
@@ -44,10 +43,9 @@ pub async fn list_sessions(
 #[delete("/sessions/{id}")]
 pub async fn revoke_session(
     Authenticated(principal): Authenticated,
-    id: web::Path<Uuid>,
+    id: web::Path<SessionId>,
     auth: web::Data<AuthService>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.revoke_session(&principal, SessionId::from_uuid(id.into_inner()))
-        .await?;
+    auth.revoke_session(&principal, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

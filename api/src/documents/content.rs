@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use domain::documents::{Document, DocumentId, Documents};
 use futures_util::StreamExt;
-use uuid::Uuid;
 
 use crate::error::{ApiError, Problem};
 use crate::http::{parse_range, ByteRange, Caller};
@@ -35,16 +34,12 @@ use crate::http::{parse_range, ByteRange, Caller};
 #[get("/{id}/content")]
 pub async fn download_content(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<DocumentId>,
     request: HttpRequest,
     documents: web::Data<Documents>,
 ) -> Result<HttpResponse, ApiError> {
     let document = documents
-        .get(
-            &caller.principal,
-            &caller.audit,
-            DocumentId::from_uuid(id.into_inner()),
-        )
+        .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
     let etag = format!("\"{}\"", document.sha256);
     let header = |name| {

@@ -1,6 +1,5 @@
 use actix_web::{delete, web, HttpResponse};
 use domain::documents::{DocumentId, Documents};
-use uuid::Uuid;
 
 use crate::error::{ApiError, Problem};
 use crate::http::{Caller, IfMatch};
@@ -26,17 +25,12 @@ use crate::http::{Caller, IfMatch};
 #[delete("/{id}")]
 pub async fn delete_document(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<DocumentId>,
     IfMatch(version): IfMatch,
     documents: web::Data<Documents>,
 ) -> Result<HttpResponse, ApiError> {
     documents
-        .delete(
-            &caller.principal,
-            &caller.audit,
-            DocumentId::from_uuid(id.into_inner()),
-            version,
-        )
+        .delete(&caller.principal, &caller.audit, id.into_inner(), version)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

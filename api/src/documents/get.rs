@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use domain::documents::{DocumentId, Documents};
-use uuid::Uuid;
 
 use super::dto::{document_response, DocumentBody};
 use crate::error::{ApiError, Problem};
@@ -22,15 +21,11 @@ use crate::http::Caller;
 #[get("/{id}")]
 pub async fn get_document(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<DocumentId>,
     documents: web::Data<Documents>,
 ) -> Result<HttpResponse, ApiError> {
     let document = documents
-        .get(
-            &caller.principal,
-            &caller.audit,
-            DocumentId::from_uuid(id.into_inner()),
-        )
+        .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
     Ok(document_response(StatusCode::OK, document))
 }

@@ -1,7 +1,6 @@
 use actix_web::{get, web};
 use domain::documents::Documents;
 use domain::patients::PatientId;
-use uuid::Uuid;
 
 use super::dto::DocumentBody;
 use crate::error::{ApiError, Problem};
@@ -21,7 +20,7 @@ use crate::http::{Caller, PageBody, PageQuery};
 #[get("/patients/{id}/documents")]
 pub async fn list_documents(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     query: web::Query<PageQuery>,
     documents: web::Data<Documents>,
 ) -> Result<web::Json<PageBody<DocumentBody>>, ApiError> {
@@ -29,7 +28,7 @@ pub async fn list_documents(
         .list(
             &caller.principal,
             &caller.audit,
-            PatientId::from_uuid(id.into_inner()),
+            id.into_inner(),
             query.parse()?,
         )
         .await?;

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{patch, web, HttpResponse};
 use domain::documents::{DocumentId, Documents};
-use uuid::Uuid;
 
 use super::dto::{document_response, DocumentBody, DocumentPatch};
 use crate::error::{ApiError, Problem};
@@ -29,7 +28,7 @@ use crate::http::{Caller, IfMatch};
 #[patch("/{id}")]
 pub async fn update_document(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<DocumentId>,
     IfMatch(version): IfMatch,
     body: web::Json<DocumentPatch>,
     documents: web::Data<Documents>,
@@ -39,7 +38,7 @@ pub async fn update_document(
         .update(
             &caller.principal,
             &caller.audit,
-            DocumentId::from_uuid(id.into_inner()),
+            id.into_inner(),
             version,
             changes,
         )

@@ -8,7 +8,6 @@ use domain::documents::{ContentHash, Document, Documents, UploadRequest};
 use domain::patients::PatientId;
 use domain::DomainError;
 use futures_util::StreamExt;
-use uuid::Uuid;
 
 use super::dto::{document_response, DocumentBody, UploadQuery};
 use crate::error::{ApiError, Problem};
@@ -39,7 +38,7 @@ use crate::http::Caller;
 #[post("/patients/{id}/documents")]
 pub async fn upload_document(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     query: web::Query<UploadQuery>,
     request: HttpRequest,
     body: web::Payload,
@@ -56,7 +55,7 @@ pub async fn upload_document(
         .get("content-digest")
         .map(|value| parse_content_digest(value.to_str().unwrap_or_default()))
         .transpose()?;
-    let patient_id = PatientId::from_uuid(id.into_inner());
+    let patient_id = id.into_inner();
     let document = if declared_media_type.starts_with("multipart/form-data") {
         let form = Form {
             patient_id,

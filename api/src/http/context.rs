@@ -25,17 +25,22 @@ impl FromRequest for Caller {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let authenticated = Authenticated::from_request(request, payload);
+        // why: an audit row without its request or node cannot be traced; a route that
+        // misses the middleware or the node's name is a wiring fault, not a client's.
         let request_id = request
             .extensions()
             .get::<RequestId>()
-            .map(|id| id.0.clone())
-            .unwrap_or_default();
+            .map(|id| id.0.clone());
         let node_id = request
             .app_data::<web::Data<NodeId>>()
-            .map(|node| node.0.clone())
-            .unwrap_or_default();
+            .map(|node| node.0.clone());
         Box::pin(async move {
             let Authenticated(principal) = authenticated.await?;
+            let request_id = request_id.ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("the request has no request id"))
+            })?;
+            let node_id = node_id
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the app has no node id")))?;
             let audit = AuditContext {
                 actor: principal.user_id,
                 session: principal.session_id,

@@ -2,7 +2,6 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use domain::notes::{AddendumText, NoteId, Notes};
 use domain::DomainError;
-use uuid::Uuid;
 
 use super::dto::{note_response, AddendumInput, NoteBody};
 use crate::error::{ApiError, Problem};
@@ -29,19 +28,14 @@ use crate::http::Caller;
 #[post("/{id}/addenda")]
 pub async fn add_addendum(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<NoteId>,
     body: web::Json<AddendumInput>,
     notes: web::Data<Notes>,
 ) -> Result<HttpResponse, ApiError> {
     let text =
         AddendumText::parse(&body.text).map_err(|message| DomainError::invalid("text", message))?;
     let note = notes
-        .amend(
-            &caller.principal,
-            &caller.audit,
-            NoteId::from_uuid(id.into_inner()),
-            text,
-        )
+        .amend(&caller.principal, &caller.audit, id.into_inner(), text)
         .await?;
     let mut response = note_response(StatusCode::CREATED, note);
     response

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use domain::notes::{NoteId, Notes};
-use uuid::Uuid;
 
 use super::dto::{note_response, NoteBody};
 use crate::error::{ApiError, Problem};
@@ -22,15 +21,11 @@ use crate::http::Caller;
 #[get("/{id}")]
 pub async fn get_note(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<NoteId>,
     notes: web::Data<Notes>,
 ) -> Result<HttpResponse, ApiError> {
     let note = notes
-        .get(
-            &caller.principal,
-            &caller.audit,
-            NoteId::from_uuid(id.into_inner()),
-        )
+        .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
     Ok(note_response(StatusCode::OK, note))
 }

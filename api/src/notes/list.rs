@@ -1,7 +1,6 @@
 use actix_web::{get, web};
 use domain::notes::Notes;
 use domain::patients::PatientId;
-use uuid::Uuid;
 
 use super::dto::NoteBody;
 use crate::error::{ApiError, Problem};
@@ -21,7 +20,7 @@ use crate::http::{Caller, PageBody, PageQuery};
 #[get("/patients/{id}/notes")]
 pub async fn list_notes(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     query: web::Query<PageQuery>,
     notes: web::Data<Notes>,
 ) -> Result<web::Json<PageBody<NoteBody>>, ApiError> {
@@ -29,7 +28,7 @@ pub async fn list_notes(
         .list(
             &caller.principal,
             &caller.audit,
-            PatientId::from_uuid(id.into_inner()),
+            id.into_inner(),
             query.parse()?,
         )
         .await?;

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{put, web, HttpResponse};
 use domain::notes::{NoteId, Notes};
-use uuid::Uuid;
 
 use super::dto::{note_response, NoteBody, SectionsInput};
 use crate::error::{ApiError, Problem};
@@ -29,7 +28,7 @@ use crate::http::{Caller, IfMatch};
 #[put("/{id}")]
 pub async fn revise_note(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<NoteId>,
     IfMatch(version): IfMatch,
     body: web::Json<SectionsInput>,
     notes: web::Data<Notes>,
@@ -39,7 +38,7 @@ pub async fn revise_note(
         .revise(
             &caller.principal,
             &caller.audit,
-            NoteId::from_uuid(id.into_inner()),
+            id.into_inner(),
             version,
             sections,
         )

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use domain::notes::{NoteId, Notes};
-use uuid::Uuid;
 
 use super::dto::{note_response, NoteBody};
 use crate::error::{ApiError, Problem};
@@ -29,17 +28,12 @@ use crate::http::{Caller, IfMatch};
 #[post("/{id}/sign")]
 pub async fn sign_note(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<NoteId>,
     IfMatch(version): IfMatch,
     notes: web::Data<Notes>,
 ) -> Result<HttpResponse, ApiError> {
     let note = notes
-        .sign(
-            &caller.principal,
-            &caller.audit,
-            NoteId::from_uuid(id.into_inner()),
-            version,
-        )
+        .sign(&caller.principal, &caller.audit, id.into_inner(), version)
         .await?;
     Ok(note_response(StatusCode::OK, note))
 }

@@ -3,7 +3,6 @@ use actix_web::{post, web, HttpResponse};
 use domain::notes::{NewNote, Notes};
 use domain::patients::PatientId;
 use domain::schedule::AppointmentId;
-use uuid::Uuid;
 
 use super::dto::{note_response, NoteBody, NoteInput};
 use crate::error::{ApiError, Problem};
@@ -28,12 +27,12 @@ use crate::http::Caller;
 #[post("/patients/{id}/notes")]
 pub async fn write_note(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     body: web::Json<NoteInput>,
     notes: web::Data<Notes>,
 ) -> Result<HttpResponse, ApiError> {
     let note = NewNote {
-        patient_id: PatientId::from_uuid(id.into_inner()),
+        patient_id: id.into_inner(),
         appointment_id: body.appointment_id.map(AppointmentId::from_uuid),
         sections: body.sections()?,
     };

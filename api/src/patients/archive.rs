@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{delete, web, HttpResponse};
 use domain::patients::{PatientId, Patients};
-use uuid::Uuid;
 
 use super::dto::{patient_response, PatientBody};
 use crate::error::{ApiError, Problem};
@@ -27,17 +26,12 @@ use crate::http::{Caller, IfMatch};
 #[delete("/{id}")]
 pub async fn archive_patient(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     IfMatch(version): IfMatch,
     patients: web::Data<Patients>,
 ) -> Result<HttpResponse, ApiError> {
     let patient = patients
-        .archive(
-            &caller.principal,
-            &caller.audit,
-            PatientId::from_uuid(id.into_inner()),
-            version,
-        )
+        .archive(&caller.principal, &caller.audit, id.into_inner(), version)
         .await?;
     Ok(patient_response(StatusCode::OK, patient))
 }

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use domain::patients::{PatientId, Patients};
-use uuid::Uuid;
 
 use super::dto::{patient_response, PatientBody};
 use crate::error::{ApiError, Problem};
@@ -22,15 +21,11 @@ use crate::http::Caller;
 #[get("/{id}")]
 pub async fn get_patient(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     patients: web::Data<Patients>,
 ) -> Result<HttpResponse, ApiError> {
     let patient = patients
-        .get(
-            &caller.principal,
-            &caller.audit,
-            PatientId::from_uuid(id.into_inner()),
-        )
+        .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
     Ok(patient_response(StatusCode::OK, patient))
 }

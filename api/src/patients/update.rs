@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{put, web, HttpResponse};
 use domain::patients::{PatientId, Patients};
-use uuid::Uuid;
 
 use super::dto::{patient_response, PatientBody, PatientInput};
 use crate::error::{ApiError, Problem};
@@ -29,7 +28,7 @@ use crate::http::{Caller, IfMatch};
 #[put("/{id}")]
 pub async fn update_patient(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<PatientId>,
     IfMatch(version): IfMatch,
     body: web::Json<PatientInput>,
     patients: web::Data<Patients>,
@@ -39,7 +38,7 @@ pub async fn update_patient(
         .update(
             &caller.principal,
             &caller.audit,
-            PatientId::from_uuid(id.into_inner()),
+            id.into_inner(),
             version,
             details,
         )

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{patch, web, HttpResponse};
 use domain::schedule::{AppointmentId, Schedule};
-use uuid::Uuid;
 
 use super::dto::{appointment_response, AppointmentBody, AppointmentPatch};
 use crate::error::{ApiError, Problem};
@@ -30,7 +29,7 @@ use crate::http::{Caller, IfMatch};
 #[patch("/{id}")]
 pub async fn change_appointment(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<AppointmentId>,
     IfMatch(version): IfMatch,
     body: web::Json<AppointmentPatch>,
     schedule: web::Data<Schedule>,
@@ -40,7 +39,7 @@ pub async fn change_appointment(
         .change(
             &caller.principal,
             &caller.audit,
-            AppointmentId::from_uuid(id.into_inner()),
+            id.into_inner(),
             version,
             changes,
         )

@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use domain::schedule::{AppointmentId, Schedule};
-use uuid::Uuid;
 
 use super::dto::{appointment_response, AppointmentBody};
 use crate::error::{ApiError, Problem};
@@ -22,15 +21,11 @@ use crate::http::Caller;
 #[get("/{id}")]
 pub async fn get_appointment(
     caller: Caller,
-    id: web::Path<Uuid>,
+    id: web::Path<AppointmentId>,
     schedule: web::Data<Schedule>,
 ) -> Result<HttpResponse, ApiError> {
     let appointment = schedule
-        .get(
-            &caller.principal,
-            &caller.audit,
-            AppointmentId::from_uuid(id.into_inner()),
-        )
+        .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
     Ok(appointment_response(StatusCode::OK, appointment))
 }

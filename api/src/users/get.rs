@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use domain::auth::{Accounts, UserId};
-use uuid::Uuid;
 
 use super::dto::{user_response, UserBody};
 use crate::auth::{Authorized, ManageUsers};
@@ -22,11 +21,9 @@ use crate::error::{ApiError, Problem};
 #[get("/{id}")]
 pub async fn get_user(
     caller: Authorized<ManageUsers>,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     accounts: web::Data<Accounts>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = accounts
-        .get(&caller.principal, UserId::from_uuid(id.into_inner()))
-        .await?;
+    let user = accounts.get(&caller.principal, id.into_inner()).await?;
     Ok(user_response(StatusCode::OK, user))
 }

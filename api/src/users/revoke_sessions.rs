@@ -1,6 +1,5 @@
 use actix_web::{delete, web, HttpResponse};
 use domain::auth::{AuthService, UserId};
-use uuid::Uuid;
 
 use crate::auth::{Authorized, ManageUsers};
 use crate::error::{ApiError, Problem};
@@ -20,10 +19,10 @@ use crate::error::{ApiError, Problem};
 #[delete("/{id}/sessions")]
 pub async fn revoke_user_sessions(
     caller: Authorized<ManageUsers>,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     auth: web::Data<AuthService>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.revoke_all_sessions(&caller.principal, UserId::from_uuid(id.into_inner()))
+    auth.revoke_all_sessions(&caller.principal, id.into_inner())
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

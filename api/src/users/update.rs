@@ -1,7 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{patch, web, HttpResponse};
 use domain::auth::{Accounts, UserId};
-use uuid::Uuid;
 
 use super::dto::{user_response, UpdateUserRequest, UserBody};
 use crate::auth::{Authorized, ManageUsers};
@@ -31,19 +30,14 @@ use crate::http::IfMatch;
 #[patch("/{id}")]
 pub async fn update_user(
     caller: Authorized<ManageUsers>,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     IfMatch(version): IfMatch,
     body: web::Json<UpdateUserRequest>,
     accounts: web::Data<Accounts>,
 ) -> Result<HttpResponse, ApiError> {
     let changes = body.into_inner().parse()?;
     let user = accounts
-        .update(
-            &caller.principal,
-            UserId::from_uuid(id.into_inner()),
-            version,
-            changes,
-        )
+        .update(&caller.principal, id.into_inner(), version, changes)
         .await?;
     Ok(user_response(StatusCode::OK, user))
 }
