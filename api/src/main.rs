@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format, &settings.log_level);
+    telemetry::init(settings.log.format, &settings.log.level);
     telemetry::log_panics_as_events();
 
     let outcome = match cli.command {

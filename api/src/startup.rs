@@ -63,22 +63,22 @@ impl Application {
         let mut probes: Vec<Arc<dyn HealthProbe>> = vec![database.health_probe()];
         let redis = match &settings.redis_url {
             Some(url) => {
-                let redis = Redis::connect(url, settings.database_max_connections as usize)
+                let redis = Redis::connect(url, settings.database.max_connections as usize)
                     .context("configuring Redis")?;
                 probes.push(redis.health_probe());
                 Some(redis)
             }
             None => None,
         };
-        let readiness = Readiness::new(probes, settings.readiness_timeout());
+        let readiness = Readiness::new(probes, settings.http.readiness_timeout);
         let (auth, accounts) = build_auth(&settings, &database, redis.as_ref()).await?;
         let node_name = settings.node_id.clone().unwrap_or_else(|| {
             format!("node-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
         });
-        let files: Arc<dyn FileStore> = match settings.file_backend {
+        let files: Arc<dyn FileStore> = match settings.files.backend {
             FileBackend::Sql => Arc::new(SqlFileStore::new(database.connection().clone())),
             FileBackend::Directory => Arc::new(
-                DirectoryFileStore::open(&settings.file_directory)
+                DirectoryFileStore::open(&settings.files.directory)
                     .await
                     .context("opening the file directory")?,
             ),
@@ -88,10 +88,10 @@ impl Application {
         )?;
         let contract = openapi::document();
 
-        let listener = TcpListener::bind(settings.listen)
-            .with_context(|| format!("binding {}", settings.listen))?;
+        let listener = TcpListener::bind(settings.http.listen)
+            .with_context(|| format!("binding {}", settings.http.listen))?;
         let address = listener.local_addr()?;
-        let max_body_bytes = settings.max_body_bytes;
+        let max_body_bytes = settings.http.max_body_bytes;
 
         let server = HttpServer::new(move || {
             App::new()
@@ -112,8 +112,8 @@ impl Application {
                 .wrap(from_fn(mw::idempotency))
                 .wrap(from_fn(mw::observe))
         })
-        .workers(settings.workers.unwrap_or_else(default_workers))
-        .shutdown_timeout(settings.shutdown_timeout_secs)
+        .workers(settings.http.workers.unwrap_or_else(default_workers))
+        .shutdown_timeout(settings.http.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();
 
@@ -158,24 +158,28 @@ impl Application {
     }
 }
 
-/// Everything the handlers reach, built once and shared by every worker.
-#[derive(Clone)]
-struct Services {
-    readiness: web::Data<Readiness>,
-    metrics: web::Data<Metrics>,
-    auth: web::Data<AuthService>,
-    accounts: web::Data<Accounts>,
-    settings: web::Data<Settings>,
-    patients: web::Data<Patients>,
-    schedule: web::Data<Schedule>,
-    notes: web::Data<Notes>,
-    documents: web::Data<Documents>,
-    audit_trail: web::Data<AuditTrail>,
-    idempotency: web::Data<mw::Idempotency>,
-    node_id: web::Data<NodeId>,
-}
+/// Everything the handlers reach, built once and shared by every worker: each service
+/// is one `.with(...)`, which both builds and registers it.
+#[derive(Clone, Default)]
+struct Services(Vec<Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>>);
 
 impl Services {
+    /// Adds `service` as app data, for handlers that take `web::Data<T>`.
+    fn with<T: Send + Sync + 'static>(mut self, service: T) -> Self {
+        let data = web::Data::new(service);
+        self.0
+            .push(Arc::new(move |config: &mut web::ServiceConfig| {
+                config.app_data(data.clone());
+            }));
+        self
+    }
+
+    fn register(&self, config: &mut web::ServiceConfig) {
+        for register in &self.0 {
+            register(config);
+        }
+    }
+
     /// The EMR services on the SQL database, beside the auth services already built.
     fn build(
         settings: &Settings,
@@ -188,55 +192,38 @@ impl Services {
     ) -> anyhow::Result<Self> {
         let connection = database.connection().clone();
         let upload_policy = UploadPolicy {
-            max_bytes: settings.max_upload_bytes,
-            allowed_media_types: settings.allowed_media_types.clone(),
+            max_bytes: settings.files.max_upload_bytes,
+            allowed_media_types: settings.files.allowed_media_types.clone(),
         };
-        Ok(Self {
-            readiness: web::Data::new(readiness),
-            metrics: web::Data::new(Metrics::new(database)?),
-            auth: web::Data::new(auth),
-            accounts: web::Data::new(accounts),
-            settings: web::Data::new(settings.clone()),
-            patients: web::Data::new(Patients::new(Arc::new(SqlPatientRepository::new(
+        Ok(Services::default()
+            .with(readiness)
+            .with(Metrics::new(database)?)
+            .with(auth)
+            .with(accounts)
+            .with(settings.clone())
+            .with(NodeId(node_name.to_owned()))
+            .with(Patients::new(Arc::new(SqlPatientRepository::new(
                 connection.clone(),
-            )))),
-            schedule: web::Data::new(Schedule::new(
+            ))))
+            .with(Schedule::new(
                 Arc::new(SqlAppointmentRepository::new(connection.clone())),
                 Arc::new(SqlUserRepository::new(connection.clone())),
-            )),
-            notes: web::Data::new(Notes::new(Arc::new(SqlNoteRepository::new(
+            ))
+            .with(Notes::new(Arc::new(SqlNoteRepository::new(
                 connection.clone(),
-            )))),
-            documents: web::Data::new(Documents::new(
+            ))))
+            .with(Documents::new(
                 Arc::new(SqlDocumentRepository::new(connection.clone())),
                 files,
                 upload_policy,
-            )),
-            audit_trail: web::Data::new(AuditTrail::new(Arc::new(SqlAuditLog::new(
+            ))
+            .with(AuditTrail::new(Arc::new(SqlAuditLog::new(
                 connection.clone(),
-            )))),
-            idempotency: web::Data::new(mw::Idempotency {
+            ))))
+            .with(mw::Idempotency {
                 store: Arc::new(SqlIdempotencyStore::new(connection)),
-                max_body_bytes: settings.max_body_bytes,
-            }),
-            node_id: web::Data::new(NodeId(node_name.to_owned())),
-        })
-    }
-
-    fn register(&self, config: &mut web::ServiceConfig) {
-        config
-            .app_data(self.readiness.clone())
-            .app_data(self.metrics.clone())
-            .app_data(self.auth.clone())
-            .app_data(self.accounts.clone())
-            .app_data(self.settings.clone())
-            .app_data(self.patients.clone())
-            .app_data(self.schedule.clone())
-            .app_data(self.notes.clone())
-            .app_data(self.documents.clone())
-            .app_data(self.audit_trail.clone())
-            .app_data(self.idempotency.clone())
-            .app_data(self.node_id.clone());
+                max_body_bytes: settings.http.max_body_bytes,
+            }))
     }
 }
 
@@ -249,13 +236,13 @@ async fn build_auth(
 ) -> anyhow::Result<(AuthService, Accounts)> {
     let connection = database.connection().clone();
     let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(connection.clone()));
-    let sessions: Arc<dyn SessionStore> = match (settings.session_backend, redis) {
+    let sessions: Arc<dyn SessionStore> = match (settings.auth.session_backend, redis) {
         (SessionBackend::Sql, _) => Arc::new(SqlSessionStore::new(connection.clone())),
         (SessionBackend::Redis, Some(redis)) => Arc::new(redis.session_store()),
         (SessionBackend::Redis, None) => anyhow::bail!("session_backend = redis needs redis_url"),
     };
     let attempts: Arc<dyn LoginAttempts> = Arc::new(SqlLoginAttempts::new(connection.clone()));
-    let keys = match &settings.jwt_secret {
+    let keys = match &settings.auth.jwt_secret {
         Some(secret) => SigningKeys::pinned(secret.expose()),
         None => SigningKeys::from_store(Arc::new(SqlSigningKeyStore::new(connection))),
     };
@@ -267,7 +254,7 @@ async fn build_auth(
         .context("preparing the password hasher")??;
 
     let accounts = Accounts::new(users.clone(), sessions.clone(), hasher.clone());
-    let configured = match &settings.admin_password {
+    let configured = match &settings.auth.admin_password {
         Some(secret) => {
             Some(Password::parse(secret.expose().to_owned()).map_err(anyhow::Error::msg)?)
         }
@@ -296,8 +283,8 @@ async fn build_auth(
 /// Connects the database named by the settings. Also used by `practica migrate`.
 pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
     let options = DatabaseOptions {
-        url: settings.database_url.clone(),
-        max_connections: settings.database_max_connections,
+        url: settings.database.url.clone(),
+        max_connections: settings.database.max_connections,
         acquire_timeout: Duration::from_secs(5),
     };
     Database::connect(&options)

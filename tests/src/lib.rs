@@ -54,15 +54,13 @@ impl TestApp {
         customize: impl FnOnce(&mut Settings),
     ) -> Self {
         init_logs_once();
-        let mut settings = Settings {
-            listen: "127.0.0.1:0".parse().expect("a valid address"),
-            database_url: test_database.url.clone(),
-            database_max_connections: 5,
-            workers: Some(2),
-            shutdown_timeout_secs: 5,
-            admin_password: Some(Secret::new(ADMIN_PASSWORD)),
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.http.listen = "127.0.0.1:0".parse().expect("a valid address");
+        settings.http.workers = Some(2);
+        settings.http.shutdown_timeout = std::time::Duration::from_secs(5);
+        settings.database.url = test_database.url.clone();
+        settings.database.max_connections = 5;
+        settings.auth.admin_password = Some(Secret::new(ADMIN_PASSWORD));
         customize(&mut settings);
         let application = Application::build_with(settings, routes::test_routes)
             .await

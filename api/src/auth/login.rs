@@ -26,7 +26,7 @@ pub async fn login(
     settings: web::Data<Settings>,
 ) -> Result<web::Json<TokenPairBody>, ApiError> {
     let LoginRequest { username, password } = body.into_inner();
-    let client = client_info(&request, &settings.trusted_proxies);
+    let client = client_info(&request, &settings.http.trusted_proxies);
     let pair = auth
         .login(&username, Password::presented(password), client)
         .await?;

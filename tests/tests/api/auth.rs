@@ -105,7 +105,7 @@ async fn a_reused_refresh_token_ends_the_session_but_a_quick_retry_gets_the_same
 }
 
 async fn sessions_expire_when_idle_and_at_their_absolute_limit(backend: Backend) {
-    let Some(idle_app) = TestApp::spawn_with(backend, |s| s.session_idle_timeout_secs = 1).await
+    let Some(idle_app) = TestApp::spawn_with(backend, |s| s.auth.session_idle_timeout = Duration::from_secs(1)).await
     else {
         return;
     };
@@ -119,7 +119,7 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit(backend: Backend)
     );
 
     let absolute_app = TestApp::spawn_node(idle_app.test_database.clone(), |s| {
-        s.session_absolute_timeout_secs = 2;
+        s.auth.session_absolute_timeout = Duration::from_secs(2);
     })
     .await;
     let access = absolute_app.admin_token().await;
@@ -155,7 +155,7 @@ fn swap_payload(token: &str, claims: &Value) -> String {
 
 async fn every_kind_of_bad_token_is_refused(backend: Backend) {
     let Some(app) =
-        TestApp::spawn_with(backend, |s| s.jwt_secret = Some(Secret::new(PINNED_SECRET))).await
+        TestApp::spawn_with(backend, |s| s.auth.jwt_secret = Some(Secret::new(PINNED_SECRET))).await
     else {
         return;
     };

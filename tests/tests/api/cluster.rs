@@ -52,7 +52,7 @@ async fn logout_on_one_node_ends_the_session_on_another_with_redis_sessions(back
     let Some(redis) = redis_url() else { return };
     let with_redis = |settings: &mut api::Settings| {
         settings.redis_url = Some(redis.clone());
-        settings.session_backend = SessionBackend::Redis;
+        settings.auth.session_backend = SessionBackend::Redis;
     };
     let Some(first) = TestApp::spawn_with(backend, with_redis).await else {
         return;
@@ -123,12 +123,12 @@ async fn login_throttling_holds_across_nodes(backend: Backend) {
 }
 
 async fn the_address_limit_throttles_every_account_from_one_address(backend: Backend) {
-    let Some(first) = TestApp::spawn_with(backend, |s| s.login_max_failures_per_address = 3).await
+    let Some(first) = TestApp::spawn_with(backend, |s| s.auth.max_failures_per_address = 3).await
     else {
         return;
     };
     let second = TestApp::spawn_node(first.test_database.clone(), |s| {
-        s.login_max_failures_per_address = 3
+        s.auth.max_failures_per_address = 3
     })
     .await;
     for (attempt, user) in ["amy", "bob", "cal"].iter().enumerate() {
@@ -144,8 +144,8 @@ async fn the_address_limit_throttles_every_account_from_one_address(backend: Bac
 
 async fn behind_a_trusted_proxy_the_forwarded_address_is_throttled(backend: Backend) {
     let behind_proxy = |s: &mut api::Settings| {
-        s.login_max_failures_per_address = 2;
-        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        s.auth.max_failures_per_address = 2;
+        s.http.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
     };
     let Some(app) = TestApp::spawn_with(backend, behind_proxy).await else {
         return;

@@ -100,7 +100,7 @@ async fn a_body_that_is_not_json_is_a_415_problem(backend: Backend) {
 }
 
 async fn a_body_over_the_limit_is_a_413_problem(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |s| s.max_body_bytes = 1024).await else {
+    let Some(app) = TestApp::spawn_with(backend, |s| s.http.max_body_bytes = 1024).await else {
         return;
     };
     let oversized = serde_json::json!({ "message": "x".repeat(2048) });

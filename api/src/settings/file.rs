@@ -1,19 +1,19 @@
-//! Configuration: defaults < optional TOML file < `PRACTICA_*` environment < command line.
+//! The settings as operators write them: one flat list of keys, the same in the TOML
+//! file and (upper-cased, with `PRACTICA_`) in the environment. Checked here, then
+//! grouped by concern into [`Settings`](super::Settings).
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
-use std::time::Duration;
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 
-/// Everything a node needs to know to start. Keys are the same in the TOML file and,
-/// upper-cased with a `PRACTICA_` prefix, in the environment.
+/// Everything a node needs to know to start, keyed as documented in the README.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Settings {
+pub struct SettingsFile {
     /// Address the HTTP server binds; port 0 picks a free port.
     pub listen: SocketAddr,
     /// `sqlite://FILE` (embedded default) or `postgres://USER@HOST/DB`.
@@ -124,7 +124,7 @@ pub struct Overrides {
 
 const ENV_PREFIX: &str = "PRACTICA_";
 
-impl Default for Settings {
+impl Default for SettingsFile {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -159,7 +159,7 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
+impl SettingsFile {
     /// Every key, as the file and (upper-cased, prefixed) the environment spell it.
     pub const KEYS: &'static [&'static str] = &[
         "listen",
@@ -190,7 +190,7 @@ impl Settings {
     ];
 
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        let mut figment = Figment::from(Serialized::defaults(SettingsFile::default()));
         if let Some(path) = config_file {
             if !path.is_file() {
                 return Err(ConfigError {
@@ -206,7 +206,7 @@ impl Settings {
         if let Some(listen) = overrides.listen {
             figment = figment.merge(Serialized::default("listen", listen));
         }
-        let settings: Settings = figment.extract().map_err(ConfigError::from_figment)?;
+        let settings: SettingsFile = figment.extract().map_err(ConfigError::from_figment)?;
         settings.validated()
     }
 
@@ -292,30 +292,6 @@ impl Settings {
         }
         Ok(self)
     }
-
-    pub fn shutdown_timeout(&self) -> Duration {
-        Duration::from_secs(self.shutdown_timeout_secs)
-    }
-
-    pub fn readiness_timeout(&self) -> Duration {
-        Duration::from_millis(self.readiness_timeout_ms)
-    }
-
-    pub fn auth_config(&self) -> domain::auth::AuthConfig {
-        domain::auth::AuthConfig {
-            tokens: domain::auth::TokenSettings {
-                issuer: "practica".to_owned(),
-                audience: "practica-api".to_owned(),
-                access_token_ttl: Duration::from_secs(self.access_token_ttl_secs),
-            },
-            idle_timeout: Duration::from_secs(self.session_idle_timeout_secs),
-            absolute_timeout: Duration::from_secs(self.session_absolute_timeout_secs),
-            refresh_grace: Duration::from_secs(10),
-            max_failures_per_account: self.login_max_failures_per_account,
-            max_failures_per_address: self.login_max_failures_per_address,
-            failure_window: Duration::from_secs(self.login_failure_window_secs),
-        }
-    }
 }
 
 impl ConfigError {
@@ -349,153 +325,5 @@ impl ConfigError {
             key,
             message: error.kind.to_string(),
         }
-    }
-}
-
-// why: figment's Jail closures return its own large error type; not ours to box.
-#[allow(clippy::result_large_err)]
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use figment::Jail;
-
-    fn load_in(jail: &Jail, file: Option<&str>) -> Result<Settings, ConfigError> {
-        let path = file.map(|name| jail.directory().join(name));
-        Settings::load(path.as_deref(), &Overrides::default())
-    }
-
-    #[test]
-    fn keys_list_every_setting() {
-        let serialized = serde_json::to_value(Settings::default()).unwrap();
-        let mut fields: Vec<_> = serialized.as_object().unwrap().keys().cloned().collect();
-        let mut keys: Vec<_> = Settings::KEYS.iter().map(|k| k.to_string()).collect();
-        fields.sort();
-        keys.sort();
-        assert_eq!(fields, keys);
-    }
-
-    #[test]
-    fn no_configuration_means_embedded_sqlite_on_localhost_8080() {
-        Jail::expect_with(|jail| {
-            let settings = load_in(jail, None).unwrap();
-            assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
-            assert_eq!(settings.database_url, "sqlite://practica.db");
-            assert_eq!(settings.redis_url, None);
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn environment_overrides_file_and_command_line_overrides_both() {
-        Jail::expect_with(|jail| {
-            jail.create_file(
-                "practica.toml",
-                "listen = \"127.0.0.1:9000\"\nlog_format = \"json\"\nmax_body_bytes = 1000\n",
-            )?;
-            jail.set_env("PRACTICA_MAX_BODY_BYTES", "2000");
-            let settings = load_in(jail, Some("practica.toml")).unwrap();
-            assert_eq!(settings.listen.to_string(), "127.0.0.1:9000");
-            assert_eq!(settings.log_format, LogFormat::Json);
-            assert_eq!(settings.max_body_bytes, 2000);
-
-            let overrides = Overrides {
-                listen: Some("127.0.0.1:9100".parse().unwrap()),
-            };
-            let path = jail.directory().join("practica.toml");
-            let settings = Settings::load(Some(&path), &overrides).unwrap();
-            assert_eq!(settings.listen.to_string(), "127.0.0.1:9100");
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn a_bad_environment_value_names_its_variable() {
-        Jail::expect_with(|jail| {
-            jail.set_env("PRACTICA_LISTEN", "not-an-address");
-            let error = load_in(jail, None).unwrap_err();
-            assert!(error.key.contains("PRACTICA_LISTEN"), "{error}");
-            assert!(!error.to_string().contains('\n'));
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn an_unknown_key_in_the_file_is_refused() {
-        Jail::expect_with(|jail| {
-            jail.create_file("practica.toml", "lisen = \"127.0.0.1:9000\"\n")?;
-            let error = load_in(jail, Some("practica.toml")).unwrap_err();
-            assert!(error.to_string().contains("lisen"), "{error}");
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn unrelated_practica_variables_are_ignored() {
-        Jail::expect_with(|jail| {
-            jail.set_env("PRACTICA_TEST_DATABASE_URL", "postgres://elsewhere/db");
-            assert!(load_in(jail, None).is_ok());
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn a_database_url_of_another_kind_is_refused() {
-        Jail::expect_with(|jail| {
-            jail.set_env("PRACTICA_DATABASE_URL", "mysql://localhost/practica");
-            let error = load_in(jail, None).unwrap_err();
-            assert_eq!(error.key, "database_url");
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn an_empty_redis_url_means_no_redis() {
-        Jail::expect_with(|jail| {
-            jail.set_env("PRACTICA_REDIS_URL", "");
-            assert_eq!(load_in(jail, None).unwrap().redis_url, None);
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn secrets_never_show_in_debug_output() {
-        Jail::expect_with(|jail| {
-            jail.set_env("PRACTICA_ADMIN_PASSWORD", "a very secret password");
-            let settings = load_in(jail, None).unwrap();
-            assert!(!format!("{settings:?}").contains("very secret"));
-            assert_eq!(
-                settings.admin_password.unwrap().expose(),
-                "a very secret password"
-            );
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn a_weak_admin_password_is_refused() {
-        Jail::expect_with(|jail| {
-            jail.set_env("PRACTICA_ADMIN_PASSWORD", "short");
-            assert_eq!(load_in(jail, None).unwrap_err().key, "admin_password");
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn trusted_proxies_are_a_list_of_addresses() {
-        Jail::expect_with(|jail| {
-            jail.set_env("PRACTICA_TRUSTED_PROXIES", "[10.0.0.2, \"::1\"]");
-            let settings = load_in(jail, None).unwrap();
-            assert_eq!(settings.trusted_proxies.len(), 2);
-            Ok(())
-        });
-    }
-
-    #[test]
-    fn a_missing_config_file_is_refused() {
-        Jail::expect_with(|jail| {
-            let error = load_in(jail, Some("absent.toml")).unwrap_err();
-            assert_eq!(error.key, "--config");
-            Ok(())
-        });
     }
 }

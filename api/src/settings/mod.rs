@@ -1,0 +1,161 @@
+//! Configuration: defaults < optional TOML file < `PRACTICA_*` environment < command line.
+//!
+//! Operators write one flat list of keys ([`SettingsFile`]); the node reads them grouped
+//! by concern, with durations as [`Duration`]s, once they have been checked.
+
+mod file;
+// why: figment's Jail closures return its own large error type; not ours to box.
+#[allow(clippy::result_large_err)]
+#[cfg(test)]
+mod tests;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use file::{
+    ConfigError, FileBackend, LogFormat, Overrides, Secret, SessionBackend, SettingsFile,
+};
+
+/// Everything a node needs to know to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+    /// `redis://HOST:PORT` when the Redis backends are wanted; `None` means none.
+    pub redis_url: Option<String>,
+    pub log: LogSettings,
+    pub auth: AuthSettings,
+    pub files: FileSettings,
+    /// This node's name in audit events; `None` means a random one at each start.
+    pub node_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Address the server binds; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Largest JSON request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Worker threads; `None` means one per CPU core.
+    pub workers: Option<usize>,
+    /// How long in-flight requests may run after SIGTERM or Ctrl-C.
+    pub shutdown_timeout: Duration,
+    /// Upper bound of one readiness check of each dependency.
+    pub readiness_timeout: Duration,
+    /// Load balancers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `sqlite://FILE` (embedded default) or `postgres://USER@HOST/DB`.
+    pub url: String,
+    /// Connections this node may hold open.
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A tracing filter (`RUST_LOG` wins when set).
+    pub level: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub session_backend: SessionBackend,
+    /// The first admin's password, used only when the database has no user yet.
+    pub admin_password: Option<Secret>,
+    /// Pins the access-token key instead of keys kept in the database.
+    pub jwt_secret: Option<Secret>,
+    pub access_token_ttl: Duration,
+    pub session_idle_timeout: Duration,
+    pub session_absolute_timeout: Duration,
+    pub max_failures_per_account: u32,
+    pub max_failures_per_address: u32,
+    pub failure_window: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileSettings {
+    pub backend: FileBackend,
+    /// The folder of the `directory` backend.
+    pub directory: PathBuf,
+    /// Largest document upload, in bytes; checked while it streams.
+    pub max_upload_bytes: u64,
+    /// Media types accepted for documents (their content is sniffed as well).
+    pub allowed_media_types: Vec<String>,
+}
+
+impl Settings {
+    /// Reads every source in order and checks the result; an error names the key.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        SettingsFile::load(config_file, overrides).map(Settings::from)
+    }
+
+    pub fn auth_config(&self) -> domain::auth::AuthConfig {
+        let auth = &self.auth;
+        domain::auth::AuthConfig {
+            tokens: domain::auth::TokenSettings {
+                issuer: "practica".to_owned(),
+                audience: "practica-api".to_owned(),
+                access_token_ttl: auth.access_token_ttl,
+            },
+            idle_timeout: auth.session_idle_timeout,
+            absolute_timeout: auth.session_absolute_timeout,
+            refresh_grace: Duration::from_secs(10),
+            max_failures_per_account: auth.max_failures_per_account,
+            max_failures_per_address: auth.max_failures_per_address,
+            failure_window: auth.failure_window,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from(SettingsFile::default())
+    }
+}
+
+impl From<SettingsFile> for Settings {
+    fn from(file: SettingsFile) -> Self {
+        Settings {
+            http: HttpSettings {
+                listen: file.listen,
+                max_body_bytes: file.max_body_bytes,
+                workers: file.workers,
+                shutdown_timeout: Duration::from_secs(file.shutdown_timeout_secs),
+                readiness_timeout: Duration::from_millis(file.readiness_timeout_ms),
+                trusted_proxies: file.trusted_proxies,
+            },
+            database: DatabaseSettings {
+                url: file.database_url,
+                max_connections: file.database_max_connections,
+            },
+            redis_url: file.redis_url.filter(|url| !url.is_empty()),
+            log: LogSettings {
+                format: file.log_format,
+                level: file.log_level,
+            },
+            auth: AuthSettings {
+                session_backend: file.session_backend,
+                admin_password: file.admin_password,
+                jwt_secret: file.jwt_secret,
+                access_token_ttl: Duration::from_secs(file.access_token_ttl_secs),
+                session_idle_timeout: Duration::from_secs(file.session_idle_timeout_secs),
+                session_absolute_timeout: Duration::from_secs(file.session_absolute_timeout_secs),
+                max_failures_per_account: file.login_max_failures_per_account,
+                max_failures_per_address: file.login_max_failures_per_address,
+                failure_window: Duration::from_secs(file.login_failure_window_secs),
+            },
+            files: FileSettings {
+                backend: file.file_backend,
+                directory: file.file_directory,
+                max_upload_bytes: file.max_upload_bytes,
+                allowed_media_types: file.allowed_media_types,
+            },
+            node_id: file.node_id,
+        }
+    }
+}

@@ -1,0 +1,142 @@
+use super::*;
+use figment::Jail;
+
+fn load_in(jail: &Jail, file: Option<&str>) -> Result<Settings, ConfigError> {
+    let path = file.map(|name| jail.directory().join(name));
+    Settings::load(path.as_deref(), &Overrides::default())
+}
+
+#[test]
+fn keys_list_every_setting() {
+    let serialized = serde_json::to_value(SettingsFile::default()).unwrap();
+    let mut fields: Vec<_> = serialized.as_object().unwrap().keys().cloned().collect();
+    let mut keys: Vec<_> = SettingsFile::KEYS.iter().map(|k| k.to_string()).collect();
+    fields.sort();
+    keys.sort();
+    assert_eq!(fields, keys);
+}
+
+#[test]
+fn no_configuration_means_embedded_sqlite_on_localhost_8080() {
+    Jail::expect_with(|jail| {
+        let settings = load_in(jail, None).unwrap();
+        assert_eq!(settings.http.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.database.url, "sqlite://practica.db");
+        assert_eq!(settings.redis_url, None);
+        Ok(())
+    });
+}
+
+#[test]
+fn environment_overrides_file_and_command_line_overrides_both() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "practica.toml",
+            "listen = \"127.0.0.1:9000\"\nlog_format = \"json\"\nmax_body_bytes = 1000\n",
+        )?;
+        jail.set_env("PRACTICA_MAX_BODY_BYTES", "2000");
+        let settings = load_in(jail, Some("practica.toml")).unwrap();
+        assert_eq!(settings.http.listen.to_string(), "127.0.0.1:9000");
+        assert_eq!(settings.log.format, LogFormat::Json);
+        assert_eq!(settings.http.max_body_bytes, 2000);
+
+        let overrides = Overrides {
+            listen: Some("127.0.0.1:9100".parse().unwrap()),
+        };
+        let path = jail.directory().join("practica.toml");
+        let settings = Settings::load(Some(&path), &overrides).unwrap();
+        assert_eq!(settings.http.listen.to_string(), "127.0.0.1:9100");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_bad_environment_value_names_its_variable() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PRACTICA_LISTEN", "not-an-address");
+        let error = load_in(jail, None).unwrap_err();
+        assert!(error.key.contains("PRACTICA_LISTEN"), "{error}");
+        assert!(!error.to_string().contains('\n'));
+        Ok(())
+    });
+}
+
+#[test]
+fn an_unknown_key_in_the_file_is_refused() {
+    Jail::expect_with(|jail| {
+        jail.create_file("practica.toml", "lisen = \"127.0.0.1:9000\"\n")?;
+        let error = load_in(jail, Some("practica.toml")).unwrap_err();
+        assert!(error.to_string().contains("lisen"), "{error}");
+        Ok(())
+    });
+}
+
+#[test]
+fn unrelated_practica_variables_are_ignored() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PRACTICA_TEST_DATABASE_URL", "postgres://elsewhere/db");
+        assert!(load_in(jail, None).is_ok());
+        Ok(())
+    });
+}
+
+#[test]
+fn a_database_url_of_another_kind_is_refused() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PRACTICA_DATABASE_URL", "mysql://localhost/practica");
+        let error = load_in(jail, None).unwrap_err();
+        assert_eq!(error.key, "database_url");
+        Ok(())
+    });
+}
+
+#[test]
+fn an_empty_redis_url_means_no_redis() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PRACTICA_REDIS_URL", "");
+        assert_eq!(load_in(jail, None).unwrap().redis_url, None);
+        Ok(())
+    });
+}
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PRACTICA_ADMIN_PASSWORD", "a very secret password");
+        let settings = load_in(jail, None).unwrap();
+        assert!(!format!("{settings:?}").contains("very secret"));
+        assert_eq!(
+            settings.auth.admin_password.unwrap().expose(),
+            "a very secret password"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn a_weak_admin_password_is_refused() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PRACTICA_ADMIN_PASSWORD", "short");
+        assert_eq!(load_in(jail, None).unwrap_err().key, "admin_password");
+        Ok(())
+    });
+}
+
+#[test]
+fn trusted_proxies_are_a_list_of_addresses() {
+    Jail::expect_with(|jail| {
+        jail.set_env("PRACTICA_TRUSTED_PROXIES", "[10.0.0.2, \"::1\"]");
+        let settings = load_in(jail, None).unwrap();
+        assert_eq!(settings.http.trusted_proxies.len(), 2);
+        Ok(())
+    });
+}
+
+#[test]
+fn a_missing_config_file_is_refused() {
+    Jail::expect_with(|jail| {
+        let error = load_in(jail, Some("absent.toml")).unwrap_err();
+        assert_eq!(error.key, "--config");
+        Ok(())
+    });
+}
