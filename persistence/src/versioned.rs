@@ -17,6 +17,25 @@ pub trait VersionedEntity: EntityTrait {
     fn version_column() -> Self::Column;
 }
 
+/// Declares the sea-orm entity of `module` (with `id` and `version` columns) a
+/// [`VersionedEntity`] named `resource` in errors.
+macro_rules! versioned_entity {
+    ($module:ident, $resource:expr) => {
+        impl $crate::versioned::VersionedEntity for $module::Entity {
+            const RESOURCE: &'static str = $resource;
+
+            fn id_column() -> $module::Column {
+                $module::Column::Id
+            }
+
+            fn version_column() -> $module::Column {
+                $module::Column::Version
+            }
+        }
+    };
+}
+pub(crate) use versioned_entity;
+
 /// Applies `update` to row `id` only if it is still at `expected`, moving it to the next
 /// version, in one statement: no other node's write can fall between the check and the
 /// write. A missed write answers `PreconditionFailed` with the version actually stored,

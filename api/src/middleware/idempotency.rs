@@ -125,12 +125,11 @@ pub async fn idempotency(
     let response = match outcome {
         Ok(response) if !response.status().is_server_error() => response,
         other => {
-            // Our failure, not the request's: let a retry run it afresh.
-            settings
-                .store
-                .release(principal.user_id, &key)
-                .await
-                .map_err(ApiError::from)?;
+            // Our failure, not the request's: let a retry run it afresh. If the claim
+            // cannot be released it expires after STALE_CLAIM; the answer stays ours.
+            if let Err(error) = settings.store.release(principal.user_id, &key).await {
+                tracing::warn!(error = %error, "releasing an idempotency claim failed");
+            }
             return other.map(ServiceResponse::map_into_boxed_body);
         }
     };

@@ -44,16 +44,24 @@ where
     let (hash, size, head) = match outcome {
         Ok(written) => written,
         Err(error) => {
-            store.abort(upload).await?;
+            abort_quietly(store, upload).await;
             return Err(error);
         }
     };
     if expected.is_some_and(|expected| *expected != hash) {
-        store.abort(upload).await?;
+        abort_quietly(store, upload).await;
         return Err(UploadError::DigestMismatch);
     }
     store.finish(upload, &hash, size).await?;
     Ok(StoredContent { hash, size, head })
+}
+
+/// Lets an unfinished upload go. A failure here is logged, never answered: the caller
+/// needs the reason the upload failed, and the collector removes what is left.
+async fn abort_quietly(store: &dyn FileStore, upload: super::UploadId) {
+    if let Err(error) = store.abort(upload).await {
+        tracing::warn!(error = %error, "aborting an unfinished upload failed; the collector will take it");
+    }
 }
 
 async fn write_all<S, B>(
@@ -103,4 +111,61 @@ where
         size,
         head,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::Range;
+    use std::time::Duration;
+
+    use async_trait::async_trait;
+    use futures_util::stream;
+
+    use super::*;
+    use crate::documents::{ChunkStream, Collected, UploadId};
+
+    /// A store that takes chunks but cannot abort: the clean-up of a failed upload fails.
+    struct AbortFails;
+
+    #[async_trait]
+    impl FileStore for AbortFails {
+        async fn begin(&self) -> Result<UploadId, DomainError> {
+            Ok(UploadId::generate())
+        }
+        async fn put_chunk(&self, _: UploadId, _: u64, _: Vec<u8>) -> Result<(), DomainError> {
+            Ok(())
+        }
+        async fn finish(&self, _: UploadId, _: &ContentHash, _: u64) -> Result<(), DomainError> {
+            Ok(())
+        }
+        async fn abort(&self, _: UploadId) -> Result<(), DomainError> {
+            Err(DomainError::internal(anyhow::anyhow!("the store is gone")))
+        }
+        async fn size(&self, _: &ContentHash) -> Result<Option<u64>, DomainError> {
+            Ok(None)
+        }
+        async fn read(&self, _: &ContentHash, _: Range<u64>) -> Result<ChunkStream, DomainError> {
+            Err(DomainError::NotFound {
+                resource: "content",
+            })
+        }
+        async fn release(&self, _: &ContentHash) -> Result<(), DomainError> {
+            Ok(())
+        }
+        async fn collect(&self, _: Duration) -> Result<Collected, DomainError> {
+            Ok(Collected::default())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_clean_up_never_replaces_the_reason_an_upload_failed() {
+        let pieces = stream::iter([Ok::<_, DomainError>(vec![0_u8; 10])]);
+        let too_large = store_stream(&AbortFails, pieces, 5, None).await;
+        assert!(matches!(too_large, Err(UploadError::TooLarge { limit: 5 })));
+
+        let pieces = stream::iter([Ok::<_, DomainError>(b"abc".to_vec())]);
+        let other = ContentHash::of(b"xyz");
+        let mismatch = store_stream(&AbortFails, pieces, 100, Some(&other)).await;
+        assert!(matches!(mismatch, Err(UploadError::DigestMismatch)));
+    }
 }

@@ -15,19 +15,9 @@ use super::entities::users::{self, Column, Entity};
 use crate::clock::database_now;
 use crate::error::{domain_result, StoreError, StoreResult};
 use crate::unit_of_work::run;
-use crate::versioned::{update_at_version, VersionedEntity};
+use crate::versioned::{update_at_version, versioned_entity};
 
-impl VersionedEntity for Entity {
-    const RESOURCE: &'static str = "user";
-
-    fn id_column() -> Column {
-        Column::Id
-    }
-
-    fn version_column() -> Column {
-        Column::Version
-    }
-}
+versioned_entity!(users, "user");
 
 /// [`UserRepository`] on the SQL database.
 pub struct SqlUserRepository {

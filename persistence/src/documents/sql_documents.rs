@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use super::entities::documents::{self, Column, Entity, Model};
 use crate::error::{corrupt, StoreError, StoreResult};
 use crate::unit_of_work::audited;
-use crate::versioned::{update_at_version, update_whole_row, VersionedEntity};
+use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
 
 const RESOURCE: &str = "document";
 
@@ -24,17 +24,7 @@ impl SqlDocumentRepository {
     }
 }
 
-impl VersionedEntity for Entity {
-    const RESOURCE: &'static str = RESOURCE;
-
-    fn id_column() -> Column {
-        Column::Id
-    }
-
-    fn version_column() -> Column {
-        Column::Version
-    }
-}
+versioned_entity!(documents, RESOURCE);
 
 fn event(action: AuditAction, document: &Document) -> NewAuditEvent {
     NewAuditEvent {

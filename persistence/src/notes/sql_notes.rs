@@ -14,7 +14,7 @@ use super::entities::{addenda, notes};
 use super::rows::{addendum_row, note_row, to_note};
 use crate::error::{StoreError, StoreResult};
 use crate::unit_of_work::{audited, Work};
-use crate::versioned::{update_at_version, update_whole_row, VersionedEntity};
+use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
 
 const RESOURCE: &str = "note";
 
@@ -29,17 +29,7 @@ impl SqlNoteRepository {
     }
 }
 
-impl VersionedEntity for notes::Entity {
-    const RESOURCE: &'static str = RESOURCE;
-
-    fn id_column() -> notes::Column {
-        notes::Column::Id
-    }
-
-    fn version_column() -> notes::Column {
-        notes::Column::Version
-    }
-}
+versioned_entity!(notes, RESOURCE);
 
 fn event(action: AuditAction, note: &Note) -> NewAuditEvent {
     NewAuditEvent {

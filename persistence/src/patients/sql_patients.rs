@@ -12,7 +12,7 @@ use super::entity::{self, Column, Entity};
 use super::rows::{patient_row, to_patient};
 use crate::error::StoreResult;
 use crate::unit_of_work::audited;
-use crate::versioned::{update_at_version, update_whole_row, VersionedEntity};
+use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
 
 /// [`PatientRepository`] on the SQL database; every call is one unit of work holding
 /// the work and its audit events.
@@ -30,17 +30,7 @@ impl SqlPatientRepository {
     }
 }
 
-impl VersionedEntity for Entity {
-    const RESOURCE: &'static str = RESOURCE;
-
-    fn id_column() -> Column {
-        Column::Id
-    }
-
-    fn version_column() -> Column {
-        Column::Version
-    }
-}
+versioned_entity!(entity, RESOURCE);
 
 fn event(action: AuditAction, id: PatientId) -> NewAuditEvent {
     NewAuditEvent {

@@ -18,7 +18,7 @@ use super::entity::{self, Column, Entity};
 use super::rows::{appointment_row, to_appointment};
 use crate::error::{StoreError, StoreResult};
 use crate::unit_of_work::{audited, Work};
-use crate::versioned::{update_at_version, update_whole_row, VersionedEntity};
+use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
 
 const RESOURCE: &str = "appointment";
 /// PostgreSQL's exclusion constraint that forbids overlapping bookings.
@@ -37,17 +37,7 @@ impl SqlAppointmentRepository {
     }
 }
 
-impl VersionedEntity for Entity {
-    const RESOURCE: &'static str = RESOURCE;
-
-    fn id_column() -> Column {
-        Column::Id
-    }
-
-    fn version_column() -> Column {
-        Column::Version
-    }
-}
+versioned_entity!(entity, RESOURCE);
 
 fn event(action: AuditAction, appointment: &Appointment) -> NewAuditEvent {
     NewAuditEvent {
