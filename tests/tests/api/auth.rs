@@ -105,7 +105,10 @@ async fn a_reused_refresh_token_ends_the_session_but_a_quick_retry_gets_the_same
 }
 
 async fn sessions_expire_when_idle_and_at_their_absolute_limit(backend: Backend) {
-    let Some(idle_app) = TestApp::spawn_with(backend, |s| s.auth.session_idle_timeout = Duration::from_secs(1)).await
+    let Some(idle_app) = TestApp::spawn_with(backend, |s| {
+        s.auth.session_idle_timeout = Duration::from_secs(1)
+    })
+    .await
     else {
         return;
     };
@@ -154,8 +157,10 @@ fn swap_payload(token: &str, claims: &Value) -> String {
 }
 
 async fn every_kind_of_bad_token_is_refused(backend: Backend) {
-    let Some(app) =
-        TestApp::spawn_with(backend, |s| s.auth.jwt_secret = Some(Secret::new(PINNED_SECRET))).await
+    let Some(app) = TestApp::spawn_with(backend, |s| {
+        s.auth.jwt_secret = Some(Secret::new(PINNED_SECRET))
+    })
+    .await
     else {
         return;
     };

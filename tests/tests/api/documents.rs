@@ -170,7 +170,8 @@ async fn ranges_and_conditional_requests_are_answered_exactly(backend: Backend) 
 }
 
 async fn identical_uploads_share_one_blob_and_limits_hold(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |s| s.files.max_upload_bytes = (CHUNK * 2) as u64).await
+    let Some(app) =
+        TestApp::spawn_with(backend, |s| s.files.max_upload_bytes = (CHUNK * 2) as u64).await
     else {
         return;
     };
