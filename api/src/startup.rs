@@ -161,7 +161,10 @@ impl Application {
 /// Everything the handlers reach, built once and shared by every worker: each service
 /// is one `.with(...)`, which both builds and registers it.
 #[derive(Clone, Default)]
-struct Services(Vec<Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>>);
+struct Services(Vec<Registration>);
+
+/// Puts one service into a worker's app data.
+type Registration = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
 
 impl Services {
     /// Adds `service` as app data, for handlers that take `web::Data<T>`.

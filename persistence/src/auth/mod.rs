@@ -1,6 +1,7 @@
 //! The SQL (and Redis) backends of the auth ports.
 
 mod entities;
+mod redis_scripts;
 mod redis_sessions;
 mod sql_login_attempts;
 mod sql_sessions;

@@ -1,6 +1,8 @@
-//! [`SessionStore`] on Redis: a JSON document per session, a key per refresh hash, a
-//! set of session ids per user. Every check-and-change runs as one Lua script, so it is
-//! atomic across nodes, and every expiry is judged by Redis's own clock (`TIME`).
+//! [`SessionStore`] on Redis. Every check-and-change runs as one Lua script (see
+//! [`super::redis_scripts`]), so it is atomic across nodes, and every expiry is judged
+//! by Redis's own clock (`TIME`).
+//!
+//! The key layout, for Redis Cluster, is in [`super::redis_scripts`].
 
 use std::time::Duration;
 
@@ -12,10 +14,10 @@ use domain::auth::{
     TokenHash, UserId,
 };
 use domain::DomainError;
-use redis::Script;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::redis_scripts::{on_session, refresh_key, user_key, SessionKeys, SCRIPTS};
 use crate::error::{domain_result, StoreError, StoreResult};
 
 /// How long an ended session's record stays readable after its absolute expiry.
@@ -57,16 +59,22 @@ impl RedisSessionStore {
     }
 }
 
-fn session_key(id: Uuid) -> String {
-    format!("practica:session:{id}")
+/// The ids in the user's session index, a single-key read.
+async fn session_ids(
+    connection: &mut deadpool_redis::Connection,
+    user: UserId,
+) -> StoreResult<Vec<Uuid>> {
+    let ids: Vec<String> = redis::cmd("ZRANGE")
+        .arg(user_key(user.as_uuid()))
+        .arg(0)
+        .arg(-1)
+        .query_async(connection)
+        .await?;
+    ids.iter().map(|id| parse_id(id)).collect()
 }
 
-fn refresh_key(hash: &str) -> String {
-    format!("practica:refresh:{hash}")
-}
-
-fn user_key(id: Uuid) -> String {
-    format!("practica:user-sessions:{id}")
+fn parse_id(id: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(id).map_err(|error| StoreError::internal(format!("session id {id:?}: {error}")))
 }
 
 fn millis(duration: Duration) -> i64 {
@@ -104,123 +112,6 @@ fn to_session(json: &str) -> StoreResult<Session> {
     })
 }
 
-/// Shared Lua: the server's clock in ms, and the liveness rule.
-const PRELUDE: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function live(s)
-  return s.revoked_at == cjson.null and now < s.idle_expires_at and now < s.absolute_expires_at
-end
-local function save(key, s)
-  redis.call('SET', key, cjson.encode(s), 'KEEPTTL')
-end
-"#;
-
-/// KEYS: session, refresh, user-set. ARGV: json (times relative: created_at = 0), idle ms, absolute ms, retention ms.
-const CREATE: &str = r#"
-local s = cjson.decode(ARGV[1])
-local idle, absolute, retention = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-s.created_at = now
-s.last_seen_at = now
-s.absolute_expires_at = now + absolute
-s.idle_expires_at = math.min(now + idle, s.absolute_expires_at)
-local ttl = absolute + retention
-redis.call('SET', KEYS[1], cjson.encode(s), 'PX', ttl)
-redis.call('SET', KEYS[2], s.id, 'PX', ttl)
-redis.call('SADD', KEYS[3], s.id)
-if redis.call('PTTL', KEYS[3]) < ttl then redis.call('PEXPIRE', KEYS[3], ttl) end
-return cjson.encode(s)
-"#;
-
-/// KEYS: session. ARGV: idle ms, touch interval ms.
-const TOUCH: &str = r#"
-local raw = redis.call('GET', KEYS[1])
-if not raw then return false end
-local s = cjson.decode(raw)
-if not live(s) then return false end
-if now - s.last_seen_at >= tonumber(ARGV[2]) then
-  s.last_seen_at = now
-  s.idle_expires_at = math.min(now + tonumber(ARGV[1]), s.absolute_expires_at)
-  save(KEYS[1], s)
-end
-return cjson.encode(s)
-"#;
-
-/// KEYS: refresh. Returns { session json, now } or nil.
-const FIND_BY_REFRESH: &str = r#"
-local id = redis.call('GET', KEYS[1])
-if not id then return false end
-local raw = redis.call('GET', 'practica:session:' .. id)
-if not raw then return false end
-return { raw, tostring(now) }
-"#;
-
-/// KEYS: session. ARGV: presented hash, next hash, idle ms, retention ms.
-const ROTATE: &str = r#"
-local raw = redis.call('GET', KEYS[1])
-if not raw then return false end
-local s = cjson.decode(raw)
-if not live(s) or s.refresh_token_hash ~= ARGV[1] then return false end
-s.previous_refresh_token_hash = ARGV[1]
-s.refresh_token_hash = ARGV[2]
-s.rotated_at = now
-s.last_seen_at = now
-s.idle_expires_at = math.min(now + tonumber(ARGV[3]), s.absolute_expires_at)
-s.generation = s.generation + 1
-save(KEYS[1], s)
-redis.call('SET', 'practica:refresh:' .. ARGV[2], s.id, 'PX', s.absolute_expires_at - now + tonumber(ARGV[4]))
-return cjson.encode(s)
-"#;
-
-/// KEYS: session. ARGV: reason. Returns 1 when a live session ended.
-const REVOKE: &str = r#"
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-local s = cjson.decode(raw)
-if not live(s) then return 0 end
-s.revoked_at = now
-s.revoked_reason = ARGV[1]
-save(KEYS[1], s)
-return 1
-"#;
-
-/// KEYS: user-set. ARGV: reason, id to keep (or ""). Returns how many ended.
-const REVOKE_ALL: &str = r#"
-local ended = 0
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local key = 'practica:session:' .. id
-  local raw = redis.call('GET', key)
-  if not raw then
-    redis.call('SREM', KEYS[1], id)
-  elseif id ~= ARGV[2] then
-    local s = cjson.decode(raw)
-    if s.revoked_at == cjson.null then
-      s.revoked_at = now
-      s.revoked_reason = ARGV[1]
-      save(key, s)
-      if s.idle_expires_at > now and s.absolute_expires_at > now then ended = ended + 1 end
-    end
-  end
-end
-return ended
-"#;
-
-/// KEYS: user-set. Returns the JSON of every live session.
-const LIST_LIVE: &str = r#"
-local out = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local raw = redis.call('GET', 'practica:session:' .. id)
-  if raw then
-    if live(cjson.decode(raw)) then table.insert(out, raw) end
-  end
-end
-return out
-"#;
-
-fn script(body: &str) -> Script {
-    Script::new(&format!("{PRELUDE}{body}"))
-}
-
 #[async_trait]
 impl SessionStore for RedisSessionStore {
     async fn create(&self, new: NewSession) -> Result<Session, DomainError> {
@@ -243,14 +134,31 @@ impl SessionStore for RedisSessionStore {
                 user_agent: new.user_agent,
             };
             let json = serde_json::to_string(&stored)?;
+            let absolute = millis(new.absolute_timeout);
+            let ttl = absolute.saturating_add(RETENTION_MS);
             let mut connection = self.connection().await?;
-            let created: String = script(CREATE)
-                .key(session_key(stored.id))
-                .key(refresh_key(&stored.refresh_token_hash))
+            // why: the user's index and the hash's pointer live in other slots than the
+            // session, so they are written first, each on its own: a session that exists
+            // is always in its user's index, for logout everywhere to find. Should the
+            // session then not be written, both name a record that is absent and expire.
+            let _: () = SCRIPTS
+                .add_to_user
                 .key(user_key(stored.user_id))
+                .arg(stored.id.to_string())
+                .arg(ttl)
+                .invoke_async(&mut connection)
+                .await?;
+            let _: () = redis::cmd("SET")
+                .arg(refresh_key(&stored.refresh_token_hash))
+                .arg(stored.id.to_string())
+                .arg("PX")
+                .arg(ttl)
+                .query_async(&mut connection)
+                .await?;
+            let created: String = on_session(&SCRIPTS.create, stored.id)
                 .arg(json)
                 .arg(millis(new.idle_timeout))
-                .arg(millis(new.absolute_timeout))
+                .arg(absolute)
                 .arg(RETENTION_MS)
                 .invoke_async(&mut connection)
                 .await?;
@@ -266,8 +174,7 @@ impl SessionStore for RedisSessionStore {
     ) -> Result<Option<Session>, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let touched: Option<String> = script(TOUCH)
-                .key(session_key(id.as_uuid()))
+            let touched: Option<String> = on_session(&SCRIPTS.touch, id.as_uuid())
                 .arg(millis(idle_timeout))
                 .arg(TOUCH_INTERVAL_MS)
                 .invoke_async(&mut connection)
@@ -280,8 +187,8 @@ impl SessionStore for RedisSessionStore {
     async fn get(&self, id: SessionId) -> Result<Option<Session>, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let raw: Option<String> = deadpool_redis::redis::cmd("GET")
-                .arg(session_key(id.as_uuid()))
+            let raw: Option<String> = redis::cmd("GET")
+                .arg(SessionKeys::of(id.as_uuid()).record)
                 .query_async(&mut connection)
                 .await?;
             raw.as_deref().map(to_session).transpose()
@@ -295,8 +202,15 @@ impl SessionStore for RedisSessionStore {
     ) -> Result<Option<SessionLookup>, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let found: Option<(String, String)> = script(FIND_BY_REFRESH)
-                .key(refresh_key(hash.as_str()))
+            let pointer: Option<String> = redis::cmd("GET")
+                .arg(refresh_key(hash.as_str()))
+                .query_async(&mut connection)
+                .await?;
+            let Some(id) = pointer else {
+                return Ok(None);
+            };
+            let found: Option<(String, String)> = on_session(&SCRIPTS.find, parse_id(&id)?)
+                .arg(hash.as_str())
                 .invoke_async(&mut connection)
                 .await?;
             let Some((json, now)) = found else {
@@ -327,8 +241,31 @@ impl SessionStore for RedisSessionStore {
     ) -> Result<Option<Session>, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let rotated: Option<String> = script(ROTATE)
-                .key(session_key(id.as_uuid()))
+            let raw: Option<String> = redis::cmd("GET")
+                .arg(SessionKeys::of(id.as_uuid()).record)
+                .query_async(&mut connection)
+                .await?;
+            let Some(raw) = raw else {
+                return Ok(None);
+            };
+            let stored: StoredSession = serde_json::from_str(&raw)?;
+            // why: a hash once replaced is never current again, so this early answer
+            // stands; the script checks again, atomically.
+            if stored.refresh_token_hash != presented.as_str() {
+                return Ok(None);
+            }
+            // why: `next`'s pointer lives in `next`'s slot, so it is written before the
+            // rotation and outside it, expiring with the session's record (the absolute
+            // expiry never moves). Should the rotation lose a race, the pointer names a
+            // session whose set never held `next`, and the lookup ignores it.
+            let _: () = redis::cmd("SET")
+                .arg(refresh_key(next.as_str()))
+                .arg(stored.id.to_string())
+                .arg("PXAT")
+                .arg(stored.absolute_expires_at.saturating_add(RETENTION_MS))
+                .query_async(&mut connection)
+                .await?;
+            let rotated: Option<String> = on_session(&SCRIPTS.rotate, id.as_uuid())
                 .arg(presented.as_str())
                 .arg(next.as_str())
                 .arg(millis(idle_timeout))
@@ -343,9 +280,9 @@ impl SessionStore for RedisSessionStore {
     async fn revoke(&self, id: SessionId, reason: RevocationReason) -> Result<bool, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let ended: i64 = script(REVOKE)
-                .key(session_key(id.as_uuid()))
+            let ended: i64 = on_session(&SCRIPTS.revoke, id.as_uuid())
                 .arg(reason.as_str())
+                .arg("live")
                 .invoke_async(&mut connection)
                 .await?;
             Ok(ended > 0)
@@ -361,14 +298,23 @@ impl SessionStore for RedisSessionStore {
     ) -> Result<u64, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let keep = keep.map(|id| id.to_string()).unwrap_or_default();
-            let ended: i64 = script(REVOKE_ALL)
-                .key(user_key(user.as_uuid()))
-                .arg(reason.as_str())
-                .arg(keep)
-                .invoke_async(&mut connection)
-                .await?;
-            Ok(u64::try_from(ended).unwrap_or(0))
+            let keep = keep.map(SessionId::as_uuid);
+            let mut ended = 0;
+            // why: one script per session, each on that session's slot; ids whose
+            // record is absent are left for the index to drop when they expire, since
+            // one may be a session still being created.
+            for id in session_ids(&mut connection, user).await? {
+                if Some(id) == keep {
+                    continue;
+                }
+                let one: u64 = on_session(&SCRIPTS.revoke, id)
+                    .arg(reason.as_str())
+                    .arg("any")
+                    .invoke_async(&mut connection)
+                    .await?;
+                ended += one;
+            }
+            Ok(ended)
         })
         .await
     }
@@ -376,14 +322,25 @@ impl SessionStore for RedisSessionStore {
     async fn list_live_for_user(&self, user: UserId) -> Result<Vec<Session>, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let raw: Vec<String> = script(LIST_LIVE)
-                .key(user_key(user.as_uuid()))
-                .invoke_async(&mut connection)
-                .await?;
-            let mut sessions = raw
-                .iter()
-                .map(|json| to_session(json))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ids = session_ids(&mut connection, user).await?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let (seconds, micros): (i64, i64) =
+                redis::cmd("TIME").query_async(&mut connection).await?;
+            let now = instant(seconds.saturating_mul(1000).saturating_add(micros / 1000))?;
+            let mut gets = redis::pipe();
+            for id in &ids {
+                gets.cmd("GET").arg(SessionKeys::of(*id).record);
+            }
+            let raw: Vec<Option<String>> = gets.query_async(&mut connection).await?;
+            let mut sessions = Vec::new();
+            for json in raw.iter().flatten() {
+                let session = to_session(json)?;
+                if session.is_live_at(now) {
+                    sessions.push(session);
+                }
+            }
             sessions.sort_by_key(|session| (session.created_at, session.id));
             Ok(sessions)
         })
