@@ -27,6 +27,22 @@ pub enum DomainError {
     #[error("the provider is already booked at that time")]
     SlotTaken { conflicting: uuid::Uuid },
 
+    /// Another session holds the record's lock.
+    #[error("the record is locked by {} since {since}", holder.display_name)]
+    Locked {
+        holder: crate::locks::LockHolder,
+        since: chrono::DateTime<chrono::Utc>,
+    },
+
+    /// The caller wrote under a lock that expired, was broken, or passed to another
+    /// holder; nothing was written.
+    #[error("the lock this change was made under is no longer held")]
+    LockLost,
+
+    /// A backend this operation cannot do without is unreachable; try again later.
+    #[error("a backend is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+
     /// The caller's version of the record is not the current one.
     #[error("the record has changed since it was read (now at version {current})")]
     PreconditionFailed { current: Version },

@@ -55,6 +55,10 @@ error_codes! {
     NoteSigned => "note_signed",
     /// Addenda are for signed notes; a draft is changed directly.
     NoteNotSigned => "note_not_signed",
+    /// Another session holds the record's lock; the problem names the holder.
+    Locked => "locked",
+    /// The lock this change was made under expired, was broken, or passed to another.
+    LockLost => "lock_lost",
     /// The username is taken.
     UsernameTaken => "username_taken",
     /// A request with this `Idempotency-Key` is still being processed.

@@ -24,6 +24,9 @@ pub enum AuditAction {
     Sign,
     Amend,
     Delete,
+    Lock,
+    Unlock,
+    BreakLock,
 }
 
 impl AuditAction {
@@ -37,6 +40,9 @@ impl AuditAction {
             Self::Sign => "sign",
             Self::Amend => "amend",
             Self::Delete => "delete",
+            Self::Lock => "lock",
+            Self::Unlock => "unlock",
+            Self::BreakLock => "break_lock",
         }
     }
 }

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use super::{AuditEvent, AuditFilter};
+use super::{AuditContext, AuditEvent, AuditFilter, NewAuditEvent};
 use crate::{DomainError, Page, PageRequest};
 
 /// Reading the audit trail. Writing happens inside each repository's transactions;
@@ -13,4 +13,10 @@ pub trait AuditLog: Send + Sync {
         filter: AuditFilter,
         page: PageRequest,
     ) -> Result<Page<AuditEvent>, DomainError>;
+
+    /// Writes one event as `context`'s, for work that happens outside the database (a
+    /// lock held in Redis); work in the database writes its events in its own
+    /// transaction instead.
+    async fn record(&self, context: &AuditContext, event: NewAuditEvent)
+        -> Result<(), DomainError>;
 }

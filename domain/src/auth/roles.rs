@@ -35,6 +35,8 @@ pub enum Permission {
     ReadDocuments,
     /// Upload, retitle and delete documents.
     WriteDocuments,
+    /// End another user's record lock.
+    BreakLocks,
 }
 
 impl Role {
@@ -61,7 +63,11 @@ impl Role {
     /// The table. A permission not listed for a role is denied to it.
     pub fn permissions(self) -> &'static [Permission] {
         match self {
-            Self::Admin => &[Permission::ManageUsers, Permission::ReadAudit],
+            Self::Admin => &[
+                Permission::ManageUsers,
+                Permission::ReadAudit,
+                Permission::BreakLocks,
+            ],
             Self::Clinician => &[
                 Permission::ReadPatients,
                 Permission::WritePatients,

@@ -1,0 +1,166 @@
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::auth::{SessionId, UserId};
+use crate::documents::DocumentId;
+use crate::notes::NoteId;
+use crate::patients::PatientId;
+use crate::schedule::AppointmentId;
+
+/// The secret that names a held lock: random (UUIDv4), so that it cannot be guessed
+/// from another lock's token, and shown only to the holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct LockToken(Uuid);
+
+impl LockToken {
+    pub fn generate() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    pub fn from_uuid(id: Uuid) -> Self {
+        Self(id)
+    }
+
+    pub fn as_uuid(self) -> Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for LockToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for LockToken {
+    type Err = uuid::Error;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse().map(Self)
+    }
+}
+
+/// A fencing number: every acquisition of a resource's lock gets a larger one than the
+/// acquisitions before it, and a record keeps the largest that wrote it, so a holder
+/// whose lease ran out cannot write over its successor's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FencingToken(i64);
+
+impl FencingToken {
+    pub fn new(value: i64) -> Self {
+        Self(value)
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// A record that can be locked, named as the API names it: `patients/{id}`, ...
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LockedResource {
+    Patient(PatientId),
+    Note(NoteId),
+    Document(DocumentId),
+    Appointment(AppointmentId),
+}
+
+impl LockedResource {
+    /// Parses `kind/{uuid}`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let refuse = || {
+            "must be patients/{id}, notes/{id}, documents/{id} or appointments/{id}".to_owned()
+        };
+        let (kind, id) = raw.split_once('/').ok_or_else(refuse)?;
+        let id: Uuid = id.parse().map_err(|_| refuse())?;
+        match kind {
+            "patients" => Ok(Self::Patient(PatientId::from_uuid(id))),
+            "notes" => Ok(Self::Note(NoteId::from_uuid(id))),
+            "documents" => Ok(Self::Document(DocumentId::from_uuid(id))),
+            "appointments" => Ok(Self::Appointment(AppointmentId::from_uuid(id))),
+            _ => Err(refuse()),
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        match self {
+            Self::Patient(id) => id.as_uuid(),
+            Self::Note(id) => id.as_uuid(),
+            Self::Document(id) => id.as_uuid(),
+            Self::Appointment(id) => id.as_uuid(),
+        }
+    }
+
+    /// The record's type as audit events name it.
+    pub fn record_type(&self) -> &'static str {
+        match self {
+            Self::Patient(_) => "patient",
+            Self::Note(_) => "note",
+            Self::Document(_) => "document",
+            Self::Appointment(_) => "appointment",
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Patient(_) => "patients",
+            Self::Note(_) => "notes",
+            Self::Document(_) => "documents",
+            Self::Appointment(_) => "appointments",
+        }
+    }
+}
+
+impl fmt::Display for LockedResource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind(), self.id())
+    }
+}
+
+/// Who holds (or asks for) a lock: a user, in one session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockHolder {
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    /// Shown to whoever finds the record locked.
+    pub display_name: String,
+}
+
+/// A held lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLock {
+    pub token: LockToken,
+    pub resource: LockedResource,
+    pub fencing: FencingToken,
+    pub holder: LockHolder,
+    pub acquired_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resource_reads_and_prints_as_kind_slash_id() {
+        let id = Uuid::now_v7();
+        for kind in ["patients", "notes", "documents", "appointments"] {
+            let text = format!("{kind}/{id}");
+            assert_eq!(LockedResource::parse(&text).unwrap().to_string(), text);
+        }
+        for bad in ["patients", "users/x", &format!("users/{id}"), "notes/not-a-uuid"] {
+            assert!(LockedResource::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tokens_are_random_not_time_ordered() {
+        let token = LockToken::generate();
+        assert_eq!(token.as_uuid().get_version_num(), 4);
+        assert_ne!(token, LockToken::generate());
+    }
+}

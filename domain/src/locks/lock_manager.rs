@@ -1,0 +1,246 @@
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::{LockHolder, LockToken, LockedResource, RecordLock};
+use crate::auth::{SessionId, UserId};
+use crate::DomainError;
+
+/// Who is editing what, for every node: leases on records with fencing numbers.
+///
+/// Contract for every backend:
+/// - expiry is judged by the store's own clock; an expired lock is as good as none and
+///   is taken over by the next `acquire`;
+/// - `acquire` is one atomic step, never a check followed by a write: a free (or
+///   expired) lock is taken with a fresh random token and a fencing number larger than
+///   every earlier one on the resource; the holding session gets its own lock back
+///   (same token, same fencing number) with a new expiry; another session's live lock
+///   is `Locked { holder, since }`;
+/// - `renew` and `release` act only for the holding session: another session is
+///   `Forbidden`; a lock that expired or passed to someone else is `LockLost` for
+///   `renew` and `NotFound` for `release`;
+/// - a store that cannot be reached is `Unavailable`, never a silent success.
+#[async_trait]
+pub trait LockManager: Send + Sync {
+    async fn acquire(
+        &self,
+        resource: LockedResource,
+        holder: &LockHolder,
+        ttl: Duration,
+    ) -> Result<RecordLock, DomainError>;
+
+    /// Extends the live lock `token` to the store's now + `ttl`.
+    async fn renew(
+        &self,
+        token: LockToken,
+        session: SessionId,
+        ttl: Duration,
+    ) -> Result<RecordLock, DomainError>;
+
+    /// Ends the live lock `token`; returns it.
+    async fn release(&self, token: LockToken, session: SessionId)
+        -> Result<RecordLock, DomainError>;
+
+    /// The live lock on `resource`, if any.
+    async fn holder(&self, resource: LockedResource) -> Result<Option<RecordLock>, DomainError>;
+
+    /// Ends whatever lock `resource` has, whoever holds it; returns the lock it ended.
+    async fn break_lock(&self, resource: LockedResource)
+        -> Result<Option<RecordLock>, DomainError>;
+
+    /// Ends every lock `session` holds (the session ended); returns how many.
+    async fn release_all_for_session(&self, session: SessionId) -> Result<u64, DomainError>;
+
+    /// Ends every lock `user` holds in any session but `except` (their sessions were
+    /// revoked); returns how many.
+    async fn release_all_for_user(
+        &self,
+        user: UserId,
+        except: Option<SessionId>,
+    ) -> Result<u64, DomainError>;
+}
+
+/// The conformance suite every [`LockManager`] backend passes.
+#[cfg(feature = "conformance")]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+pub mod conformance {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::patients::PatientId;
+
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    fn someone(name: &str) -> LockHolder {
+        LockHolder {
+            user_id: UserId::generate(),
+            session_id: SessionId::generate(),
+            display_name: name.to_owned(),
+        }
+    }
+
+    fn a_record() -> LockedResource {
+        LockedResource::Patient(PatientId::generate())
+    }
+
+    pub async fn a_lock_is_held_by_one_session_at_a_time(locks: &dyn LockManager) {
+        let record = a_record();
+        let (grey, yang) = (someone("Dr Grey"), someone("Dr Yang"));
+        let held = locks.acquire(record, &grey, MINUTE).await.unwrap();
+        assert_eq!(held.resource, record);
+        assert_eq!(held.holder, grey);
+        assert!(held.expires_at > held.acquired_at);
+        match locks.acquire(record, &yang, MINUTE).await {
+            Err(DomainError::Locked { holder, since }) => {
+                assert_eq!(holder, grey);
+                assert_eq!(since, held.acquired_at);
+            }
+            other => panic!("expected Locked, got {other:?}"),
+        }
+        assert_eq!(locks.holder(record).await.unwrap(), Some(held));
+        assert_eq!(locks.holder(a_record()).await.unwrap(), None);
+    }
+
+    pub async fn the_holding_session_gets_its_lock_back_renewed(locks: &dyn LockManager) {
+        let record = a_record();
+        let grey = someone("Dr Grey");
+        let first = locks
+            .acquire(record, &grey, Duration::from_secs(5))
+            .await
+            .unwrap();
+        let again = locks.acquire(record, &grey, MINUTE).await.unwrap();
+        assert_eq!(again.token, first.token);
+        assert_eq!(again.fencing, first.fencing);
+        assert!(again.expires_at > first.expires_at);
+    }
+
+    pub async fn of_many_at_once_exactly_one_wins(locks: Arc<dyn LockManager>) {
+        let record = a_record();
+        let attempts = (0..50).map(|n| {
+            let locks = locks.clone();
+            tokio::spawn(async move {
+                locks
+                    .acquire(record, &someone(&format!("clinician {n}")), MINUTE)
+                    .await
+            })
+        });
+        let mut won = 0;
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                Ok(_) => won += 1,
+                Err(DomainError::Locked { .. }) => {}
+                Err(other) => panic!("an attempt failed: {other:?}"),
+            }
+        }
+        assert_eq!(won, 1);
+    }
+
+    pub async fn an_expired_lock_is_taken_over_with_a_larger_fencing_number(
+        locks: &dyn LockManager,
+    ) {
+        let record = a_record();
+        let (grey, yang) = (someone("Dr Grey"), someone("Dr Yang"));
+        let first = locks
+            .acquire(record, &grey, Duration::from_millis(300))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(locks.holder(record).await.unwrap(), None, "expired");
+        let second = locks.acquire(record, &yang, MINUTE).await.unwrap();
+        assert!(second.fencing > first.fencing);
+        assert_ne!(second.token, first.token);
+        assert!(matches!(
+            locks.renew(first.token, grey.session_id, MINUTE).await,
+            Err(DomainError::LockLost)
+        ));
+        assert!(matches!(
+            locks.release(first.token, grey.session_id).await,
+            Err(DomainError::NotFound { .. })
+        ));
+        assert_eq!(locks.holder(record).await.unwrap(), Some(second));
+    }
+
+    pub async fn renewal_extends_the_lease(locks: &dyn LockManager) {
+        let record = a_record();
+        let grey = someone("Dr Grey");
+        let held = locks
+            .acquire(record, &grey, Duration::from_secs(5))
+            .await
+            .unwrap();
+        let renewed = locks
+            .renew(held.token, grey.session_id, MINUTE)
+            .await
+            .unwrap();
+        assert!(renewed.expires_at > held.expires_at);
+        assert_eq!(renewed.fencing, held.fencing);
+        assert!(matches!(
+            locks.renew(held.token, SessionId::generate(), MINUTE).await,
+            Err(DomainError::Forbidden)
+        ));
+    }
+
+    pub async fn only_the_holder_releases(locks: &dyn LockManager) {
+        let record = a_record();
+        let grey = someone("Dr Grey");
+        let held = locks.acquire(record, &grey, MINUTE).await.unwrap();
+        assert!(matches!(
+            locks.release(held.token, SessionId::generate()).await,
+            Err(DomainError::Forbidden)
+        ));
+        assert_eq!(locks.holder(record).await.unwrap(), Some(held.clone()));
+        let released = locks.release(held.token, grey.session_id).await.unwrap();
+        assert_eq!(released.token, held.token);
+        assert_eq!(locks.holder(record).await.unwrap(), None);
+        assert!(matches!(
+            locks.release(held.token, grey.session_id).await,
+            Err(DomainError::NotFound { .. })
+        ));
+        let next = locks.acquire(record, &someone("Dr Yang"), MINUTE).await.unwrap();
+        assert!(next.fencing > held.fencing);
+    }
+
+    pub async fn a_broken_lock_is_gone(locks: &dyn LockManager) {
+        let record = a_record();
+        let held = locks.acquire(record, &someone("Dr Grey"), MINUTE).await.unwrap();
+        assert_eq!(locks.break_lock(record).await.unwrap(), Some(held));
+        assert_eq!(locks.holder(record).await.unwrap(), None);
+        assert_eq!(locks.break_lock(record).await.unwrap(), None);
+    }
+
+    pub async fn a_sessions_locks_end_with_it(locks: &dyn LockManager) {
+        let grey = someone("Dr Grey");
+        let other = someone("Dr Yang");
+        let (one, two, theirs) = (a_record(), a_record(), a_record());
+        locks.acquire(one, &grey, MINUTE).await.unwrap();
+        locks.acquire(two, &grey, MINUTE).await.unwrap();
+        locks.acquire(theirs, &other, MINUTE).await.unwrap();
+        assert_eq!(locks.release_all_for_session(grey.session_id).await.unwrap(), 2);
+        assert_eq!(locks.holder(one).await.unwrap(), None);
+        assert_eq!(locks.holder(two).await.unwrap(), None);
+        assert!(locks.holder(theirs).await.unwrap().is_some());
+        assert_eq!(locks.release_all_for_session(grey.session_id).await.unwrap(), 0);
+    }
+
+    pub async fn a_users_locks_end_with_their_sessions(locks: &dyn LockManager) {
+        let phone = someone("Dr Grey");
+        let desktop = LockHolder {
+            session_id: SessionId::generate(),
+            ..phone.clone()
+        };
+        let other = someone("Dr Yang");
+        let (one, two, theirs) = (a_record(), a_record(), a_record());
+        locks.acquire(one, &phone, MINUTE).await.unwrap();
+        locks.acquire(two, &desktop, MINUTE).await.unwrap();
+        locks.acquire(theirs, &other, MINUTE).await.unwrap();
+        let ended = locks
+            .release_all_for_user(phone.user_id, Some(desktop.session_id))
+            .await
+            .unwrap();
+        assert_eq!(ended, 1, "the kept session keeps its lock");
+        assert_eq!(locks.holder(one).await.unwrap(), None);
+        assert!(locks.holder(two).await.unwrap().is_some());
+        assert_eq!(locks.release_all_for_user(phone.user_id, None).await.unwrap(), 1);
+        assert_eq!(locks.holder(two).await.unwrap(), None);
+        assert!(locks.holder(theirs).await.unwrap().is_some());
+    }
+}

@@ -1,0 +1,16 @@
+//! Record locks: who is editing what, on every node, on leases with fencing numbers.
+
+mod guard;
+mod lock;
+mod lock_manager;
+mod records;
+mod service;
+
+pub use guard::admit_write;
+pub use lock::{FencingToken, LockHolder, LockToken, LockedResource, RecordLock};
+pub use lock_manager::LockManager;
+pub use records::LockableRecords;
+pub use service::{LockPolicy, Locks};
+
+#[cfg(feature = "conformance")]
+pub use lock_manager::conformance;
