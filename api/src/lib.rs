@@ -7,6 +7,7 @@ mod documents;
 pub mod error;
 mod health;
 mod http;
+mod locks;
 pub mod metrics;
 pub mod middleware;
 mod notes;

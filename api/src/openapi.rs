@@ -28,6 +28,7 @@ use crate::routes;
         (name = "documents", description = "Patient documents, stored in the database in checksummed chunks"),
         (name = "notes", description = "SOAP notes: drafted, signed once, corrected by addenda (clinicians)"),
         (name = "schedule", description = "Providers and appointments, never double-booked"),
+        (name = "locks", description = "Record locks: who is editing what, on leases with fencing numbers"),
         (name = "audit", description = "Who read or changed patient data (admins)"),
     ),
     components(schemas(Problem)),

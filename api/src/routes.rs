@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, documents, health, notes, patients, schedule, users};
+use crate::{audit, auth, documents, health, locks, notes, patients, schedule, users};
 
 pub fn contract(config: &mut ServiceConfig) {
     health::configure(config);
@@ -16,6 +16,7 @@ pub fn contract(config: &mut ServiceConfig) {
             .configure(documents::configure)
             .configure(patients::configure)
             .configure(schedule::configure)
+            .configure(locks::configure)
             .configure(audit::configure),
     );
 }

@@ -16,6 +16,7 @@ use domain::auth::{
 };
 use domain::documents::{Documents, FileStore, UploadPolicy};
 use domain::health::{HealthProbe, Readiness};
+use domain::locks::{LockGate, LockManager, LockPolicy, Locks};
 use domain::notes::Notes;
 use domain::patients::Patients;
 use domain::schedule::Schedule;
@@ -23,6 +24,7 @@ use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
 use persistence::documents::{DirectoryFileStore, SqlDocumentRepository, SqlFileStore};
 use persistence::idempotency::SqlIdempotencyStore;
+use persistence::locks::{SqlLockManager, SqlLockableRecords};
 use persistence::notes::SqlNoteRepository;
 use persistence::patients::SqlPatientRepository;
 use persistence::schedule::SqlAppointmentRepository;
@@ -34,7 +36,7 @@ use crate::error::{self, json_config, path_config, query_config};
 use crate::http::NodeId;
 use crate::metrics::{self, Metrics};
 use crate::middleware as mw;
-use crate::settings::{FileBackend, SessionBackend, Settings};
+use crate::settings::{FileBackend, LockBackend, SessionBackend, Settings};
 use crate::{openapi, routes};
 
 /// A node, bound and ready to run.
@@ -71,7 +73,13 @@ impl Application {
             None => None,
         };
         let readiness = Readiness::new(probes, settings.http.readiness_timeout);
-        let (auth, accounts) = build_auth(&settings, &database, redis.as_ref()).await?;
+        let locks: Arc<dyn LockManager> = match (settings.lock_backend, redis.as_ref()) {
+            (LockBackend::Sql, _) => Arc::new(SqlLockManager::new(database.connection().clone())),
+            (LockBackend::Redis, Some(redis)) => Arc::new(redis.lock_manager()),
+            (LockBackend::Redis, None) => anyhow::bail!("lock_backend = redis needs redis_url"),
+        };
+        let (auth, accounts) =
+            build_auth(&settings, &database, redis.as_ref(), locks.clone()).await?;
         let node_name = settings.node_id.clone().unwrap_or_else(|| {
             format!("node-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
         });
@@ -83,9 +91,12 @@ impl Application {
                     .context("opening the file directory")?,
             ),
         };
-        let services = Services::build(
-            &settings, &database, files, readiness, auth, accounts, &node_name,
-        )?;
+        let backends = Backends {
+            database: &database,
+            files,
+            locks,
+        };
+        let services = Services::build(&settings, backends, readiness, auth, accounts, &node_name)?;
         let contract = openapi::document();
 
         let listener = TcpListener::bind(settings.http.listen)
@@ -158,6 +169,13 @@ impl Application {
     }
 }
 
+/// The backends the EMR services stand on, chosen by the settings.
+struct Backends<'a> {
+    database: &'a Database,
+    files: Arc<dyn FileStore>,
+    locks: Arc<dyn LockManager>,
+}
+
 /// Everything the handlers reach, built once and shared by every worker: each service
 /// is one `.with(...)`, which both builds and registers it.
 #[derive(Clone, Default)]
@@ -186,14 +204,18 @@ impl Services {
     /// The EMR services on the SQL database, beside the auth services already built.
     fn build(
         settings: &Settings,
-        database: &Database,
-        files: Arc<dyn FileStore>,
+        Backends {
+            database,
+            files,
+            locks,
+        }: Backends,
         readiness: Readiness,
         auth: AuthService,
         accounts: Accounts,
         node_name: &str,
     ) -> anyhow::Result<Self> {
         let connection = database.connection().clone();
+        let gate = LockGate::new(locks.clone());
         let upload_policy = UploadPolicy {
             max_bytes: settings.files.max_upload_bytes,
             allowed_media_types: settings.files.allowed_media_types.clone(),
@@ -205,21 +227,33 @@ impl Services {
             .with(accounts)
             .with(settings.clone())
             .with(NodeId(node_name.to_owned()))
-            .with(Patients::new(Arc::new(SqlPatientRepository::new(
-                connection.clone(),
-            ))))
+            .with(Patients::new(
+                Arc::new(SqlPatientRepository::new(connection.clone())),
+                gate.clone(),
+            ))
             .with(Schedule::new(
                 Arc::new(SqlAppointmentRepository::new(connection.clone())),
                 Arc::new(SqlUserRepository::new(connection.clone())),
+                gate.clone(),
             ))
-            .with(Notes::new(Arc::new(SqlNoteRepository::new(
-                connection.clone(),
-            ))))
+            .with(Notes::new(
+                Arc::new(SqlNoteRepository::new(connection.clone())),
+                gate.clone(),
+            ))
             .with(Documents::new(
                 Arc::new(SqlDocumentRepository::new(connection.clone())),
                 files,
                 upload_policy,
+                gate.clone(),
             ))
+            .with(Locks::new(
+                locks,
+                Arc::new(SqlLockableRecords::new(connection.clone())),
+                Arc::new(SqlUserRepository::new(connection.clone())),
+                Arc::new(SqlAuditLog::new(connection.clone())),
+                LockPolicy::default(),
+            ))
+            .with(gate)
             .with(AuditTrail::new(Arc::new(SqlAuditLog::new(
                 connection.clone(),
             ))))
@@ -236,6 +270,7 @@ async fn build_auth(
     settings: &Settings,
     database: &Database,
     redis: Option<&Redis>,
+    locks: Arc<dyn LockManager>,
 ) -> anyhow::Result<(AuthService, Accounts)> {
     let connection = database.connection().clone();
     let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(connection.clone()));
@@ -256,7 +291,12 @@ async fn build_auth(
         .await
         .context("preparing the password hasher")??;
 
-    let accounts = Accounts::new(users.clone(), sessions.clone(), hasher.clone());
+    let accounts = Accounts::new(
+        users.clone(),
+        sessions.clone(),
+        hasher.clone(),
+        locks.clone(),
+    );
     let configured = match &settings.auth.admin_password {
         Some(secret) => {
             Some(Password::parse(secret.expose().to_owned()).map_err(anyhow::Error::msg)?)
@@ -279,6 +319,7 @@ async fn build_auth(
         Arc::new(keys),
         hasher,
         settings.auth_config(),
+        locks,
     );
     Ok((auth, accounts))
 }

@@ -20,6 +20,7 @@ mod m20261126_000009_create_appointments;
 mod m20261126_000010_create_clinical_notes;
 mod m20261126_000011_create_blobs;
 mod m20261126_000012_create_documents;
+mod m20261126_000013_create_record_locks;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_create_clinical_notes::Migration),
             Box::new(m20261126_000011_create_blobs::Migration),
             Box::new(m20261126_000012_create_documents::Migration),
+            Box::new(m20261126_000013_create_record_locks::Migration),
         ]
     }
 }

@@ -53,6 +53,10 @@ impl Redis {
         crate::auth::RedisSessionStore::new(self.pool.clone())
     }
 
+    pub fn lock_manager(&self) -> crate::locks::RedisLockManager {
+        crate::locks::RedisLockManager::new(self.pool.clone())
+    }
+
     pub fn health_probe(&self) -> Arc<dyn HealthProbe> {
         Arc::new(RedisProbe::new(self.pool.clone()))
     }

@@ -1,26 +1,37 @@
 //! Conditional writes: a row changes only at the version the writer read.
 
+use domain::locks::FencingToken;
 use domain::{DomainError, Version};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     UpdateMany,
 };
 use uuid::Uuid;
 
-use crate::error::{stale, StoreResult};
+use crate::error::{stale, StoreError, StoreResult};
 
 /// A table whose rows carry an `id` and a `version`.
 pub trait VersionedEntity: EntityTrait {
     const RESOURCE: &'static str;
     fn id_column() -> Self::Column;
     fn version_column() -> Self::Column;
+    /// The column of the largest fencing number that wrote a row, if the table is
+    /// lockable.
+    fn fence_column() -> Option<Self::Column>;
 }
 
 /// Declares the sea-orm entity of `module` (with `id` and `version` columns) a
 /// [`VersionedEntity`] named `resource` in errors.
+/// With `fenced`, its `fence` column keeps the largest fencing number that wrote it.
 macro_rules! versioned_entity {
     ($module:ident, $resource:expr) => {
+        $crate::versioned::versioned_entity!(@impl $module, $resource, None);
+    };
+    ($module:ident, $resource:expr, fenced) => {
+        $crate::versioned::versioned_entity!(@impl $module, $resource, Some($module::Column::Fence));
+    };
+    (@impl $module:ident, $resource:expr, $fence:expr) => {
         impl $crate::versioned::VersionedEntity for $module::Entity {
             const RESOURCE: &'static str = $resource;
 
@@ -31,22 +42,38 @@ macro_rules! versioned_entity {
             fn version_column() -> $module::Column {
                 $module::Column::Version
             }
+
+            fn fence_column() -> Option<$module::Column> {
+                $fence
+            }
         }
     };
 }
 pub(crate) use versioned_entity;
 
-/// Applies `update` to row `id` only if it is still at `expected`, moving it to the next
-/// version, in one statement: no other node's write can fall between the check and the
-/// write. A missed write answers `PreconditionFailed` with the version actually stored,
-/// or `NotFound` when the row is gone.
+/// Applies `update` to row `id` only if it is still at `expected` and, for a write
+/// under a lock, no holder with a larger fencing number has written it since, moving
+/// it to the next version, in one statement: no other node's write can fall between the
+/// checks and the write. A missed write answers `LockLost` when a later lock holder
+/// wrote the row, else `PreconditionFailed` with the version actually stored, or
+/// `NotFound` when the row is gone.
 pub async fn update_at_version<E: VersionedEntity>(
     connection: &impl ConnectionTrait,
-    update: UpdateMany<E>,
+    mut update: UpdateMany<E>,
     id: Uuid,
     expected: Version,
+    fence: Option<FencingToken>,
 ) -> StoreResult<Version> {
     let next = expected.next();
+    if let Some(fence) = fence {
+        let column = E::fence_column()
+            .ok_or_else(|| StoreError::internal(format!("{} rows take no lock", E::RESOURCE)))?;
+        update = update.col_expr(column, Expr::value(fence.get())).filter(
+            Condition::any()
+                .add(column.is_null())
+                .add(column.lte(fence.get())),
+        );
+    }
     let result = update
         .col_expr(E::version_column(), Expr::value(next.get()))
         .filter(E::id_column().eq(id))
@@ -56,14 +83,28 @@ pub async fn update_at_version<E: VersionedEntity>(
     if result.rows_affected > 0 {
         return Ok(next);
     }
-    let stored = E::find()
+    if let (Some(fence), Some(column)) = (fence, E::fence_column()) {
+        let written_by_a_later_holder = E::find()
+            .select_only()
+            .column(E::id_column())
+            .filter(E::id_column().eq(id))
+            .filter(column.gt(fence.get()))
+            .into_tuple::<Uuid>()
+            .one(connection)
+            .await?
+            .is_some();
+        if written_by_a_later_holder {
+            return Err(DomainError::LockLost.into());
+        }
+    }
+    let version = E::find()
         .select_only()
         .column(E::version_column())
         .filter(E::id_column().eq(id))
         .into_tuple::<i64>()
         .one(connection)
         .await?;
-    match stored {
+    match version {
         Some(version) => Err(stale(version)),
         None => Err(DomainError::NotFound {
             resource: E::RESOURCE,
@@ -86,6 +127,10 @@ where
     let mut row = row.reset_all();
     row.not_set(E::id_column());
     row.not_set(E::version_column());
+    // why: the fence moves only with a write under a lock, in update_at_version.
+    if let Some(fence) = E::fence_column() {
+        row.not_set(fence);
+    }
     for column in unchanging {
         row.not_set(*column);
     }

@@ -101,6 +101,9 @@ pub struct DocumentBody {
     pub uploaded_at: DateTime<Utc>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+    /// Who is editing the record, when someone holds its lock (only on a single record's `GET`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<crate::locks::dto::LockBody>,
 }
 
 impl From<Document> for DocumentBody {
@@ -117,6 +120,7 @@ impl From<Document> for DocumentBody {
             uploaded_at: document.uploaded_at,
             version: document.version.get(),
             updated_at: document.updated_at,
+            lock: None,
         }
     }
 }

@@ -1,10 +1,11 @@
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use domain::documents::{DocumentId, Documents};
+use domain::locks::{LockGate, LockedResource};
 
-use super::dto::{document_response, DocumentBody};
+use super::dto::DocumentBody;
 use crate::error::{ApiError, Problem};
-use crate::http::Caller;
+use crate::http::{versioned_ok, Caller};
+use crate::locks::dto::shown_to;
 
 /// A document's record, with its `ETag`.
 #[utoipa::path(
@@ -23,9 +24,14 @@ pub async fn get_document(
     caller: Caller,
     id: web::Path<DocumentId>,
     documents: web::Data<Documents>,
+    locks: web::Data<LockGate>,
 ) -> Result<HttpResponse, ApiError> {
     let document = documents
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
-    Ok(document_response(StatusCode::OK, document))
+    let lock = locks.holder(LockedResource::Document(document.id)).await?;
+    let version = document.version;
+    let mut body = DocumentBody::from(document);
+    body.lock = shown_to(lock, caller.principal.session_id);
+    Ok(versioned_ok(version, body))
 }

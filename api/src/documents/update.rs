@@ -4,13 +4,14 @@ use domain::documents::{DocumentId, Documents};
 
 use super::dto::{document_response, DocumentBody, DocumentPatch};
 use crate::error::{ApiError, Problem};
-use crate::http::{Caller, IfMatch};
+use crate::http::{Caller, IfMatch, PresentedLock};
 
 /// Retitle or recategorise a document, at the version in `If-Match`.
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
     params(
+        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The document's id"),
         ("If-Match" = String, Header, description = "The ETag the change is based on"),
     ),
@@ -23,6 +24,7 @@ use crate::http::{Caller, IfMatch};
         (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Another session holds the record's lock (`locked`, naming the holder), or the caller's lock expired or passed to another (`lock_lost`); nothing was written", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[patch("/{id}")]
@@ -30,6 +32,7 @@ pub async fn update_document(
     caller: Caller,
     id: web::Path<DocumentId>,
     IfMatch(version): IfMatch,
+    PresentedLock(lock): PresentedLock,
     body: web::Json<DocumentPatch>,
     documents: web::Data<Documents>,
 ) -> Result<HttpResponse, ApiError> {
@@ -40,6 +43,7 @@ pub async fn update_document(
             &caller.audit,
             id.into_inner(),
             version,
+            lock,
             changes,
         )
         .await?;

@@ -17,7 +17,7 @@ use domain::{DomainError, ErrorCode};
 
 pub use extractors::{json_config, path_config, query_config};
 pub use fallback::{not_found, problem_for_bare_errors};
-pub use problem::{ComponentStatus, FieldErrorBody, Problem, PROBLEM_CONTENT_TYPE};
+pub use problem::{ComponentStatus, FieldErrorBody, LockHolderBody, Problem, PROBLEM_CONTENT_TYPE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -89,6 +89,9 @@ impl ApiError {
             Self::Domain(DomainError::Unauthenticated(_)) => ErrorCode::Unauthenticated,
             Self::Domain(DomainError::Forbidden) => ErrorCode::Forbidden,
             Self::Domain(DomainError::TooManyAttempts { .. }) => ErrorCode::TooManyAttempts,
+            Self::Domain(DomainError::Locked { .. }) => ErrorCode::Locked,
+            Self::Domain(DomainError::LockLost) => ErrorCode::LockLost,
+            Self::Domain(DomainError::Unavailable(_)) => ErrorCode::ServiceUnavailable,
             Self::PreconditionRequired => ErrorCode::PreconditionRequired,
             Self::IdempotencyKeyInUse => ErrorCode::IdempotencyKeyInUse,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
@@ -119,6 +122,9 @@ impl ApiError {
             Self::Domain(DomainError::Unauthenticated(_)) => "Unauthenticated",
             Self::Domain(DomainError::Forbidden) => "Forbidden",
             Self::Domain(DomainError::TooManyAttempts { .. }) => "Too many attempts",
+            Self::Domain(DomainError::Locked { .. }) => "Locked",
+            Self::Domain(DomainError::LockLost) => "Lock lost",
+            Self::Domain(DomainError::Unavailable(_)) => "Service unavailable",
             Self::PreconditionRequired => "Precondition required",
             Self::IdempotencyKeyInUse => "Request in progress",
             Self::IdempotencyKeyReused => "Idempotency key reused",
@@ -179,6 +185,8 @@ impl ResponseError for ApiError {
             Self::Domain(DomainError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
             Self::Domain(DomainError::Forbidden) => StatusCode::FORBIDDEN,
             Self::Domain(DomainError::TooManyAttempts { .. }) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Domain(DomainError::Locked { .. } | DomainError::LockLost) => StatusCode::LOCKED,
+            Self::Domain(DomainError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::IdempotencyKeyInUse => StatusCode::CONFLICT,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
@@ -199,6 +207,10 @@ impl ResponseError for ApiError {
                 self.log_cause();
                 "The server failed to answer this request. Quote the X-Request-Id header when reporting it.".to_owned()
             }
+            Self::Domain(DomainError::Unavailable(cause)) => {
+                tracing::warn!(error = format!("{cause:#}"), "a backend is unavailable");
+                "A backend this request needs is unavailable; nothing was changed. Try again shortly.".to_owned()
+            }
             Self::Domain(DomainError::Unauthenticated(failure)) => {
                 // why: the precise reason (unknown user, reused token...) stays in the
                 // log; telling a client would help an attacker more than a user.
@@ -217,6 +229,10 @@ impl ResponseError for ApiError {
             }
             Self::Domain(DomainError::SlotTaken { conflicting }) => {
                 problem.conflicting_appointment_id = Some(*conflicting);
+            }
+            Self::Domain(DomainError::Locked { holder, since }) => {
+                problem.holder = Some(holder.into());
+                problem.locked_since = Some(*since);
             }
             Self::NotReady(components) => problem.components = Some(components.clone()),
             _ => {}
@@ -238,6 +254,9 @@ impl ResponseError for ApiError {
             }
             Self::Domain(DomainError::TooManyAttempts { retry_after }) => {
                 headers.insert(RETRY_AFTER, retry_after.as_secs().max(1).into());
+            }
+            Self::Domain(DomainError::Unavailable(_)) => {
+                headers.insert(RETRY_AFTER, 5_u64.into());
             }
             Self::Domain(DomainError::PreconditionFailed { current }) => {
                 if let Ok(value) = crate::http::etag(*current).try_into() {

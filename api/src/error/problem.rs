@@ -37,9 +37,35 @@ pub struct Problem {
     /// For `appointment_conflict`: the appointment holding the time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflicting_appointment_id: Option<uuid::Uuid>,
+    /// For `locked`: who holds the record's lock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<LockHolderBody>,
+    /// For `locked`: since when the holder has held it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked_since: Option<chrono::DateTime<chrono::Utc>>,
     /// For readiness problems: the state of each dependency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<ComponentStatus>>,
+}
+
+/// Who holds a record lock: enough to tell a colleague who is editing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LockHolderBody {
+    pub user_id: uuid::Uuid,
+    #[schema(example = "Dr Meredith Grey")]
+    pub display_name: String,
+    pub session_id: uuid::Uuid,
+}
+
+impl From<&domain::locks::LockHolder> for LockHolderBody {
+    fn from(holder: &domain::locks::LockHolder) -> Self {
+        Self {
+            user_id: holder.user_id.as_uuid(),
+            display_name: holder.display_name.clone(),
+            session_id: holder.session_id.as_uuid(),
+        }
+    }
 }
 
 /// One rejected field of a request.
@@ -73,6 +99,8 @@ impl Problem {
             errors: None,
             current_version: None,
             conflicting_appointment_id: None,
+            holder: None,
+            locked_since: None,
             components: None,
         }
     }

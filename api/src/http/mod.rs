@@ -2,12 +2,14 @@
 
 mod client;
 mod context;
+mod lock_token;
 mod page;
 mod precondition;
 mod range;
 
 pub use client::client_info;
 pub use context::{Caller, NodeId};
+pub use lock_token::PresentedLock;
 pub use page::{Cursor, PageBody, PageQuery};
-pub use precondition::{etag, IfMatch};
+pub use precondition::{etag, versioned_ok, IfMatch};
 pub use range::{parse_range, ByteRange};

@@ -12,6 +12,13 @@ pub fn etag(version: Version) -> String {
     format!("\"{version}\"")
 }
 
+/// A `200` with `body` and the `ETag` of `version`.
+pub fn versioned_ok(version: Version, body: impl serde::Serialize) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag(version)))
+        .json(body)
+}
+
 /// The version a write is conditional on, from `If-Match`. Missing is `428`: every
 /// change of a record must say which version it changes.
 #[derive(Debug, Clone, Copy)]

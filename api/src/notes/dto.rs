@@ -108,6 +108,9 @@ pub struct NoteBody {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who is editing the record, when someone holds its lock (only on a single record's `GET`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<crate::locks::dto::LockBody>,
 }
 
 impl From<Note> for NoteBody {
@@ -137,6 +140,7 @@ impl From<Note> for NoteBody {
             version: note.version.get(),
             created_at: note.created_at,
             updated_at: note.updated_at,
+            lock: None,
         }
     }
 }

@@ -1,10 +1,11 @@
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
+use domain::locks::{LockGate, LockedResource};
 use domain::notes::{NoteId, Notes};
 
-use super::dto::{note_response, NoteBody};
+use super::dto::NoteBody;
 use crate::error::{ApiError, Problem};
-use crate::http::Caller;
+use crate::http::{versioned_ok, Caller};
+use crate::locks::dto::shown_to;
 
 /// One note with its addenda and `ETag`.
 #[utoipa::path(
@@ -23,9 +24,14 @@ pub async fn get_note(
     caller: Caller,
     id: web::Path<NoteId>,
     notes: web::Data<Notes>,
+    locks: web::Data<LockGate>,
 ) -> Result<HttpResponse, ApiError> {
     let note = notes
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
-    Ok(note_response(StatusCode::OK, note))
+    let lock = locks.holder(LockedResource::Note(note.id)).await?;
+    let version = note.version;
+    let mut body = NoteBody::from(note);
+    body.lock = shown_to(lock, caller.principal.session_id);
+    Ok(versioned_ok(version, body))
 }

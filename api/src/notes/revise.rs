@@ -4,13 +4,14 @@ use domain::notes::{NoteId, Notes};
 
 use super::dto::{note_response, NoteBody, SectionsInput};
 use crate::error::{ApiError, Problem};
-use crate::http::{Caller, IfMatch};
+use crate::http::{Caller, IfMatch, PresentedLock};
 
 /// Replace a draft's sections (its author only), at the version in `If-Match`.
 #[utoipa::path(
     tag = "notes",
     security(("bearer" = [])),
     params(
+        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The note's id"),
         ("If-Match" = String, Header, description = "The ETag the change is based on"),
     ),
@@ -23,6 +24,7 @@ use crate::http::{Caller, IfMatch};
         (status = 409, description = "The note is signed (`note_signed`): add an addendum instead", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Another session holds the record's lock (`locked`, naming the holder), or the caller's lock expired or passed to another (`lock_lost`); nothing was written", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[put("/{id}")]
@@ -30,6 +32,7 @@ pub async fn revise_note(
     caller: Caller,
     id: web::Path<NoteId>,
     IfMatch(version): IfMatch,
+    PresentedLock(lock): PresentedLock,
     body: web::Json<SectionsInput>,
     notes: web::Data<Notes>,
 ) -> Result<HttpResponse, ApiError> {
@@ -40,6 +43,7 @@ pub async fn revise_note(
             &caller.audit,
             id.into_inner(),
             version,
+            lock,
             sections,
         )
         .await?;

@@ -4,13 +4,14 @@ use domain::notes::{NoteId, Notes};
 
 use super::dto::{note_response, NoteBody};
 use crate::error::{ApiError, Problem};
-use crate::http::{Caller, IfMatch};
+use crate::http::{Caller, IfMatch, PresentedLock};
 
 /// Sign a draft (its author only). A signed note never changes again.
 #[utoipa::path(
     tag = "notes",
     security(("bearer" = [])),
     params(
+        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The note's id"),
         ("If-Match" = String, Header, description = "The ETag of the draft being signed"),
     ),
@@ -23,6 +24,7 @@ use crate::http::{Caller, IfMatch};
         (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An empty note", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Another session holds the record's lock (`locked`, naming the holder), or the caller's lock expired or passed to another (`lock_lost`); nothing was written", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/{id}/sign")]
@@ -30,10 +32,17 @@ pub async fn sign_note(
     caller: Caller,
     id: web::Path<NoteId>,
     IfMatch(version): IfMatch,
+    PresentedLock(lock): PresentedLock,
     notes: web::Data<Notes>,
 ) -> Result<HttpResponse, ApiError> {
     let note = notes
-        .sign(&caller.principal, &caller.audit, id.into_inner(), version)
+        .sign(
+            &caller.principal,
+            &caller.audit,
+            id.into_inner(),
+            version,
+            lock,
+        )
         .await?;
     Ok(note_response(StatusCode::OK, note))
 }

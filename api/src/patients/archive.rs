@@ -4,13 +4,14 @@ use domain::patients::{PatientId, Patients};
 
 use super::dto::{patient_response, PatientBody};
 use crate::error::{ApiError, Problem};
-use crate::http::{Caller, IfMatch};
+use crate::http::{Caller, IfMatch, PresentedLock};
 
 /// Archive a patient (a soft delete): the record stays, out of default lists.
 #[utoipa::path(
     tag = "patients",
     security(("bearer" = [])),
     params(
+        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The patient's id"),
         ("If-Match" = String, Header, description = "The ETag the change is based on"),
     ),
@@ -21,6 +22,7 @@ use crate::http::{Caller, IfMatch};
         (status = 404, description = "No such patient", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Another session holds the record's lock (`locked`, naming the holder), or the caller's lock expired or passed to another (`lock_lost`); nothing was written", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[delete("/{id}")]
@@ -28,10 +30,17 @@ pub async fn archive_patient(
     caller: Caller,
     id: web::Path<PatientId>,
     IfMatch(version): IfMatch,
+    PresentedLock(lock): PresentedLock,
     patients: web::Data<Patients>,
 ) -> Result<HttpResponse, ApiError> {
     let patient = patients
-        .archive(&caller.principal, &caller.audit, id.into_inner(), version)
+        .archive(
+            &caller.principal,
+            &caller.audit,
+            id.into_inner(),
+            version,
+            lock,
+        )
         .await?;
     Ok(patient_response(StatusCode::OK, patient))
 }

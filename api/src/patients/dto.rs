@@ -181,6 +181,9 @@ pub struct PatientBody {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who is editing the record, when someone holds its lock (only on a single record's `GET`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<crate::locks::dto::LockBody>,
 }
 
 impl From<Patient> for PatientBody {
@@ -220,6 +223,7 @@ impl From<Patient> for PatientBody {
             version: patient.version.get(),
             created_at: patient.created_at,
             updated_at: patient.updated_at,
+            lock: None,
         }
     }
 }

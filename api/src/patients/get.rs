@@ -1,10 +1,11 @@
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
+use domain::locks::{LockGate, LockedResource};
 use domain::patients::{PatientId, Patients};
 
-use super::dto::{patient_response, PatientBody};
+use super::dto::PatientBody;
 use crate::error::{ApiError, Problem};
-use crate::http::Caller;
+use crate::http::{versioned_ok, Caller};
+use crate::locks::dto::shown_to;
 
 /// One patient, archived or not, with its `ETag`.
 #[utoipa::path(
@@ -23,9 +24,14 @@ pub async fn get_patient(
     caller: Caller,
     id: web::Path<PatientId>,
     patients: web::Data<Patients>,
+    locks: web::Data<LockGate>,
 ) -> Result<HttpResponse, ApiError> {
     let patient = patients
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
-    Ok(patient_response(StatusCode::OK, patient))
+    let lock = locks.holder(LockedResource::Patient(patient.id)).await?;
+    let version = patient.version;
+    let mut body = PatientBody::from(patient);
+    body.lock = shown_to(lock, caller.principal.session_id);
+    Ok(versioned_ok(version, body))
 }

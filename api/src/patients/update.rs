@@ -4,13 +4,14 @@ use domain::patients::{PatientId, Patients};
 
 use super::dto::{patient_response, PatientBody, PatientInput};
 use crate::error::{ApiError, Problem};
-use crate::http::{Caller, IfMatch};
+use crate::http::{Caller, IfMatch, PresentedLock};
 
 /// Replace a patient's details at the version named in `If-Match`.
 #[utoipa::path(
     tag = "patients",
     security(("bearer" = [])),
     params(
+        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The patient's id"),
         ("If-Match" = String, Header, description = "The ETag the change is based on"),
     ),
@@ -23,6 +24,7 @@ use crate::http::{Caller, IfMatch};
         (status = 412, description = "Changed since; `currentVersion` says to what", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Another session holds the record's lock (`locked`, naming the holder), or the caller's lock expired or passed to another (`lock_lost`); nothing was written", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[put("/{id}")]
@@ -30,6 +32,7 @@ pub async fn update_patient(
     caller: Caller,
     id: web::Path<PatientId>,
     IfMatch(version): IfMatch,
+    PresentedLock(lock): PresentedLock,
     body: web::Json<PatientInput>,
     patients: web::Data<Patients>,
 ) -> Result<HttpResponse, ApiError> {
@@ -40,6 +43,7 @@ pub async fn update_patient(
             &caller.audit,
             id.into_inner(),
             version,
+            lock,
             details,
         )
         .await?;

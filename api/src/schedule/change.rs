@@ -4,13 +4,14 @@ use domain::schedule::{AppointmentId, Schedule};
 
 use super::dto::{appointment_response, AppointmentBody, AppointmentPatch};
 use crate::error::{ApiError, Problem};
-use crate::http::{Caller, IfMatch};
+use crate::http::{Caller, IfMatch, PresentedLock};
 
 /// Reschedule an appointment or move its status along, at the version in `If-Match`.
 #[utoipa::path(
     tag = "schedule",
     security(("bearer" = [])),
     params(
+        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The appointment's id"),
         ("If-Match" = String, Header, description = "The ETag the change is based on"),
     ),
@@ -24,6 +25,7 @@ use crate::http::{Caller, IfMatch};
         (status = 412, description = "Changed since", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Another session holds the record's lock (`locked`, naming the holder), or the caller's lock expired or passed to another (`lock_lost`); nothing was written", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[patch("/{id}")]
@@ -31,6 +33,7 @@ pub async fn change_appointment(
     caller: Caller,
     id: web::Path<AppointmentId>,
     IfMatch(version): IfMatch,
+    PresentedLock(lock): PresentedLock,
     body: web::Json<AppointmentPatch>,
     schedule: web::Data<Schedule>,
 ) -> Result<HttpResponse, ApiError> {
@@ -41,6 +44,7 @@ pub async fn change_appointment(
             &caller.audit,
             id.into_inner(),
             version,
+            lock,
             changes,
         )
         .await?;

@@ -145,6 +145,9 @@ pub struct AppointmentBody {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who is editing the record, when someone holds its lock (only on a single record's `GET`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<crate::locks::dto::LockBody>,
 }
 
 impl From<Appointment> for AppointmentBody {
@@ -160,6 +163,7 @@ impl From<Appointment> for AppointmentBody {
             version: appointment.version.get(),
             created_at: appointment.created_at,
             updated_at: appointment.updated_at,
+            lock: None,
         }
     }
 }

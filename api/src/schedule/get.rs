@@ -1,10 +1,11 @@
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
+use domain::locks::{LockGate, LockedResource};
 use domain::schedule::{AppointmentId, Schedule};
 
-use super::dto::{appointment_response, AppointmentBody};
+use super::dto::AppointmentBody;
 use crate::error::{ApiError, Problem};
-use crate::http::Caller;
+use crate::http::{versioned_ok, Caller};
+use crate::locks::dto::shown_to;
 
 /// One appointment, with its `ETag`.
 #[utoipa::path(
@@ -23,9 +24,16 @@ pub async fn get_appointment(
     caller: Caller,
     id: web::Path<AppointmentId>,
     schedule: web::Data<Schedule>,
+    locks: web::Data<LockGate>,
 ) -> Result<HttpResponse, ApiError> {
     let appointment = schedule
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
-    Ok(appointment_response(StatusCode::OK, appointment))
+    let lock = locks
+        .holder(LockedResource::Appointment(appointment.id))
+        .await?;
+    let version = appointment.version;
+    let mut body = AppointmentBody::from(appointment);
+    body.lock = shown_to(lock, caller.principal.session_id);
+    Ok(versioned_ok(version, body))
 }

@@ -64,6 +64,15 @@ pub struct SettingsFile {
     pub file_backend: FileBackend,
     /// The directory of the `directory` file backend.
     pub file_directory: std::path::PathBuf,
+    /// Where record locks live: `sql` (the database) or `redis` (needs `redis_url`).
+    pub lock_backend: LockBackend,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LockBackend {
+    Sql,
+    Redis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +164,7 @@ impl Default for SettingsFile {
                 .collect(),
             file_backend: FileBackend::Sql,
             file_directory: std::path::PathBuf::from("practica-files"),
+            lock_backend: LockBackend::Sql,
         }
     }
 }
@@ -187,6 +197,7 @@ impl SettingsFile {
         "allowed_media_types",
         "file_backend",
         "file_directory",
+        "lock_backend",
     ];
 
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
@@ -265,6 +276,9 @@ impl SettingsFile {
                 "session_backend",
                 "`redis` needs redis_url",
             ));
+        }
+        if self.lock_backend == LockBackend::Redis && self.redis_url.is_none() {
+            return Err(ConfigError::new("lock_backend", "`redis` needs redis_url"));
         }
         if let Some(password) = &self.admin_password {
             domain::auth::Password::parse(password.expose().to_owned())

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use file::{
-    ConfigError, FileBackend, LogFormat, Overrides, Secret, SessionBackend, SettingsFile,
+    ConfigError, FileBackend, LockBackend, LogFormat, Overrides, Secret, SessionBackend,
+    SettingsFile,
 };
 
 /// Everything a node needs to know to start.
@@ -27,6 +28,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub files: FileSettings,
+    /// Where record locks live: the database or Redis.
+    pub lock_backend: LockBackend,
     /// This node's name in audit events; `None` means a random one at each start.
     pub node_id: Option<String>,
 }
@@ -155,6 +158,7 @@ impl From<SettingsFile> for Settings {
                 max_upload_bytes: file.max_upload_bytes,
                 allowed_media_types: file.allowed_media_types,
             },
+            lock_backend: file.lock_backend,
             node_id: file.node_id,
         }
     }

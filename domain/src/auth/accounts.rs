@@ -1,5 +1,6 @@
 //! User accounts: created and managed by admins, and each user's own.
 
+use crate::locks::{release_locks_of_user, LockManager};
 use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +18,7 @@ pub struct Accounts {
     users: Arc<dyn UserRepository>,
     sessions: Arc<dyn SessionStore>,
     hasher: PasswordHasher,
+    locks: Arc<dyn LockManager>,
 }
 
 /// The first admin, made on a first start with no users.
@@ -35,11 +37,13 @@ impl Accounts {
         users: Arc<dyn UserRepository>,
         sessions: Arc<dyn SessionStore>,
         hasher: PasswordHasher,
+        locks: Arc<dyn LockManager>,
     ) -> Self {
         Self {
             users,
             sessions,
             hasher,
+            locks,
         }
     }
 
@@ -123,6 +127,7 @@ impl Accounts {
             self.sessions
                 .revoke_all_for_user(id, None, RevocationReason::AccountChanged)
                 .await?;
+            release_locks_of_user(self.locks.as_ref(), id, None).await;
         }
         Ok(updated)
     }
@@ -172,6 +177,12 @@ impl Accounts {
                 RevocationReason::PasswordChanged,
             )
             .await?;
+        release_locks_of_user(
+            self.locks.as_ref(),
+            principal.user_id,
+            Some(principal.session_id),
+        )
+        .await;
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! Signing in, staying signed in, and signing out.
 
+use crate::locks::{release_locks_of_session, release_locks_of_user, LockManager};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,6 +72,7 @@ pub struct AuthService {
     keys: Arc<SigningKeys>,
     hasher: PasswordHasher,
     config: AuthConfig,
+    locks: Arc<dyn LockManager>,
 }
 
 impl AuthService {
@@ -81,6 +83,7 @@ impl AuthService {
         keys: Arc<SigningKeys>,
         hasher: PasswordHasher,
         config: AuthConfig,
+        locks: Arc<dyn LockManager>,
     ) -> Self {
         Self {
             users,
@@ -89,6 +92,7 @@ impl AuthService {
             keys,
             hasher,
             config,
+            locks,
         }
     }
 
@@ -200,6 +204,7 @@ impl AuthService {
                     self.sessions
                         .revoke(session.id, RevocationReason::RefreshTokenReused)
                         .await?;
+                    release_locks_of_session(self.locks.as_ref(), session.id).await;
                     tracing::warn!(session_id = %session.id, "refresh token reused; session revoked");
                     return Err(DomainError::Unauthenticated(
                         AuthFailure::RefreshTokenReused,
@@ -249,6 +254,7 @@ impl AuthService {
         self.sessions
             .revoke(principal.session_id, RevocationReason::Logout)
             .await?;
+        release_locks_of_session(self.locks.as_ref(), principal.session_id).await;
         Ok(())
     }
 
@@ -276,6 +282,7 @@ impl AuthService {
             return Err(not_found());
         };
         self.sessions.revoke(id, reason).await?;
+        release_locks_of_session(self.locks.as_ref(), id).await;
         Ok(())
     }
 
@@ -290,9 +297,12 @@ impl AuthService {
             .get(user)
             .await?
             .ok_or(DomainError::NotFound { resource: "user" })?;
-        self.sessions
+        let ended = self
+            .sessions
             .revoke_all_for_user(user, None, RevocationReason::RevokedByAdmin)
-            .await
+            .await?;
+        release_locks_of_user(self.locks.as_ref(), user, None).await;
+        Ok(ended)
     }
 
     async fn check_throttle(&self, subject: &str, limit: u32) -> Result<(), DomainError> {

@@ -2,6 +2,7 @@ use async_trait::async_trait;
 
 use super::{Document, DocumentId};
 use crate::audit::{AuditAction, AuditContext};
+use crate::locks::FencingToken;
 use crate::patients::{PatientId, PatientStanding};
 use crate::{DomainError, Page, PageRequest, Rule};
 
@@ -39,6 +40,7 @@ pub trait DocumentRepository: Send + Sync {
         context: &AuditContext,
         id: DocumentId,
         action: AuditAction,
+        fence: Option<FencingToken>,
         change: Rule<'_, Document, Document>,
     ) -> Result<Document, DomainError>;
 }

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
+use crate::locks::{LockGate, LockToken, LockedResource};
 use crate::patients::PatientId;
 use crate::{DomainError, Page, PageRequest, Version};
 
@@ -45,6 +46,7 @@ pub struct Documents {
     repository: Arc<dyn DocumentRepository>,
     store: Arc<dyn FileStore>,
     policy: UploadPolicy,
+    locks: LockGate,
 }
 
 const NOT_FOUND: DomainError = DomainError::NotFound {
@@ -56,11 +58,13 @@ impl Documents {
         repository: Arc<dyn DocumentRepository>,
         store: Arc<dyn FileStore>,
         policy: UploadPolicy,
+        locks: LockGate,
     ) -> Self {
         Self {
             repository,
             store,
             policy,
+            locks,
         }
     }
 
@@ -150,11 +154,16 @@ impl Documents {
         context: &AuditContext,
         id: DocumentId,
         expected: Version,
+        lock: Option<LockToken>,
         changes: DocumentChanges,
     ) -> Result<Document, DomainError> {
         caller.require(Permission::WriteDocuments)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Document(id), lock)
+            .await?;
         self.repository
-            .modify(context, id, AuditAction::Update, &|document, _| {
+            .modify(context, id, AuditAction::Update, fence, &|document, _| {
                 document.revise(expected, changes.clone())
             })
             .await
@@ -167,10 +176,15 @@ impl Documents {
         context: &AuditContext,
         id: DocumentId,
         expected: Version,
+        lock: Option<LockToken>,
     ) -> Result<(), DomainError> {
         caller.require(Permission::WriteDocuments)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Document(id), lock)
+            .await?;
         self.repository
-            .modify(context, id, AuditAction::Delete, &|document, _| {
+            .modify(context, id, AuditAction::Delete, fence, &|document, _| {
                 document.delete(expected)
             })
             .await?;

@@ -2,9 +2,44 @@
 //! lockable write (update, archive, sign, addendum, document change, appointment
 //! change) obeys.
 
-use super::{FencingToken, LockToken, RecordLock};
-use crate::auth::SessionId;
+use std::sync::Arc;
+
+use super::{FencingToken, LockManager, LockToken, LockedResource, RecordLock};
+use crate::auth::{Principal, SessionId};
 use crate::DomainError;
+
+/// The check every lockable write passes, shared by the services that write records.
+#[derive(Clone)]
+pub struct LockGate {
+    manager: Arc<dyn LockManager>,
+}
+
+impl LockGate {
+    pub fn new(manager: Arc<dyn LockManager>) -> Self {
+        Self { manager }
+    }
+
+    /// The fencing number `caller` writes `resource` under, presenting `presented`
+    /// (its `Lock-Token`), or why it may not write. An unreachable lock store fails the
+    /// write: never a write without the check.
+    pub async fn admit(
+        &self,
+        caller: &Principal,
+        resource: LockedResource,
+        presented: Option<LockToken>,
+    ) -> Result<Option<FencingToken>, DomainError> {
+        let lock = self.manager.holder(resource).await?;
+        admit_write(lock.as_ref(), caller.session_id, presented)
+    }
+
+    /// The live lock on `resource`, for showing who is editing it.
+    pub async fn holder(
+        &self,
+        resource: LockedResource,
+    ) -> Result<Option<RecordLock>, DomainError> {
+        self.manager.holder(resource).await
+    }
+}
 
 /// Decides a write by `session`, presenting `presented` (its `Lock-Token`, if any),
 /// against `lock`, the record's live lock if there is one:
@@ -58,17 +93,28 @@ mod tests {
     fn another_sessions_lock_refuses_the_write_naming_the_holder() {
         let lock = lock_of(SessionId::generate());
         let refused = admit_write(Some(&lock), SessionId::generate(), None);
-        assert!(matches!(refused, Err(DomainError::Locked { holder, .. }) if holder.display_name == "Dr Grey"));
+        assert!(
+            matches!(refused, Err(DomainError::Locked { holder, .. }) if holder.display_name == "Dr Grey")
+        );
         let with_its_token = admit_write(Some(&lock), SessionId::generate(), Some(lock.token));
-        assert!(matches!(with_its_token, Err(DomainError::Locked { .. })), "a token does not make another session the holder");
+        assert!(
+            matches!(with_its_token, Err(DomainError::Locked { .. })),
+            "a token does not make another session the holder"
+        );
     }
 
     #[test]
     fn the_holder_writes_under_its_fencing_number() {
         let me = SessionId::generate();
         let lock = lock_of(me);
-        assert_eq!(admit_write(Some(&lock), me, Some(lock.token)).unwrap(), Some(FencingToken::new(7)));
-        assert_eq!(admit_write(Some(&lock), me, None).unwrap(), Some(FencingToken::new(7)));
+        assert_eq!(
+            admit_write(Some(&lock), me, Some(lock.token)).unwrap(),
+            Some(FencingToken::new(7))
+        );
+        assert_eq!(
+            admit_write(Some(&lock), me, None).unwrap(),
+            Some(FencingToken::new(7))
+        );
         let stale = admit_write(Some(&lock), me, Some(LockToken::generate()));
         assert!(matches!(stale, Err(DomainError::LockLost)));
     }
@@ -81,6 +127,9 @@ mod tests {
 
     #[test]
     fn with_no_lock_a_write_goes_ahead_on_its_version_alone() {
-        assert_eq!(admit_write(None, SessionId::generate(), None).unwrap(), None);
+        assert_eq!(
+            admit_write(None, SessionId::generate(), None).unwrap(),
+            None
+        );
     }
 }

@@ -72,9 +72,8 @@ pub enum LockedResource {
 impl LockedResource {
     /// Parses `kind/{uuid}`.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let refuse = || {
-            "must be patients/{id}, notes/{id}, documents/{id} or appointments/{id}".to_owned()
-        };
+        let refuse =
+            || "must be patients/{id}, notes/{id}, documents/{id} or appointments/{id}".to_owned();
         let (kind, id) = raw.split_once('/').ok_or_else(refuse)?;
         let id: Uuid = id.parse().map_err(|_| refuse())?;
         match kind {
@@ -152,7 +151,12 @@ mod tests {
             let text = format!("{kind}/{id}");
             assert_eq!(LockedResource::parse(&text).unwrap().to_string(), text);
         }
-        for bad in ["patients", "users/x", &format!("users/{id}"), "notes/not-a-uuid"] {
+        for bad in [
+            "patients",
+            "users/x",
+            &format!("users/{id}"),
+            "notes/not-a-uuid",
+        ] {
             assert!(LockedResource::parse(bad).is_err(), "{bad}");
         }
     }

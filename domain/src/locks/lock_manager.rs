@@ -38,8 +38,11 @@ pub trait LockManager: Send + Sync {
     ) -> Result<RecordLock, DomainError>;
 
     /// Ends the live lock `token`; returns it.
-    async fn release(&self, token: LockToken, session: SessionId)
-        -> Result<RecordLock, DomainError>;
+    async fn release(
+        &self,
+        token: LockToken,
+        session: SessionId,
+    ) -> Result<RecordLock, DomainError>;
 
     /// The live lock on `resource`, if any.
     async fn holder(&self, resource: LockedResource) -> Result<Option<RecordLock>, DomainError>;
@@ -195,13 +198,19 @@ pub mod conformance {
             locks.release(held.token, grey.session_id).await,
             Err(DomainError::NotFound { .. })
         ));
-        let next = locks.acquire(record, &someone("Dr Yang"), MINUTE).await.unwrap();
+        let next = locks
+            .acquire(record, &someone("Dr Yang"), MINUTE)
+            .await
+            .unwrap();
         assert!(next.fencing > held.fencing);
     }
 
     pub async fn a_broken_lock_is_gone(locks: &dyn LockManager) {
         let record = a_record();
-        let held = locks.acquire(record, &someone("Dr Grey"), MINUTE).await.unwrap();
+        let held = locks
+            .acquire(record, &someone("Dr Grey"), MINUTE)
+            .await
+            .unwrap();
         assert_eq!(locks.break_lock(record).await.unwrap(), Some(held));
         assert_eq!(locks.holder(record).await.unwrap(), None);
         assert_eq!(locks.break_lock(record).await.unwrap(), None);
@@ -214,11 +223,23 @@ pub mod conformance {
         locks.acquire(one, &grey, MINUTE).await.unwrap();
         locks.acquire(two, &grey, MINUTE).await.unwrap();
         locks.acquire(theirs, &other, MINUTE).await.unwrap();
-        assert_eq!(locks.release_all_for_session(grey.session_id).await.unwrap(), 2);
+        assert_eq!(
+            locks
+                .release_all_for_session(grey.session_id)
+                .await
+                .unwrap(),
+            2
+        );
         assert_eq!(locks.holder(one).await.unwrap(), None);
         assert_eq!(locks.holder(two).await.unwrap(), None);
         assert!(locks.holder(theirs).await.unwrap().is_some());
-        assert_eq!(locks.release_all_for_session(grey.session_id).await.unwrap(), 0);
+        assert_eq!(
+            locks
+                .release_all_for_session(grey.session_id)
+                .await
+                .unwrap(),
+            0
+        );
     }
 
     pub async fn a_users_locks_end_with_their_sessions(locks: &dyn LockManager) {
@@ -239,7 +260,13 @@ pub mod conformance {
         assert_eq!(ended, 1, "the kept session keeps its lock");
         assert_eq!(locks.holder(one).await.unwrap(), None);
         assert!(locks.holder(two).await.unwrap().is_some());
-        assert_eq!(locks.release_all_for_user(phone.user_id, None).await.unwrap(), 1);
+        assert_eq!(
+            locks
+                .release_all_for_user(phone.user_id, None)
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(locks.holder(two).await.unwrap(), None);
         assert!(locks.holder(theirs).await.unwrap().is_some());
     }

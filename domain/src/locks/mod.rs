@@ -5,12 +5,14 @@ mod lock;
 mod lock_manager;
 mod records;
 mod service;
+mod session_end;
 
-pub use guard::admit_write;
+pub use guard::{admit_write, LockGate};
 pub use lock::{FencingToken, LockHolder, LockToken, LockedResource, RecordLock};
 pub use lock_manager::LockManager;
 pub use records::LockableRecords;
 pub use service::{LockPolicy, Locks};
+pub use session_end::{release_locks_of_session, release_locks_of_user};
 
 #[cfg(feature = "conformance")]
 pub use lock_manager::conformance;

@@ -10,6 +10,5 @@ use crate::DomainError;
 /// when no such record exists (a deleted document counts as none).
 #[async_trait]
 pub trait LockableRecords: Send + Sync {
-    async fn patient_of(&self, resource: LockedResource)
-        -> Result<Option<PatientId>, DomainError>;
+    async fn patient_of(&self, resource: LockedResource) -> Result<Option<PatientId>, DomainError>;
 }

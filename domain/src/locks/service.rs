@@ -1,10 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{
-    admit_write, FencingToken, LockHolder, LockManager, LockToken, LockableRecords,
-    LockedResource, RecordLock,
-};
+use super::{LockHolder, LockManager, LockToken, LockableRecords, LockedResource, RecordLock};
 use crate::audit::{AuditAction, AuditContext, AuditLog, NewAuditEvent};
 use crate::auth::{Permission, Principal, UserRepository};
 use crate::patients::PatientId;
@@ -41,8 +38,8 @@ impl LockPolicy {
     }
 }
 
-/// Taking, renewing, releasing and breaking record locks, audited; and the check every
-/// lockable write passes ([`Locks::admit`]).
+/// Taking, renewing, releasing and breaking record locks, audited. The check every
+/// lockable write passes is [`LockGate`](super::LockGate).
 pub struct Locks {
     manager: Arc<dyn LockManager>,
     records: Arc<dyn LockableRecords>,
@@ -175,18 +172,6 @@ impl Locks {
             }
         }
         Ok(broken)
-    }
-
-    /// The check before a lockable write by `caller`, presenting `presented`: the
-    /// fencing number to write under, or why the write may not happen.
-    pub async fn admit(
-        &self,
-        caller: &Principal,
-        resource: LockedResource,
-        presented: Option<LockToken>,
-    ) -> Result<Option<FencingToken>, DomainError> {
-        let lock = self.manager.holder(resource).await?;
-        admit_write(lock.as_ref(), caller.session_id, presented)
     }
 
     async fn record(

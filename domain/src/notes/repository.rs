@@ -2,6 +2,7 @@ use async_trait::async_trait;
 
 use super::{Addendum, Note, NoteId, NoteSubject};
 use crate::audit::{AuditAction, AuditContext};
+use crate::locks::FencingToken;
 use crate::patients::PatientId;
 use crate::schedule::AppointmentId;
 use crate::{DomainError, Page, PageRequest, Rule};
@@ -14,7 +15,8 @@ use crate::{DomainError, Page, PageRequest, Rule};
 /// - `create` loads the [`NoteSubject`] of `patient` and `appointment` and inserts what
 ///   the rule drafts from it;
 /// - `modify` loads the note (`NotFound`), applies the rule, and writes the result only
-///   at the version it loaded (`PreconditionFailed` with the stored version otherwise);
+///   at the version it loaded (`PreconditionFailed` with the stored version otherwise)
+///   and, under a lock's `fence`, only if no later holder wrote it (`LockLost`);
 ///   the note handed to the rule carries no addenda (only signed notes have them, and
 ///   those never change);
 /// - `add_addendum` loads the note, inserts the addendum the rule makes of it, and
@@ -45,6 +47,7 @@ pub trait NoteRepository: Send + Sync {
         context: &AuditContext,
         id: NoteId,
         action: AuditAction,
+        fence: Option<FencingToken>,
         change: Rule<'_, Note, Note>,
     ) -> Result<Note, DomainError>;
 
@@ -52,6 +55,7 @@ pub trait NoteRepository: Send + Sync {
         &self,
         context: &AuditContext,
         id: NoteId,
+        fence: Option<FencingToken>,
         amend: Rule<'_, Note, Addendum>,
     ) -> Result<Note, DomainError>;
 }

@@ -3,19 +3,21 @@ use std::sync::Arc;
 use super::{AddendumText, NewNote, Note, NoteId, NoteRepository, SoapSections};
 use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
+use crate::locks::{LockGate, LockToken, LockedResource};
 use crate::patients::PatientId;
 use crate::{DomainError, Page, PageRequest, Version};
 
 /// Writing, signing and amending clinical notes: clinical staff only.
 pub struct Notes {
     repository: Arc<dyn NoteRepository>,
+    locks: LockGate,
 }
 
 const NOT_FOUND: DomainError = DomainError::NotFound { resource: "note" };
 
 impl Notes {
-    pub fn new(repository: Arc<dyn NoteRepository>) -> Self {
-        Self { repository }
+    pub fn new(repository: Arc<dyn NoteRepository>, locks: LockGate) -> Self {
+        Self { repository, locks }
     }
 
     pub async fn write(
@@ -64,12 +66,17 @@ impl Notes {
         context: &AuditContext,
         id: NoteId,
         expected: Version,
+        lock: Option<LockToken>,
         sections: SoapSections,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::WriteNotes)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Note(id), lock)
+            .await?;
         let author = caller.user_id;
         self.repository
-            .modify(context, id, AuditAction::Update, &|note, _| {
+            .modify(context, id, AuditAction::Update, fence, &|note, _| {
                 note.revise(author, expected, sections.clone())
             })
             .await
@@ -82,11 +89,16 @@ impl Notes {
         context: &AuditContext,
         id: NoteId,
         expected: Version,
+        lock: Option<LockToken>,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::WriteNotes)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Note(id), lock)
+            .await?;
         let signer = caller.user_id;
         self.repository
-            .modify(context, id, AuditAction::Sign, &|note, now| {
+            .modify(context, id, AuditAction::Sign, fence, &|note, now| {
                 note.sign(signer, expected, now)
             })
             .await
@@ -98,12 +110,17 @@ impl Notes {
         caller: &Principal,
         context: &AuditContext,
         id: NoteId,
+        lock: Option<LockToken>,
         text: AddendumText,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::WriteNotes)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Note(id), lock)
+            .await?;
         let author = caller.user_id;
         self.repository
-            .add_addendum(context, id, &|note, now| {
+            .add_addendum(context, id, fence, &|note, now| {
                 note.amend(author, text.clone(), now)
             })
             .await

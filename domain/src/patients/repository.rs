@@ -2,6 +2,7 @@ use async_trait::async_trait;
 
 use super::{Patient, PatientId, PatientSearch};
 use crate::audit::{AuditAction, AuditContext};
+use crate::locks::FencingToken;
 use crate::{DomainError, Page, PageRequest, Rule};
 
 /// Where patient records live.
@@ -35,6 +36,7 @@ pub trait PatientRepository: Send + Sync {
         context: &AuditContext,
         id: PatientId,
         action: AuditAction,
+        fence: Option<FencingToken>,
         change: Rule<'_, Patient, Patient>,
     ) -> Result<Patient, DomainError>;
 

@@ -3,11 +3,13 @@ use std::sync::Arc;
 use super::{Patient, PatientDetails, PatientId, PatientRepository, PatientSearch};
 use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
+use crate::locks::{LockGate, LockToken, LockedResource};
 use crate::{DomainError, Page, PageRequest, Version};
 
 /// Registering and finding patients.
 pub struct Patients {
     repository: Arc<dyn PatientRepository>,
+    locks: LockGate,
 }
 
 const NOT_FOUND: DomainError = DomainError::NotFound {
@@ -15,8 +17,8 @@ const NOT_FOUND: DomainError = DomainError::NotFound {
 };
 
 impl Patients {
-    pub fn new(repository: Arc<dyn PatientRepository>) -> Self {
-        Self { repository }
+    pub fn new(repository: Arc<dyn PatientRepository>, locks: LockGate) -> Self {
+        Self { repository, locks }
     }
 
     pub async fn register(
@@ -49,11 +51,16 @@ impl Patients {
         context: &AuditContext,
         id: PatientId,
         expected: Version,
+        lock: Option<LockToken>,
         details: PatientDetails,
     ) -> Result<Patient, DomainError> {
         caller.require(Permission::WritePatients)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Patient(id), lock)
+            .await?;
         self.repository
-            .modify(context, id, AuditAction::Update, &|patient, _| {
+            .modify(context, id, AuditAction::Update, fence, &|patient, _| {
                 patient.revise(expected, details.clone())
             })
             .await
@@ -66,10 +73,15 @@ impl Patients {
         context: &AuditContext,
         id: PatientId,
         expected: Version,
+        lock: Option<LockToken>,
     ) -> Result<Patient, DomainError> {
         caller.require(Permission::WritePatients)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Patient(id), lock)
+            .await?;
         self.repository
-            .modify(context, id, AuditAction::Archive, &|patient, _| {
+            .modify(context, id, AuditAction::Archive, fence, &|patient, _| {
                 patient.archive(expected)
             })
             .await

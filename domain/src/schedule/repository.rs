@@ -2,6 +2,7 @@ use async_trait::async_trait;
 
 use super::{Appointment, AppointmentFilter, AppointmentId};
 use crate::audit::AuditContext;
+use crate::locks::FencingToken;
 use crate::patients::{PatientId, PatientStanding};
 use crate::{DomainError, Page, PageRequest, Rule};
 
@@ -35,6 +36,7 @@ pub trait AppointmentRepository: Send + Sync {
         &self,
         context: &AuditContext,
         id: AppointmentId,
+        fence: Option<FencingToken>,
         change: Rule<'_, Appointment, Appointment>,
     ) -> Result<Appointment, DomainError>;
 

@@ -6,22 +6,26 @@ use super::{
 };
 use crate::audit::AuditContext;
 use crate::auth::{Permission, Principal, User, UserRepository};
+use crate::locks::{LockGate, LockToken, LockedResource};
 use crate::{DomainError, Page, PageRequest, Version};
 
 /// Booking and running appointments.
 pub struct Schedule {
     appointments: Arc<dyn AppointmentRepository>,
     users: Arc<dyn UserRepository>,
+    locks: LockGate,
 }
 
 impl Schedule {
     pub fn new(
         appointments: Arc<dyn AppointmentRepository>,
         users: Arc<dyn UserRepository>,
+        locks: LockGate,
     ) -> Self {
         Self {
             appointments,
             users,
+            locks,
         }
     }
 
@@ -76,11 +80,16 @@ impl Schedule {
         context: &AuditContext,
         id: AppointmentId,
         expected: Version,
+        lock: Option<LockToken>,
         changes: AppointmentChanges,
     ) -> Result<Appointment, DomainError> {
         caller.require(Permission::WriteAppointments)?;
+        let fence = self
+            .locks
+            .admit(caller, LockedResource::Appointment(id), lock)
+            .await?;
         self.appointments
-            .modify(context, id, &|appointment, _| {
+            .modify(context, id, fence, &|appointment, _| {
                 appointment.change(expected, changes.clone())
             })
             .await

@@ -1,11 +1,12 @@
 use async_trait::async_trait;
-use domain::audit::{AuditEvent, AuditFilter, AuditLog};
+use domain::audit::{AuditContext, AuditEvent, AuditFilter, AuditLog, NewAuditEvent};
 use domain::auth::{SessionId, UserId};
 use domain::{DomainError, Page, PageRequest};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::{Column, Entity, Model};
 use crate::error::domain_result;
+use crate::unit_of_work::audited;
 
 /// [`AuditLog`] on the SQL database. Ids are time-ordered, so id order is time order.
 pub struct SqlAuditLog {
@@ -20,6 +21,20 @@ impl SqlAuditLog {
 
 #[async_trait]
 impl AuditLog for SqlAuditLog {
+    async fn record(
+        &self,
+        context: &AuditContext,
+        event: NewAuditEvent,
+    ) -> Result<(), DomainError> {
+        let event = &event;
+        audited(&self.connection, context, |mut work| async move {
+            work.audit(event.clone());
+            Ok(work.done(()))
+        })
+        .await?;
+        Ok(())
+    }
+
     async fn list(
         &self,
         filter: AuditFilter,

@@ -151,7 +151,7 @@ impl UserRepository for SqlUserRepository {
             if let Some(hash) = &changes.password_hash {
                 update = update.col_expr(Column::PasswordHash, Expr::value(hash.as_str()));
             }
-            update_at_version(work.db(), update, id.as_uuid(), expected).await?;
+            update_at_version(work.db(), update, id.as_uuid(), expected, None).await?;
             let row = Entity::find_by_id(id.as_uuid())
                 .one(work.db())
                 .await?

@@ -56,6 +56,8 @@ pub mod documents {
         pub uploaded_at: DateTimeUtc,
         pub deleted_at: Option<DateTimeUtc>,
         pub version: i64,
+        /// The largest fencing number that wrote the row.
+        pub fence: Option<i64>,
         pub updated_at: DateTimeUtc,
     }
 

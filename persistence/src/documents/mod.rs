@@ -2,7 +2,7 @@
 //! directory for single-node installs that prefer one.
 
 mod directory;
-mod entities;
+pub(crate) mod entities;
 mod sql_documents;
 mod sql_file_store;
 

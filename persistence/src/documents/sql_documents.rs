@@ -2,6 +2,7 @@ use async_trait::async_trait;
 use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
 use domain::auth::UserId;
 use domain::documents::{Category, ContentHash, Document, DocumentId, DocumentRepository, Title};
+use domain::locks::FencingToken;
 use domain::patients::{PatientId, PatientStanding};
 use domain::{DomainError, Page, PageRequest, Rule, Version};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -24,7 +25,7 @@ impl SqlDocumentRepository {
     }
 }
 
-versioned_entity!(documents, RESOURCE);
+versioned_entity!(documents, RESOURCE, fenced);
 
 fn event(action: AuditAction, document: &Document) -> NewAuditEvent {
     NewAuditEvent {
@@ -113,6 +114,7 @@ impl DocumentRepository for SqlDocumentRepository {
         context: &AuditContext,
         id: DocumentId,
         action: AuditAction,
+        fence: Option<FencingToken>,
         change: Rule<'_, Document, Document>,
     ) -> Result<Document, DomainError> {
         let document = audited(&self.connection, context, |mut work| async move {
@@ -127,7 +129,8 @@ impl DocumentRepository for SqlDocumentRepository {
             document.updated_at = work.now();
             let row = documents::ActiveModel::from(document_row(&document, Some(work.now()))?);
             let update = update_whole_row::<Entity>(row, &[Column::UploadedAt]);
-            document.version = update_at_version(work.db(), update, id.as_uuid(), read_at).await?;
+            document.version =
+                update_at_version(work.db(), update, id.as_uuid(), read_at, fence).await?;
             work.audit(event(action, &document));
             Ok(work.done(document))
         })
@@ -153,6 +156,7 @@ fn document_row(
         uploaded_at: document.uploaded_at,
         deleted_at: if document.deleted { deleted_at } else { None },
         version: document.version.get(),
+        fence: None,
         updated_at: document.updated_at,
     })
 }

@@ -21,6 +21,8 @@ pub mod notes {
         pub signed_by: Option<Uuid>,
         pub signed_at: Option<DateTimeUtc>,
         pub version: i64,
+        /// The largest fencing number that wrote the row.
+        pub fence: Option<i64>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }
@@ -44,6 +46,8 @@ pub mod addenda {
         #[sea_orm(column_type = "Text")]
         pub text: String,
         pub created_at: DateTimeUtc,
+        /// The fencing number of the lock it was added under, if any.
+        pub fence: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

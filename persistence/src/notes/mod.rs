@@ -1,6 +1,6 @@
 //! The SQL backend of the clinical-note repository.
 
-mod entities;
+pub(crate) mod entities;
 mod rows;
 mod sql_notes;
 

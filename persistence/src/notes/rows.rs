@@ -1,6 +1,7 @@
 //! Notes and addenda to and from their rows.
 
 use domain::auth::UserId;
+use domain::locks::FencingToken;
 use domain::notes::{Addendum, AddendumText, Note, NoteId, NoteStatus, SoapSections};
 use domain::patients::PatientId;
 use domain::schedule::AppointmentId;
@@ -24,18 +25,24 @@ pub(super) fn note_row(note: &Note) -> notes::Model {
         signed_by: note.signed_by.map(UserId::as_uuid),
         signed_at: note.signed_at,
         version: note.version.get(),
+        fence: None,
         created_at: note.created_at,
         updated_at: note.updated_at,
     }
 }
 
-pub(super) fn addendum_row(note: NoteId, addendum: &Addendum) -> addenda::ActiveModel {
+pub(super) fn addendum_row(
+    note: NoteId,
+    addendum: &Addendum,
+    fence: Option<FencingToken>,
+) -> addenda::ActiveModel {
     addenda::ActiveModel {
         id: ActiveValue::Set(addendum.id),
         note_id: ActiveValue::Set(note.as_uuid()),
         author_id: ActiveValue::Set(addendum.author_id.as_uuid()),
         text: ActiveValue::Set(addendum.text.as_str().to_owned()),
         created_at: ActiveValue::Set(addendum.created_at),
+        fence: ActiveValue::Set(fence.map(FencingToken::get)),
     }
 }
 

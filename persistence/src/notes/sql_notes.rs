@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
+use domain::locks::FencingToken;
 use domain::notes::{Addendum, Note, NoteId, NoteRepository, NoteSubject};
 use domain::patients::PatientId;
 use domain::schedule::AppointmentId;
@@ -29,7 +30,7 @@ impl SqlNoteRepository {
     }
 }
 
-versioned_entity!(notes, RESOURCE);
+versioned_entity!(notes, RESOURCE, fenced);
 
 fn event(action: AuditAction, note: &Note) -> NewAuditEvent {
     NewAuditEvent {
@@ -52,6 +53,55 @@ async fn addenda_of(
         .order_by_asc(addenda::Column::Id)
         .all(connection)
         .await?)
+}
+
+/// Adds an addendum under a lock in one conditional statement: only if no holder with
+/// a larger fencing number has written the note or an addendum to it since
+/// (`LockLost`). A signed note's row never changes, so the fence travels with addenda.
+async fn insert_fenced(
+    work: &Work,
+    row: addenda::ActiveModel,
+    note: NoteId,
+    fence: FencingToken,
+) -> StoreResult<()> {
+    use sea_orm::sea_query::{Expr, Query};
+    use sea_orm::{ActiveModelTrait, Iterable};
+
+    let later_addendum = Query::select()
+        .expr(Expr::val(1))
+        .from(addenda::Entity)
+        .and_where(addenda::Column::NoteId.eq(note.as_uuid()))
+        .and_where(addenda::Column::Fence.gt(fence.get()))
+        .to_owned();
+    let later_note = Query::select()
+        .expr(Expr::val(1))
+        .from(notes::Entity)
+        .and_where(notes::Column::Id.eq(note.as_uuid()))
+        .and_where(notes::Column::Fence.gt(fence.get()))
+        .to_owned();
+    let columns: Vec<addenda::Column> = addenda::Column::iter().collect();
+    let values = columns
+        .iter()
+        .map(|column| row.get(*column).into_value().map(Expr::val))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| StoreError::internal("an addendum row is incomplete"))?;
+    let select = Query::select()
+        .exprs(values)
+        .and_where(Expr::exists(later_addendum).not())
+        .and_where(Expr::exists(later_note).not())
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(addenda::Entity)
+        .columns(columns)
+        .select_from(select)
+        .map_err(|error| StoreError::Other(error.into()))?
+        .to_owned();
+    let backend = work.db().get_database_backend();
+    let inserted = work.db().execute(backend.build(&insert)).await?;
+    if inserted.rows_affected() == 0 {
+        return Err(DomainError::LockLost.into());
+    }
+    Ok(())
 }
 
 /// The note `id` without its addenda, or `NotFound`.
@@ -152,6 +202,7 @@ impl NoteRepository for SqlNoteRepository {
         context: &AuditContext,
         id: NoteId,
         action: AuditAction,
+        fence: Option<FencingToken>,
         change: Rule<'_, Note, Note>,
     ) -> Result<Note, DomainError> {
         let note = audited(&self.connection, context, |mut work| async move {
@@ -161,7 +212,8 @@ impl NoteRepository for SqlNoteRepository {
             note.updated_at = work.now();
             let row = notes::ActiveModel::from(note_row(&note));
             let update = update_whole_row::<notes::Entity>(row, &[notes::Column::CreatedAt]);
-            note.version = update_at_version(work.db(), update, id.as_uuid(), read_at).await?;
+            note.version =
+                update_at_version(work.db(), update, id.as_uuid(), read_at, fence).await?;
             work.audit(event(action, &note));
             Ok(work.done(note))
         })
@@ -173,14 +225,21 @@ impl NoteRepository for SqlNoteRepository {
         &self,
         context: &AuditContext,
         id: NoteId,
+        fence: Option<FencingToken>,
         amend: Rule<'_, Note, Addendum>,
     ) -> Result<Note, DomainError> {
         let note = audited(&self.connection, context, |mut work| async move {
             let note = load(&work, id).await?;
             let addendum = amend(note, work.now())?;
-            addenda::Entity::insert(addendum_row(id, &addendum))
-                .exec_without_returning(work.db())
-                .await?;
+            let row = addendum_row(id, &addendum, fence);
+            match fence {
+                None => {
+                    addenda::Entity::insert(row)
+                        .exec_without_returning(work.db())
+                        .await?;
+                }
+                Some(fence) => insert_fenced(&work, row, id, fence).await?,
+            }
             let row = notes::Entity::find_by_id(id.as_uuid())
                 .one(work.db())
                 .await?

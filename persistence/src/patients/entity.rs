@@ -25,6 +25,8 @@ pub struct Model {
     pub active: bool,
     pub archived_at: Option<DateTimeUtc>,
     pub version: i64,
+    /// The largest fencing number that wrote the row.
+    pub fence: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,6 @@
 //! The SQL backend of the patient repository.
 
-mod entity;
+pub(crate) mod entity;
 mod rows;
 mod sql_patients;
 

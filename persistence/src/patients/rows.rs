@@ -50,6 +50,7 @@ pub(super) fn patient_row(
         active: details.active,
         archived_at: patient.archived.then(|| archived_at.unwrap_or(now)),
         version: patient.version.get(),
+        fence: None,
         created_at: patient.created_at,
         updated_at: patient.updated_at,
     })

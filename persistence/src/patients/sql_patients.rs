@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
+use domain::locks::FencingToken;
 use domain::patients::{Patient, PatientId, PatientRepository, PatientSearch, PatientStanding};
 use domain::{DomainError, Page, PageRequest, Rule};
 use sea_orm::sea_query::{Condition, Expr, LikeExpr};
@@ -30,7 +31,7 @@ impl SqlPatientRepository {
     }
 }
 
-versioned_entity!(entity, RESOURCE);
+versioned_entity!(entity, RESOURCE, fenced);
 
 fn event(action: AuditAction, id: PatientId) -> NewAuditEvent {
     NewAuditEvent {
@@ -92,6 +93,7 @@ impl PatientRepository for SqlPatientRepository {
         context: &AuditContext,
         id: PatientId,
         action: AuditAction,
+        fence: Option<FencingToken>,
         change: Rule<'_, Patient, Patient>,
     ) -> Result<Patient, DomainError> {
         let patient = audited(&self.connection, context, |mut work| async move {
@@ -106,7 +108,8 @@ impl PatientRepository for SqlPatientRepository {
             patient.updated_at = work.now();
             let row = entity::ActiveModel::from(patient_row(&patient, work.now(), archived_at)?);
             let update = update_whole_row::<Entity>(row, &[Column::Mrn, Column::CreatedAt]);
-            patient.version = update_at_version(work.db(), update, id.as_uuid(), read_at).await?;
+            patient.version =
+                update_at_version(work.db(), update, id.as_uuid(), read_at, fence).await?;
             work.audit(event(action, id));
             Ok(work.done(patient))
         })

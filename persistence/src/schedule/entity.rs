@@ -12,6 +12,8 @@ pub struct Model {
     pub reason: String,
     pub status: String,
     pub version: i64,
+    /// The largest fencing number that wrote the row.
+    pub fence: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -18,6 +18,7 @@ pub(super) fn appointment_row(appointment: &Appointment) -> Model {
         reason: appointment.reason.as_str().to_owned(),
         status: appointment.status.as_str().to_owned(),
         version: appointment.version.get(),
+        fence: None,
         created_at: appointment.created_at,
         updated_at: appointment.updated_at,
     }

@@ -1,6 +1,7 @@
 use async_trait::async_trait;
 use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
 use domain::auth::UserId;
+use domain::locks::FencingToken;
 use domain::patients::{PatientId, PatientStanding};
 use domain::schedule::{
     Appointment, AppointmentFilter, AppointmentId, AppointmentRepository, AppointmentStatus,
@@ -37,7 +38,7 @@ impl SqlAppointmentRepository {
     }
 }
 
-versioned_entity!(entity, RESOURCE);
+versioned_entity!(entity, RESOURCE, fenced);
 
 fn event(action: AuditAction, appointment: &Appointment) -> NewAuditEvent {
     NewAuditEvent {
@@ -167,6 +168,7 @@ impl AppointmentRepository for SqlAppointmentRepository {
         &self,
         context: &AuditContext,
         id: AppointmentId,
+        fence: Option<FencingToken>,
         change: Rule<'_, Appointment, Appointment>,
     ) -> Result<Appointment, DomainError> {
         let appointment = audited(&self.connection, context, |mut work| async move {
@@ -179,7 +181,7 @@ impl AppointmentRepository for SqlAppointmentRepository {
             appointment.updated_at = work.now();
             let row = entity::ActiveModel::from(appointment_row(&appointment));
             let update = update_whole_row::<Entity>(row, &[Column::CreatedAt]);
-            let write = update_at_version(work.db(), update, id.as_uuid(), loaded.version);
+            let write = update_at_version(work.db(), update, id.as_uuid(), loaded.version, fence);
             appointment.version = if appointment.claims_time_beyond(&loaded) {
                 without_double_booking(&work, &appointment, Some(id), write).await?
             } else {

@@ -2,5 +2,6 @@
 
 mod file_store;
 mod health_probe;
+mod lock_manager;
 mod login_attempts;
 mod session_store;

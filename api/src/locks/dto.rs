@@ -1,0 +1,81 @@
+use chrono::{DateTime, Utc};
+use domain::auth::SessionId;
+use domain::locks::RecordLock;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::LockHolderBody;
+
+/// A request for a record's lock.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LockRequest {
+    /// The record: `patients/{id}`, `notes/{id}`, `documents/{id}` or `appointments/{id}`.
+    #[schema(example = "notes/0193b2a4-5c1e-7d3f-9a40-1f2e3d4c5b6a")]
+    pub resource: String,
+    /// How long the lease lasts unless renewed: 1 to 3600 seconds; 120 when left out.
+    #[schema(example = 120)]
+    pub ttl_seconds: Option<u64>,
+}
+
+/// A renewal: a new lease from now.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RenewRequest {
+    /// 1 to 3600 seconds; 120 when left out.
+    pub ttl_seconds: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ResourceQuery {
+    /// The record: `patients/{id}`, `notes/{id}`, `documents/{id}` or `appointments/{id}`.
+    pub resource: String,
+}
+
+/// A record lock: who holds it, since when, until when.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LockBody {
+    /// The lock's secret, shown to its holder only: send it as `Lock-Token` with each
+    /// change, and to renew or release the lock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<Uuid>,
+    #[schema(example = "notes/0193b2a4-5c1e-7d3f-9a40-1f2e3d4c5b6a")]
+    pub resource: String,
+    /// Larger for every new holder of this record's lock.
+    pub fencing_token: i64,
+    pub holder: LockHolderBody,
+    pub acquired_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl LockBody {
+    /// The lock as `viewer` may see it: with its token only for the holding session.
+    pub fn seen_by(lock: &RecordLock, viewer: SessionId) -> Self {
+        Self {
+            token: (lock.holder.session_id == viewer).then(|| lock.token.as_uuid()),
+            resource: lock.resource.to_string(),
+            fencing_token: lock.fencing.get(),
+            holder: LockHolderBody::from(&lock.holder),
+            acquired_at: lock.acquired_at,
+            expires_at: lock.expires_at,
+        }
+    }
+}
+
+/// The record's lock as a record's `GET` shows it to `viewer`.
+pub fn shown_to(lock: Option<RecordLock>, viewer: SessionId) -> Option<LockBody> {
+    lock.map(|lock| LockBody::seen_by(&lock, viewer))
+}
+
+/// Whether a record is locked, and by whom.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LockStatus {
+    pub resource: String,
+    /// The live lock, or `null` when nobody holds one.
+    pub lock: Option<LockBody>,
+}

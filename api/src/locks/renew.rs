@@ -1,0 +1,33 @@
+use actix_web::{put, web, HttpResponse};
+use domain::locks::{LockToken, Locks};
+
+use super::dto::{LockBody, RenewRequest};
+use crate::error::{ApiError, Problem};
+use crate::http::Caller;
+
+/// Renew a lock: a new lease from now, same token and fencing number.
+#[utoipa::path(
+    tag = "locks",
+    security(("bearer" = [])),
+    params(("token" = Uuid, Path, description = "The lock's token")),
+    request_body(content = Option<RenewRequest>, description = "The new lease; 120 s when left out"),
+    responses(
+        (status = 200, description = "Renewed", body = LockBody),
+        (status = 403, description = "Another session holds this lock", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "The lock expired or passed to another (`lock_lost`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The lock store is unreachable", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[put("/{token}")]
+pub async fn renew_lock(
+    caller: Caller,
+    token: web::Path<LockToken>,
+    body: Option<web::Json<RenewRequest>>,
+    locks: web::Data<Locks>,
+) -> Result<HttpResponse, ApiError> {
+    let ttl = body.and_then(|body| body.ttl_seconds);
+    let lock = locks
+        .renew(&caller.principal, token.into_inner(), ttl)
+        .await?;
+    Ok(HttpResponse::Ok().json(LockBody::seen_by(&lock, caller.principal.session_id)))
+}

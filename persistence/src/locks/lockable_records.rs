@@ -1,0 +1,69 @@
+use async_trait::async_trait;
+use domain::locks::{LockableRecords, LockedResource};
+use domain::patients::PatientId;
+use domain::DomainError;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use crate::documents::entities::documents;
+use crate::error::domain_result;
+use crate::notes::entities::notes;
+use crate::patients::entity as patients;
+use crate::schedule::entity as appointments;
+
+/// [`LockableRecords`] on the SQL database: one indexed read by primary key.
+pub struct SqlLockableRecords {
+    connection: DatabaseConnection,
+}
+
+impl SqlLockableRecords {
+    pub fn new(connection: DatabaseConnection) -> Self {
+        Self { connection }
+    }
+}
+
+#[async_trait]
+impl LockableRecords for SqlLockableRecords {
+    async fn patient_of(&self, resource: LockedResource) -> Result<Option<PatientId>, DomainError> {
+        let connection = &self.connection;
+        domain_result(async move {
+            let patient = match resource {
+                LockedResource::Patient(id) => {
+                    patients::Entity::find_by_id(id.as_uuid())
+                        .select_only()
+                        .column(patients::Column::Id)
+                        .into_tuple::<Uuid>()
+                        .one(connection)
+                        .await?
+                }
+                LockedResource::Note(id) => {
+                    notes::Entity::find_by_id(id.as_uuid())
+                        .select_only()
+                        .column(notes::Column::PatientId)
+                        .into_tuple::<Uuid>()
+                        .one(connection)
+                        .await?
+                }
+                LockedResource::Document(id) => {
+                    documents::Entity::find_by_id(id.as_uuid())
+                        .filter(documents::Column::DeletedAt.is_null())
+                        .select_only()
+                        .column(documents::Column::PatientId)
+                        .into_tuple::<Uuid>()
+                        .one(connection)
+                        .await?
+                }
+                LockedResource::Appointment(id) => {
+                    appointments::Entity::find_by_id(id.as_uuid())
+                        .select_only()
+                        .column(appointments::Column::PatientId)
+                        .into_tuple::<Uuid>()
+                        .one(connection)
+                        .await?
+                }
+            };
+            Ok(patient.map(PatientId::from_uuid))
+        })
+        .await
+    }
+}

@@ -1,0 +1,307 @@
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeZone, Utc};
+use domain::auth::{SessionId, UserId};
+use domain::locks::{FencingToken, LockHolder, LockManager, LockToken, LockedResource, RecordLock};
+use domain::DomainError;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, Statement, Value,
+};
+
+use super::entity::{Column, Entity, Model};
+use crate::error::{StoreError, StoreResult};
+use crate::unit_of_work::{run, Work};
+
+/// [`LockManager`] on the SQL database: a `record_locks` row per locked record, keyed
+/// by the record, so two nodes can never both insert one; expiry by the database's
+/// clock; fencing numbers from a sequence (PostgreSQL) or a counter row bumped in the
+/// acquiring transaction (SQLite, one writer).
+pub struct SqlLockManager {
+    connection: DatabaseConnection,
+}
+
+impl SqlLockManager {
+    pub fn new(connection: DatabaseConnection) -> Self {
+        Self { connection }
+    }
+}
+
+const LOCK: DomainError = DomainError::NotFound { resource: "lock" };
+
+fn millis(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp_millis()
+}
+
+fn ttl_millis(ttl: Duration) -> StoreResult<i64> {
+    Ok(i64::try_from(ttl.as_millis())?)
+}
+
+/// Placeholders as the backend spells them, with the values in order.
+struct Bindings {
+    backend: DatabaseBackend,
+    values: Vec<Value>,
+}
+
+impl Bindings {
+    fn new(backend: DatabaseBackend) -> Self {
+        Self {
+            backend,
+            values: Vec::new(),
+        }
+    }
+
+    fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        // why: numbered, so that one value can stand in several places of a statement.
+        match self.backend {
+            DatabaseBackend::Postgres => format!("${}", self.values.len()),
+            _ => format!("?{}", self.values.len()),
+        }
+    }
+
+    fn statement(self, sql: String) -> Statement {
+        Statement::from_sql_and_values(self.backend, sql, self.values)
+    }
+}
+
+async fn next_fencing(work: &Work) -> StoreResult<i64> {
+    let backend = work.db().get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "SELECT nextval('lock_fencing_seq') AS value",
+        _ => {
+            "UPDATE lock_fencing SET value = value + 1 WHERE name = 'record_locks' RETURNING value"
+        }
+    };
+    let row = work
+        .db()
+        .query_one(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(|| StoreError::internal("the fencing sequence answered nothing"))?;
+    Ok(row.try_get::<i64>("", "value")?)
+}
+
+/// Takes or renews the lock in one statement: the insert, or on the record's key the
+/// update, which applies only when the lock there has expired or is this session's.
+/// `None` when another session holds it.
+async fn upsert(
+    work: &Work,
+    resource: LockedResource,
+    holder: &LockHolder,
+    ttl: Duration,
+) -> StoreResult<Option<Model>> {
+    let now = millis(work.now());
+    let fencing = next_fencing(work).await?;
+    let mut b = Bindings::new(work.db().get_database_backend());
+    let values = [
+        b.bind(resource.to_string()),
+        b.bind(LockToken::generate().as_uuid()),
+        b.bind(fencing),
+        b.bind(holder.user_id.as_uuid()),
+        b.bind(holder.session_id.as_uuid()),
+        b.bind(holder.display_name.clone()),
+        b.bind(now),
+        b.bind(now + ttl_millis(ttl)?),
+    ]
+    .join(", ");
+    // why: the holder's own live lock keeps its token, fencing number and start, so a
+    // repeated acquire is a renewal; anything else there is taken over afresh.
+    let own_live = format!(
+        "(record_locks.holder_session_id = excluded.holder_session_id \
+         AND record_locks.expires_at_ms > {})",
+        b.bind(now)
+    );
+    let keep = |column: &str| {
+        format!(
+            "{column} = CASE WHEN {own_live} THEN record_locks.{column} ELSE excluded.{column} END"
+        )
+    };
+    let sql = format!(
+        "INSERT INTO record_locks (resource, token, fencing, holder_user_id, holder_session_id, \
+         holder_display_name, acquired_at_ms, expires_at_ms) VALUES ({values}) \
+         ON CONFLICT (resource) DO UPDATE SET {}, {}, {}, \
+         holder_user_id = excluded.holder_user_id, holder_session_id = excluded.holder_session_id, \
+         holder_display_name = excluded.holder_display_name, expires_at_ms = excluded.expires_at_ms \
+         WHERE record_locks.expires_at_ms <= {} \
+         OR record_locks.holder_session_id = excluded.holder_session_id \
+         RETURNING resource, token, fencing, holder_user_id, holder_session_id, \
+         holder_display_name, acquired_at_ms, expires_at_ms",
+        keep("token"),
+        keep("fencing"),
+        keep("acquired_at_ms"),
+        b.bind(now),
+    );
+    let row = work.db().query_one(b.statement(sql)).await?;
+    Ok(row
+        .map(|row| Model::from_query_result(&row, ""))
+        .transpose()?)
+}
+
+async fn live_by(
+    work: &Work,
+    column: Column,
+    value: impl Into<Value>,
+) -> StoreResult<Option<Model>> {
+    Ok(Entity::find()
+        .filter(column.eq(value.into()))
+        .filter(Column::ExpiresAtMs.gt(millis(work.now())))
+        .one(work.db())
+        .await?)
+}
+
+fn to_lock(row: Model) -> StoreResult<RecordLock> {
+    let instant = |ms: i64| {
+        Utc.timestamp_millis_opt(ms).single().ok_or_else(|| {
+            StoreError::internal(format!("lock on {} has an impossible time", row.resource))
+        })
+    };
+    Ok(RecordLock {
+        token: LockToken::from_uuid(row.token),
+        resource: LockedResource::parse(&row.resource).map_err(StoreError::internal)?,
+        fencing: FencingToken::new(row.fencing),
+        holder: LockHolder {
+            user_id: UserId::from_uuid(row.holder_user_id),
+            session_id: SessionId::from_uuid(row.holder_session_id),
+            display_name: row.holder_display_name.clone(),
+        },
+        acquired_at: instant(row.acquired_at_ms)?,
+        expires_at: instant(row.expires_at_ms)?,
+    })
+}
+
+#[async_trait]
+impl LockManager for SqlLockManager {
+    async fn acquire(
+        &self,
+        resource: LockedResource,
+        holder: &LockHolder,
+        ttl: Duration,
+    ) -> Result<RecordLock, DomainError> {
+        let lock = run(&self.connection, |work| async move {
+            if let Some(taken) = upsert(&work, resource, holder, ttl).await? {
+                return Ok(work.done(to_lock(taken)?));
+            }
+            let held = live_by(&work, Column::Resource, resource.to_string())
+                .await?
+                .ok_or_else(|| StoreError::internal("a lock refused us but no holder was found"))?;
+            let held = to_lock(held)?;
+            Err(DomainError::Locked {
+                holder: held.holder,
+                since: held.acquired_at,
+            }
+            .into())
+        })
+        .await?;
+        Ok(lock)
+    }
+
+    async fn renew(
+        &self,
+        token: LockToken,
+        session: SessionId,
+        ttl: Duration,
+    ) -> Result<RecordLock, DomainError> {
+        let lock = run(&self.connection, |work| async move {
+            let held = live_by(&work, Column::Token, token.as_uuid())
+                .await?
+                .ok_or(DomainError::LockLost)?;
+            if held.holder_session_id != session.as_uuid() {
+                return Err(DomainError::Forbidden.into());
+            }
+            let expires_at_ms = millis(work.now()) + ttl_millis(ttl)?;
+            Entity::update_many()
+                .col_expr(Column::ExpiresAtMs, Expr::value(expires_at_ms))
+                .filter(Column::Token.eq(token.as_uuid()))
+                .exec(work.db())
+                .await?;
+            let renewed = to_lock(Model {
+                expires_at_ms,
+                ..held
+            })?;
+            Ok(work.done(renewed))
+        })
+        .await?;
+        Ok(lock)
+    }
+
+    async fn release(
+        &self,
+        token: LockToken,
+        session: SessionId,
+    ) -> Result<RecordLock, DomainError> {
+        let lock = run(&self.connection, |work| async move {
+            let held = live_by(&work, Column::Token, token.as_uuid())
+                .await?
+                .ok_or(LOCK)?;
+            if held.holder_session_id != session.as_uuid() {
+                return Err(DomainError::Forbidden.into());
+            }
+            Entity::delete_many()
+                .filter(Column::Token.eq(token.as_uuid()))
+                .exec(work.db())
+                .await?;
+            Ok(work.done(to_lock(held)?))
+        })
+        .await?;
+        Ok(lock)
+    }
+
+    async fn holder(&self, resource: LockedResource) -> Result<Option<RecordLock>, DomainError> {
+        let lock = run(&self.connection, |work| async move {
+            let held = live_by(&work, Column::Resource, resource.to_string()).await?;
+            Ok(work.done(held.map(to_lock).transpose()?))
+        })
+        .await?;
+        Ok(lock)
+    }
+
+    async fn break_lock(
+        &self,
+        resource: LockedResource,
+    ) -> Result<Option<RecordLock>, DomainError> {
+        let lock = run(&self.connection, |work| async move {
+            let held = live_by(&work, Column::Resource, resource.to_string()).await?;
+            Entity::delete_many()
+                .filter(Column::Resource.eq(resource.to_string()))
+                .exec(work.db())
+                .await?;
+            Ok(work.done(held.map(to_lock).transpose()?))
+        })
+        .await?;
+        Ok(lock)
+    }
+
+    async fn release_all_for_session(&self, session: SessionId) -> Result<u64, DomainError> {
+        let ended = run(&self.connection, |work| async move {
+            let deleted = Entity::delete_many()
+                .filter(Column::HolderSessionId.eq(session.as_uuid()))
+                .filter(Column::ExpiresAtMs.gt(millis(work.now())))
+                .exec(work.db())
+                .await?;
+            Ok(work.done(deleted.rows_affected))
+        })
+        .await?;
+        Ok(ended)
+    }
+
+    async fn release_all_for_user(
+        &self,
+        user: UserId,
+        except: Option<SessionId>,
+    ) -> Result<u64, DomainError> {
+        let ended = run(&self.connection, |work| async move {
+            let mut delete = Entity::delete_many()
+                .filter(Column::HolderUserId.eq(user.as_uuid()))
+                .filter(Column::ExpiresAtMs.gt(millis(work.now())));
+            if let Some(kept) = except {
+                delete = delete.filter(Column::HolderSessionId.ne(kept.as_uuid()));
+            }
+            let deleted = delete.exec(work.db()).await?;
+            Ok(work.done(deleted.rows_affected))
+        })
+        .await?;
+        Ok(ended)
+    }
+}
