@@ -454,6 +454,118 @@ async fn only_records_that_exist_and_may_be_changed_are_locked(store: LockStore)
     );
 }
 
+async fn every_kind_of_record_refuses_changes_from_another_session(store: LockStore) {
+    let Some(app) = node(store).await else { return };
+    let ward = clinic(&app).await;
+    let me = app.get_json("/api/v1/me", &ward.grey).await;
+    let created = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json::<Value>().await.unwrap()
+    };
+    let appointment = created(
+        app.authed(Method::POST, "/api/v1/appointments", &ward.grey)
+            .json(&json!({ "patientId": ward.patient_id, "providerId": me["id"], "start": "2026-12-01T09:00:00Z", "end": "2026-12-01T09:30:00Z", "reason": "review" }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let document = created(
+        app.authed(
+            Method::POST,
+            &format!(
+                "/api/v1/patients/{}/documents?title=labs&category=lab",
+                ward.patient_id
+            ),
+            &ward.grey,
+        )
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.7\n%...".to_vec())
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    let note = created(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/patients/{}/notes", ward.patient_id),
+            &ward.grey,
+        )
+        .json(&json!({ "subjective": "chest pain" }))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    let note_path = format!("/api/v1/notes/{}", note["id"].as_str().unwrap());
+    let signed = app
+        .authed(Method::POST, &format!("{note_path}/sign"), &ward.grey)
+        .header("if-match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), StatusCode::OK);
+
+    let changes = [
+        (
+            format!("appointments/{}", appointment["id"].as_str().unwrap()),
+            Method::PATCH,
+            format!(
+                "/api/v1/appointments/{}",
+                appointment["id"].as_str().unwrap()
+            ),
+            Some(json!({ "status": "checked_in" })),
+        ),
+        (
+            format!("documents/{}", document["id"].as_str().unwrap()),
+            Method::PATCH,
+            format!("/api/v1/documents/{}", document["id"].as_str().unwrap()),
+            Some(json!({ "title": "renamed" })),
+        ),
+        (
+            format!("notes/{}", note["id"].as_str().unwrap()),
+            Method::POST,
+            format!("{note_path}/addenda"),
+            Some(json!({ "text": "troponin normal" })),
+        ),
+    ];
+    for (resource, method, path, body) in changes {
+        assert_eq!(
+            lock(&app, &ward.grey, &resource, None).await.status(),
+            StatusCode::CREATED
+        );
+        let shown = app.get_json(&path, &ward.yang).await;
+        if method == Method::PATCH {
+            assert_eq!(shown["lock"]["holder"]["displayName"], "grey", "{resource}");
+        }
+        let mut request = app
+            .authed(method, &path, &ward.yang)
+            .header("if-match", "\"1\"");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let refused = request.send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::LOCKED, "{resource}");
+        assert_eq!(
+            refused.json::<Value>().await.unwrap()["holder"]["displayName"],
+            "grey"
+        );
+    }
+    let untouched = app
+        .get_json(
+            &format!(
+                "/api/v1/appointments/{}",
+                appointment["id"].as_str().unwrap()
+            ),
+            &ward.yang,
+        )
+        .await;
+    assert_eq!(untouched["status"], "scheduled");
+    let note_now = app.get_json(&note_path, &ward.yang).await;
+    assert_eq!(note_now["addenda"], json!([]));
+}
+
 test_on_every_lock_store!(
     a_record_is_held_by_one_session_and_others_are_told_by_whom,
     of_fifty_attempts_through_two_nodes_one_wins,
@@ -461,6 +573,7 @@ test_on_every_lock_store!(
     a_lock_ends_with_its_session,
     an_admin_breaks_a_forgotten_lock,
     only_records_that_exist_and_may_be_changed_are_locked,
+    every_kind_of_record_refuses_changes_from_another_session,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
