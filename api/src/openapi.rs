@@ -57,8 +57,9 @@ impl Modify for BearerScheme {
 
 /// The answers any operation can give, declared once: the framework gives them before a
 /// handler runs (a malformed path, query, header or body; a body of the wrong type), or
-/// the server fails. 401 and 403 only where the operation needs a signed-in caller.
-const SHARED_RESPONSES: [(&str, &str, bool); 6] = [
+/// the server fails or cannot reach its backends. 401 and 403 only where the operation
+/// needs a signed-in caller.
+const SHARED_RESPONSES: [(&str, &str, bool); 7] = [
     (
         "400",
         "The path, query, a header or the body is malformed",
@@ -79,6 +80,11 @@ const SHARED_RESPONSES: [(&str, &str, bool); 6] = [
     (
         "500",
         "The server failed; quote the `X-Request-Id` header",
+        false,
+    ),
+    (
+        "503",
+        "The database (or Redis) is unreachable; nothing was changed. Retry after `Retry-After`",
         false,
     ),
 ];
@@ -197,7 +203,7 @@ mod tests {
                 .into_iter()
                 .flatten()
             {
-                for status in ["400", "415", "422", "500"] {
+                for status in ["400", "415", "422", "500", "503"] {
                     assert!(
                         operation.responses.responses.contains_key(status),
                         "{path} lacks {status}"

@@ -16,6 +16,11 @@ pub enum StoreError {
     #[error("database error")]
     Database(#[from] DbErr),
 
+    /// The backend could not be reached (no connection, a dropped one, a pool that
+    /// waited in vain): the caller may try again shortly.
+    #[error("a backend is unreachable")]
+    Unreachable(#[source] anyhow::Error),
+
     /// Anything else that went wrong below the domain: a corrupt row, a broken invariant.
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -27,7 +32,11 @@ impl From<StoreError> for DomainError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Domain(error) => error,
+            StoreError::Database(error) if is_unreachable(&error) => {
+                DomainError::Unavailable(error.into())
+            }
             StoreError::Database(error) => DomainError::internal(error),
+            StoreError::Unreachable(error) => DomainError::Unavailable(error),
             StoreError::Other(error) => DomainError::Internal(error),
         }
     }
@@ -81,6 +90,30 @@ impl StoreError {
     }
 }
 
+/// Whether the database could not be reached at all, rather than refusing a statement.
+fn is_unreachable(error: &DbErr) -> bool {
+    let sqlx_error = match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            error
+        }
+        _ => return false,
+    };
+    match sqlx_error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // why: PostgreSQL's classes 08 (connection exception) and 57P (the server
+        // shutting down or ending the session) mean the server went away mid-statement.
+        sqlx::Error::Database(error) => error
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
+}
+
 const SQLITE_BUSY: i32 = 5;
 const SQLITE_LOCKED: i32 = 6;
 
@@ -130,13 +163,22 @@ impl From<std::io::Error> for StoreError {
 
 impl From<redis::RedisError> for StoreError {
     fn from(error: redis::RedisError) -> Self {
-        Self::Other(error.into())
+        let unreachable = error.is_io_error()
+            || error.is_connection_refusal()
+            || error.is_connection_dropped()
+            || error.is_timeout();
+        if unreachable {
+            Self::Unreachable(error.into())
+        } else {
+            Self::Other(error.into())
+        }
     }
 }
 
 impl From<deadpool_redis::PoolError> for StoreError {
     fn from(error: deadpool_redis::PoolError) -> Self {
-        Self::Other(error.into())
+        // why: the pool fails only when it cannot open or hand out a connection.
+        Self::Unreachable(error.into())
     }
 }
 

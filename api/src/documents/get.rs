@@ -29,7 +29,9 @@ pub async fn get_document(
     let document = documents
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
-    let lock = locks.holder(LockedResource::Document(document.id)).await?;
+    let lock = locks
+        .shown_holder(LockedResource::Document(document.id))
+        .await?;
     let version = document.version;
     let mut body = DocumentBody::from(document);
     body.lock = shown_to(lock, caller.principal.session_id);

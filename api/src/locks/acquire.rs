@@ -1,9 +1,8 @@
 use actix_web::http::header::LOCATION;
 use actix_web::{post, web, HttpResponse};
-use domain::locks::{LockedResource, Locks};
-use domain::DomainError;
+use domain::locks::Locks;
 
-use super::dto::{LockBody, LockRequest};
+use super::dto::{parse_resource, LockBody, LockRequest};
 use crate::error::{ApiError, Problem};
 use crate::http::Caller;
 
@@ -26,8 +25,7 @@ pub async fn acquire_lock(
     body: web::Json<LockRequest>,
     locks: web::Data<Locks>,
 ) -> Result<HttpResponse, ApiError> {
-    let resource = LockedResource::parse(&body.resource)
-        .map_err(|message| DomainError::invalid("resource", message))?;
+    let resource = parse_resource(&body.resource)?;
     let lock = locks
         .acquire(&caller.principal, &caller.audit, resource, body.ttl_seconds)
         .await?;

@@ -1,8 +1,7 @@
 use actix_web::{delete, web, HttpResponse};
-use domain::locks::{LockedResource, Locks};
-use domain::DomainError;
+use domain::locks::Locks;
 
-use super::dto::{LockBody, LockStatus, ResourceQuery};
+use super::dto::{parse_resource, LockBody, LockStatus, ResourceQuery};
 use crate::error::{ApiError, Problem};
 use crate::http::Caller;
 
@@ -24,8 +23,7 @@ pub async fn break_lock(
     query: web::Query<ResourceQuery>,
     locks: web::Data<Locks>,
 ) -> Result<HttpResponse, ApiError> {
-    let resource = LockedResource::parse(&query.resource)
-        .map_err(|message| DomainError::invalid("resource", message))?;
+    let resource = parse_resource(&query.resource)?;
     let broken = locks
         .break_lock(&caller.principal, &caller.audit, resource)
         .await?;

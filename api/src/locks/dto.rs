@@ -1,11 +1,17 @@
 use chrono::{DateTime, Utc};
 use domain::auth::SessionId;
-use domain::locks::RecordLock;
+use domain::locks::{LockedResource, RecordLock};
+use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::LockHolderBody;
+
+/// The record a request names, as `kind/{id}`.
+pub fn parse_resource(raw: &str) -> Result<LockedResource, DomainError> {
+    LockedResource::parse(raw).map_err(|message| DomainError::invalid("resource", message))
+}
 
 /// A request for a record's lock.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -5,6 +5,21 @@ use super::dto::{LockBody, RenewRequest};
 use crate::error::{ApiError, Problem};
 use crate::http::Caller;
 
+/// The renewal a body asks for: none (an empty body) takes the default lease; anything
+/// else must be a valid `RenewRequest`, never silently ignored.
+fn renewal(body: &[u8]) -> Result<RenewRequest, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(RenewRequest::default());
+    }
+    serde_json::from_slice(body).map_err(|error| match error.classify() {
+        serde_json::error::Category::Data => ApiError::UnprocessableBody(error.to_string()),
+        _ => ApiError::MalformedJson {
+            line: error.line(),
+            column: error.column(),
+        },
+    })
+}
+
 /// Renew a lock: a new lease from now, same token and fencing number.
 #[utoipa::path(
     tag = "locks",
@@ -22,10 +37,10 @@ use crate::http::Caller;
 pub async fn renew_lock(
     caller: Caller,
     token: web::Path<LockToken>,
-    body: Option<web::Json<RenewRequest>>,
+    body: web::Bytes,
     locks: web::Data<Locks>,
 ) -> Result<HttpResponse, ApiError> {
-    let ttl = body.and_then(|body| body.ttl_seconds);
+    let ttl = renewal(&body)?.ttl_seconds;
     let lock = locks
         .renew(&caller.principal, token.into_inner(), ttl)
         .await?;

@@ -1,8 +1,7 @@
 use actix_web::{get, web, HttpResponse};
-use domain::locks::{LockedResource, Locks};
-use domain::DomainError;
+use domain::locks::Locks;
 
-use super::dto::{LockBody, LockStatus, ResourceQuery};
+use super::dto::{parse_resource, LockBody, LockStatus, ResourceQuery};
 use crate::error::{ApiError, Problem};
 use crate::http::Caller;
 
@@ -23,8 +22,7 @@ pub async fn lock_status(
     query: web::Query<ResourceQuery>,
     locks: web::Data<Locks>,
 ) -> Result<HttpResponse, ApiError> {
-    let resource = LockedResource::parse(&query.resource)
-        .map_err(|message| DomainError::invalid("resource", message))?;
+    let resource = parse_resource(&query.resource)?;
     let lock = locks.holder(&caller.principal, resource).await?;
     Ok(HttpResponse::Ok().json(LockStatus {
         resource: resource.to_string(),

@@ -20,6 +20,8 @@ const KEY_TTL: Duration = Duration::from_secs(24 * 3600);
 /// A claim not completed this long after it was made belongs to a request whose node
 /// died; a retry may take it over.
 const STALE_CLAIM: Duration = Duration::from_secs(60);
+/// The paths whose answers carry tokens.
+const TOKEN_ISSUERS: [&str; 2] = ["/api/v1/auth/", "/api/v1/locks"];
 /// The headers of an answer worth replaying; the rest belong to one delivery.
 const KEPT_HEADERS: [HeaderName; 3] = [CONTENT_TYPE, ETAG, LOCATION];
 
@@ -34,7 +36,8 @@ pub struct Idempotency {
 /// that answer again instead of running twice. The same key with another body is 422;
 /// a retry while the first still runs is 409. Keys belong to the signed-in user.
 ///
-/// Sign-in and refresh are left out: their answers are tokens, which are never stored.
+/// Sign-in, refresh and locking are left out: their answers are tokens, which are never
+/// stored. (Locking needs no key: the holding session asking again gets its lock back.)
 pub async fn idempotency(
     mut request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -54,7 +57,9 @@ pub async fn idempotency(
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| !value.starts_with("application/json"));
     if request.method() != Method::POST
-        || request.path().starts_with("/api/v1/auth/")
+        || TOKEN_ISSUERS
+            .iter()
+            .any(|prefix| request.path().starts_with(prefix))
         || streams_a_file
     {
         return next

@@ -29,7 +29,7 @@ pub async fn get_note(
     let note = notes
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
-    let lock = locks.holder(LockedResource::Note(note.id)).await?;
+    let lock = locks.shown_holder(LockedResource::Note(note.id)).await?;
     let version = note.version;
     let mut body = NoteBody::from(note);
     body.lock = shown_to(lock, caller.principal.session_id);

@@ -29,7 +29,9 @@ pub async fn get_patient(
     let patient = patients
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
-    let lock = locks.holder(LockedResource::Patient(patient.id)).await?;
+    let lock = locks
+        .shown_holder(LockedResource::Patient(patient.id))
+        .await?;
     let version = patient.version;
     let mut body = PatientBody::from(patient);
     body.lock = shown_to(lock, caller.principal.session_id);

@@ -30,7 +30,7 @@ pub async fn get_appointment(
         .get(&caller.principal, &caller.audit, id.into_inner())
         .await?;
     let lock = locks
-        .holder(LockedResource::Appointment(appointment.id))
+        .shown_holder(LockedResource::Appointment(appointment.id))
         .await?;
     let version = appointment.version;
     let mut body = AppointmentBody::from(appointment);

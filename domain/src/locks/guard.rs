@@ -32,12 +32,23 @@ impl LockGate {
         admit_write(lock.as_ref(), caller.session_id, presented)
     }
 
-    /// The live lock on `resource`, for showing who is editing it.
-    pub async fn holder(
+    /// The live lock on `resource`, for showing who is editing it beside the record.
+    /// A lock store that cannot be reached shows no lock (and logs why): reading a
+    /// record must not depend on it, while changing one does.
+    pub async fn shown_holder(
         &self,
         resource: LockedResource,
     ) -> Result<Option<RecordLock>, DomainError> {
-        self.manager.holder(resource).await
+        match self.manager.holder(resource).await {
+            Err(DomainError::Unavailable(error)) => {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "the lock store is unreachable; the record is shown without its lock"
+                );
+                Ok(None)
+            }
+            other => other,
+        }
     }
 }
 

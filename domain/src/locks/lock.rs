@@ -4,7 +4,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::auth::{SessionId, UserId};
+use crate::auth::{Permission, SessionId, UserId};
 use crate::documents::DocumentId;
 use crate::notes::NoteId;
 use crate::patients::PatientId;
@@ -91,6 +91,26 @@ impl LockedResource {
             Self::Note(id) => id.as_uuid(),
             Self::Document(id) => id.as_uuid(),
             Self::Appointment(id) => id.as_uuid(),
+        }
+    }
+
+    /// The permission to change a record of this kind, which locking it needs too.
+    pub fn write_permission(&self) -> Permission {
+        match self {
+            Self::Patient(_) => Permission::WritePatients,
+            Self::Note(_) => Permission::WriteNotes,
+            Self::Document(_) => Permission::WriteDocuments,
+            Self::Appointment(_) => Permission::WriteAppointments,
+        }
+    }
+
+    /// The permission to read a record of this kind, which seeing its lock needs.
+    pub fn read_permission(&self) -> Permission {
+        match self {
+            Self::Patient(_) => Permission::ReadPatients,
+            Self::Note(_) => Permission::ReadNotes,
+            Self::Document(_) => Permission::ReadDocuments,
+            Self::Appointment(_) => Permission::ReadAppointments,
         }
     }
 

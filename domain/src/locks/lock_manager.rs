@@ -6,19 +6,35 @@ use super::{LockHolder, LockToken, LockedResource, RecordLock};
 use crate::auth::{SessionId, UserId};
 use crate::DomainError;
 
+/// What a lock store found when asked to act on a lock. The store only compares and
+/// changes, atomically; what each answer means for the caller (`Locked`, `Forbidden`,
+/// `LockLost`, ...) is the domain's to decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockOutcome {
+    /// Done as asked: the lock, held by the asking session (taken, kept, renewed, or
+    /// as it was when released).
+    Done(RecordLock),
+    /// Another session holds the live lock; nothing changed.
+    HeldByAnother(RecordLock),
+    /// No live lock answers to the token (expired, released, broken, taken over);
+    /// nothing changed.
+    Gone,
+}
+
 /// Who is editing what, for every node: leases on records with fencing numbers.
 ///
 /// Contract for every backend:
 /// - expiry is judged by the store's own clock; an expired lock is as good as none and
 ///   is taken over by the next `acquire`;
-/// - `acquire` is one atomic step, never a check followed by a write: a free (or
-///   expired) lock is taken with a fresh random token and a fencing number larger than
-///   every earlier one on the resource; the holding session gets its own lock back
-///   (same token, same fencing number) with a new expiry; another session's live lock
-///   is `Locked { holder, since }`;
-/// - `renew` and `release` act only for the holding session: another session is
-///   `Forbidden`; a lock that expired or passed to someone else is `LockLost` for
-///   `renew` and `NotFound` for `release`;
+/// - every check-and-change is one atomic step, never a check followed by a write;
+/// - `acquire` takes a free (or expired) lock with a fresh random token and a fencing
+///   number larger than every earlier one on the resource, and never smaller than the
+///   store's clock in milliseconds (so numbers keep growing should the store lose its
+///   counters); the holding session gets its own lock back (same token, same fencing
+///   number) with a new expiry: `Done`; another session's live lock: `HeldByAnother`;
+/// - `renew` and `release` act only for the session holding the live lock `token`:
+///   `Done`; held by another session: `HeldByAnother`; no live lock with that token:
+///   `Gone`;
 /// - a store that cannot be reached is `Unavailable`, never a silent success.
 #[async_trait]
 pub trait LockManager: Send + Sync {
@@ -27,7 +43,7 @@ pub trait LockManager: Send + Sync {
         resource: LockedResource,
         holder: &LockHolder,
         ttl: Duration,
-    ) -> Result<RecordLock, DomainError>;
+    ) -> Result<LockOutcome, DomainError>;
 
     /// Extends the live lock `token` to the store's now + `ttl`.
     async fn renew(
@@ -35,14 +51,14 @@ pub trait LockManager: Send + Sync {
         token: LockToken,
         session: SessionId,
         ttl: Duration,
-    ) -> Result<RecordLock, DomainError>;
+    ) -> Result<LockOutcome, DomainError>;
 
-    /// Ends the live lock `token`; returns it.
+    /// Ends the live lock `token`.
     async fn release(
         &self,
         token: LockToken,
         session: SessionId,
-    ) -> Result<RecordLock, DomainError>;
+    ) -> Result<LockOutcome, DomainError>;
 
     /// The live lock on `resource`, if any.
     async fn holder(&self, resource: LockedResource) -> Result<Option<RecordLock>, DomainError>;
@@ -86,20 +102,24 @@ pub mod conformance {
         LockedResource::Patient(PatientId::generate())
     }
 
+    fn done(outcome: Result<LockOutcome, DomainError>) -> RecordLock {
+        match outcome.unwrap() {
+            LockOutcome::Done(lock) => lock,
+            other => panic!("expected Done, got {other:?}"),
+        }
+    }
+
     pub async fn a_lock_is_held_by_one_session_at_a_time(locks: &dyn LockManager) {
         let record = a_record();
         let (grey, yang) = (someone("Dr Grey"), someone("Dr Yang"));
-        let held = locks.acquire(record, &grey, MINUTE).await.unwrap();
+        let held = done(locks.acquire(record, &grey, MINUTE).await);
         assert_eq!(held.resource, record);
         assert_eq!(held.holder, grey);
         assert!(held.expires_at > held.acquired_at);
-        match locks.acquire(record, &yang, MINUTE).await {
-            Err(DomainError::Locked { holder, since }) => {
-                assert_eq!(holder, grey);
-                assert_eq!(since, held.acquired_at);
-            }
-            other => panic!("expected Locked, got {other:?}"),
-        }
+        assert_eq!(
+            locks.acquire(record, &yang, MINUTE).await.unwrap(),
+            LockOutcome::HeldByAnother(held.clone())
+        );
         assert_eq!(locks.holder(record).await.unwrap(), Some(held));
         assert_eq!(locks.holder(a_record()).await.unwrap(), None);
     }
@@ -107,11 +127,8 @@ pub mod conformance {
     pub async fn the_holding_session_gets_its_lock_back_renewed(locks: &dyn LockManager) {
         let record = a_record();
         let grey = someone("Dr Grey");
-        let first = locks
-            .acquire(record, &grey, Duration::from_secs(5))
-            .await
-            .unwrap();
-        let again = locks.acquire(record, &grey, MINUTE).await.unwrap();
+        let first = done(locks.acquire(record, &grey, Duration::from_secs(5)).await);
+        let again = done(locks.acquire(record, &grey, MINUTE).await);
         assert_eq!(again.token, first.token);
         assert_eq!(again.fencing, first.fencing);
         assert!(again.expires_at > first.expires_at);
@@ -130,9 +147,9 @@ pub mod conformance {
         let mut won = 0;
         for attempt in attempts {
             match attempt.await.unwrap() {
-                Ok(_) => won += 1,
-                Err(DomainError::Locked { .. }) => {}
-                Err(other) => panic!("an attempt failed: {other:?}"),
+                Ok(LockOutcome::Done(_)) => won += 1,
+                Ok(LockOutcome::HeldByAnother(_)) => {}
+                other => panic!("an attempt failed: {other:?}"),
             }
         }
         assert_eq!(won, 1);
@@ -143,74 +160,71 @@ pub mod conformance {
     ) {
         let record = a_record();
         let (grey, yang) = (someone("Dr Grey"), someone("Dr Yang"));
-        let first = locks
-            .acquire(record, &grey, Duration::from_millis(300))
-            .await
-            .unwrap();
+        let first = done(
+            locks
+                .acquire(record, &grey, Duration::from_millis(300))
+                .await,
+        );
         tokio::time::sleep(Duration::from_millis(700)).await;
         assert_eq!(locks.holder(record).await.unwrap(), None, "expired");
-        let second = locks.acquire(record, &yang, MINUTE).await.unwrap();
+        let second = done(locks.acquire(record, &yang, MINUTE).await);
         assert!(second.fencing > first.fencing);
         assert_ne!(second.token, first.token);
-        assert!(matches!(
-            locks.renew(first.token, grey.session_id, MINUTE).await,
-            Err(DomainError::LockLost)
-        ));
-        assert!(matches!(
-            locks.release(first.token, grey.session_id).await,
-            Err(DomainError::NotFound { .. })
-        ));
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        assert!(
+            second.fencing.get() > now_ms - 60_000,
+            "fencing numbers are floored by the store's clock in ms"
+        );
+        assert_eq!(
+            locks
+                .renew(first.token, grey.session_id, MINUTE)
+                .await
+                .unwrap(),
+            LockOutcome::Gone
+        );
+        assert_eq!(
+            locks.release(first.token, grey.session_id).await.unwrap(),
+            LockOutcome::Gone
+        );
         assert_eq!(locks.holder(record).await.unwrap(), Some(second));
     }
 
     pub async fn renewal_extends_the_lease(locks: &dyn LockManager) {
         let record = a_record();
         let grey = someone("Dr Grey");
-        let held = locks
-            .acquire(record, &grey, Duration::from_secs(5))
-            .await
-            .unwrap();
-        let renewed = locks
-            .renew(held.token, grey.session_id, MINUTE)
-            .await
-            .unwrap();
+        let held = done(locks.acquire(record, &grey, Duration::from_secs(5)).await);
+        let renewed = done(locks.renew(held.token, grey.session_id, MINUTE).await);
         assert!(renewed.expires_at > held.expires_at);
         assert_eq!(renewed.fencing, held.fencing);
         assert!(matches!(
             locks.renew(held.token, SessionId::generate(), MINUTE).await,
-            Err(DomainError::Forbidden)
+            Ok(LockOutcome::HeldByAnother(_))
         ));
     }
 
     pub async fn only_the_holder_releases(locks: &dyn LockManager) {
         let record = a_record();
         let grey = someone("Dr Grey");
-        let held = locks.acquire(record, &grey, MINUTE).await.unwrap();
+        let held = done(locks.acquire(record, &grey, MINUTE).await);
         assert!(matches!(
             locks.release(held.token, SessionId::generate()).await,
-            Err(DomainError::Forbidden)
+            Ok(LockOutcome::HeldByAnother(_))
         ));
         assert_eq!(locks.holder(record).await.unwrap(), Some(held.clone()));
-        let released = locks.release(held.token, grey.session_id).await.unwrap();
+        let released = done(locks.release(held.token, grey.session_id).await);
         assert_eq!(released.token, held.token);
         assert_eq!(locks.holder(record).await.unwrap(), None);
-        assert!(matches!(
-            locks.release(held.token, grey.session_id).await,
-            Err(DomainError::NotFound { .. })
-        ));
-        let next = locks
-            .acquire(record, &someone("Dr Yang"), MINUTE)
-            .await
-            .unwrap();
+        assert_eq!(
+            locks.release(held.token, grey.session_id).await.unwrap(),
+            LockOutcome::Gone
+        );
+        let next = done(locks.acquire(record, &someone("Dr Yang"), MINUTE).await);
         assert!(next.fencing > held.fencing);
     }
 
     pub async fn a_broken_lock_is_gone(locks: &dyn LockManager) {
         let record = a_record();
-        let held = locks
-            .acquire(record, &someone("Dr Grey"), MINUTE)
-            .await
-            .unwrap();
+        let held = done(locks.acquire(record, &someone("Dr Grey"), MINUTE).await);
         assert_eq!(locks.break_lock(record).await.unwrap(), Some(held));
         assert_eq!(locks.holder(record).await.unwrap(), None);
         assert_eq!(locks.break_lock(record).await.unwrap(), None);
@@ -220,9 +234,9 @@ pub mod conformance {
         let grey = someone("Dr Grey");
         let other = someone("Dr Yang");
         let (one, two, theirs) = (a_record(), a_record(), a_record());
-        locks.acquire(one, &grey, MINUTE).await.unwrap();
-        locks.acquire(two, &grey, MINUTE).await.unwrap();
-        locks.acquire(theirs, &other, MINUTE).await.unwrap();
+        done(locks.acquire(one, &grey, MINUTE).await);
+        done(locks.acquire(two, &grey, MINUTE).await);
+        done(locks.acquire(theirs, &other, MINUTE).await);
         assert_eq!(
             locks
                 .release_all_for_session(grey.session_id)
@@ -250,9 +264,9 @@ pub mod conformance {
         };
         let other = someone("Dr Yang");
         let (one, two, theirs) = (a_record(), a_record(), a_record());
-        locks.acquire(one, &phone, MINUTE).await.unwrap();
-        locks.acquire(two, &desktop, MINUTE).await.unwrap();
-        locks.acquire(theirs, &other, MINUTE).await.unwrap();
+        done(locks.acquire(one, &phone, MINUTE).await);
+        done(locks.acquire(two, &desktop, MINUTE).await);
+        done(locks.acquire(theirs, &other, MINUTE).await);
         let ended = locks
             .release_all_for_user(phone.user_id, Some(desktop.session_id))
             .await

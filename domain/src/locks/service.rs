@@ -1,7 +1,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{LockHolder, LockManager, LockToken, LockableRecords, LockedResource, RecordLock};
+use super::{
+    LockHolder, LockManager, LockOutcome, LockToken, LockableRecords, LockedResource, RecordLock,
+};
 use crate::audit::{AuditAction, AuditContext, AuditLog, NewAuditEvent};
 use crate::auth::{Permission, Principal, UserRepository};
 use crate::patients::PatientId;
@@ -48,25 +50,6 @@ pub struct Locks {
     policy: LockPolicy,
 }
 
-/// The permission to change a record of this kind, which locking it needs too.
-fn write_permission(resource: LockedResource) -> Permission {
-    match resource {
-        LockedResource::Patient(_) => Permission::WritePatients,
-        LockedResource::Note(_) => Permission::WriteNotes,
-        LockedResource::Document(_) => Permission::WriteDocuments,
-        LockedResource::Appointment(_) => Permission::WriteAppointments,
-    }
-}
-
-fn read_permission(resource: LockedResource) -> Permission {
-    match resource {
-        LockedResource::Patient(_) => Permission::ReadPatients,
-        LockedResource::Note(_) => Permission::ReadNotes,
-        LockedResource::Document(_) => Permission::ReadDocuments,
-        LockedResource::Appointment(_) => Permission::ReadAppointments,
-    }
-}
-
 const NO_RECORD: DomainError = DomainError::NotFound { resource: "record" };
 
 impl Locks {
@@ -95,7 +78,7 @@ impl Locks {
         resource: LockedResource,
         ttl_seconds: Option<u64>,
     ) -> Result<RecordLock, DomainError> {
-        caller.require(write_permission(resource))?;
+        caller.require(resource.write_permission())?;
         let ttl = self.policy.ttl(ttl_seconds)?;
         let patient = self.records.patient_of(resource).await?.ok_or(NO_RECORD)?;
         let user = self
@@ -108,7 +91,20 @@ impl Locks {
             session_id: caller.session_id,
             display_name: user.display_name.as_str().to_owned(),
         };
-        let lock = self.manager.acquire(resource, &holder, ttl).await?;
+        let lock = match self.manager.acquire(resource, &holder, ttl).await? {
+            LockOutcome::Done(lock) => lock,
+            LockOutcome::HeldByAnother(lock) => {
+                return Err(DomainError::Locked {
+                    holder: lock.holder,
+                    since: lock.acquired_at,
+                })
+            }
+            LockOutcome::Gone => {
+                return Err(DomainError::internal(anyhow::anyhow!(
+                    "a lock store answered an acquisition with no lock"
+                )))
+            }
+        };
         self.record(context, AuditAction::Lock, resource, patient)
             .await?;
         Ok(lock)
@@ -121,7 +117,13 @@ impl Locks {
         ttl_seconds: Option<u64>,
     ) -> Result<RecordLock, DomainError> {
         let ttl = self.policy.ttl(ttl_seconds)?;
-        self.manager.renew(token, caller.session_id, ttl).await
+        match self.manager.renew(token, caller.session_id, ttl).await? {
+            LockOutcome::Done(lock) => Ok(lock),
+            // why: the token is no secret to the session that holds it; to anyone else
+            // it says only that this lock is not theirs.
+            LockOutcome::HeldByAnother(_) => Err(DomainError::Forbidden),
+            LockOutcome::Gone => Err(DomainError::LockLost),
+        }
     }
 
     pub async fn release(
@@ -130,7 +132,11 @@ impl Locks {
         context: &AuditContext,
         token: LockToken,
     ) -> Result<(), DomainError> {
-        let released = self.manager.release(token, caller.session_id).await?;
+        let released = match self.manager.release(token, caller.session_id).await? {
+            LockOutcome::Done(lock) => lock,
+            LockOutcome::HeldByAnother(_) => return Err(DomainError::Forbidden),
+            LockOutcome::Gone => return Err(DomainError::NotFound { resource: "lock" }),
+        };
         let patient = self.records.patient_of(released.resource).await?;
         if let Some(patient) = patient {
             self.record(context, AuditAction::Unlock, released.resource, patient)
@@ -145,7 +151,7 @@ impl Locks {
         caller: &Principal,
         resource: LockedResource,
     ) -> Result<Option<RecordLock>, DomainError> {
-        caller.require(read_permission(resource))?;
+        caller.require(resource.read_permission())?;
         self.manager.holder(resource).await
     }
 

@@ -113,8 +113,14 @@ if l then
   redis.call('SET', KEYS[1], json, 'PX', ttl)
   return { 'held', json }
 end
+-- Floored by the clock in ms, so numbers keep growing should the counter be lost.
+local fencing = redis.call('INCR', KEYS[2])
+if fencing < now then
+  redis.call('SET', KEYS[2], now)
+  fencing = now
+end
 local json = cjson.encode({
-  token = ARGV[1], resource = ARGV[2], fencing = redis.call('INCR', KEYS[2]),
+  token = ARGV[1], resource = ARGV[2], fencing = fencing,
   user_id = ARGV[3], session_id = ARGV[4], display_name = ARGV[5],
   acquired_at = now, expires_at = now + ttl,
 })
@@ -123,12 +129,12 @@ return { 'acquired', json }
 "#;
 
 /// ARGV: token, session id, ttl ms. Returns { 'renewed', lock json }, { 'lost' } or
-/// { 'forbidden' }.
+/// { 'forbidden', lock json }.
 const RENEW: &str = r#"
 local ttl = tonumber(ARGV[3])
-local l = live_lock(KEYS[1])
+local l, raw = live_lock(KEYS[1])
 if not l or l.token ~= ARGV[1] then return { 'lost' } end
-if l.session_id ~= ARGV[2] then return { 'forbidden' } end
+if l.session_id ~= ARGV[2] then return { 'forbidden', raw } end
 l.expires_at = now + ttl
 local json = cjson.encode(l)
 redis.call('SET', KEYS[1], json, 'PX', ttl)
@@ -141,7 +147,7 @@ return { 'renewed', json }
 /// - 'user', user id, session id or '': the lock, if the user holds it in another session;
 /// - 'any': whatever lock there is (an expired one is deleted too, and not returned).
 ///
-/// Returns { 'released', lock json }, { 'none' } or { 'forbidden' }.
+/// Returns { 'released', lock json }, { 'none' } or { 'forbidden', lock json }.
 const RELEASE: &str = r#"
 local mode = ARGV[1]
 local l, raw = live_lock(KEYS[1])
@@ -153,7 +159,7 @@ end
 if not l then return { 'none' } end
 if mode == 'token' then
   if l.token ~= ARGV[2] then return { 'none' } end
-  if l.session_id ~= ARGV[3] then return { 'forbidden' } end
+  if l.session_id ~= ARGV[3] then return { 'forbidden', raw } end
 elseif mode == 'session' then
   if l.session_id ~= ARGV[2] then return { 'none' } end
 elseif mode == 'user' then
@@ -193,7 +199,7 @@ mod tests {
     use std::time::Duration;
 
     use domain::auth::{SessionId, UserId};
-    use domain::locks::{LockHolder, LockManager, LockToken};
+    use domain::locks::{LockHolder, LockManager, LockOutcome, LockToken};
     use domain::patients::PatientId;
     use domain::DomainError;
 
@@ -282,10 +288,11 @@ mod tests {
         let locks = redis.lock_manager();
         let mut connection = redis.pool().get().await.unwrap();
         let (resource, who) = (LockedResource::Patient(PatientId::generate()), someone());
-        let held = locks
-            .acquire(resource, &who, Duration::from_secs(60))
-            .await
-            .unwrap();
+        let Ok(LockOutcome::Done(held)) =
+            locks.acquire(resource, &who, Duration::from_secs(60)).await
+        else {
+            panic!("a free lock is taken");
+        };
         let keys = LockKeys::of(resource);
         let mut pttls = redis::pipe();
         for key in [

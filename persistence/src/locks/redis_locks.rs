@@ -10,7 +10,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_redis::{Connection, Pool};
 use domain::auth::{SessionId, UserId};
-use domain::locks::{FencingToken, LockHolder, LockManager, LockToken, LockedResource, RecordLock};
+use domain::locks::{
+    FencingToken, LockHolder, LockManager, LockOutcome, LockToken, LockedResource, RecordLock,
+};
 use domain::DomainError;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -197,7 +199,7 @@ async fn forget_tokens(connection: &mut Connection, ended: &[RecordLock]) {
             .query_async::<i64>(&mut *connection)
             .await;
         if let Err(error) = dropped {
-            tracing::warn!(%error, token = %lock.token, "dropping an ended lock's token pointer failed");
+            tracing::warn!(%error, resource = %lock.resource, "dropping an ended lock's token pointer failed");
         }
     }
 }
@@ -228,7 +230,7 @@ impl LockManager for RedisLockManager {
         resource: LockedResource,
         holder: &LockHolder,
         ttl: Duration,
-    ) -> Result<RecordLock, DomainError> {
+    ) -> Result<LockOutcome, DomainError> {
         let ttl = millis(ttl);
         let mut connection = self.connection().await?;
         index_holder(&mut connection, resource, holder, ttl).await?;
@@ -250,12 +252,9 @@ impl LockManager for RedisLockManager {
                 // so renew and release always find it; should the write fail, the lock
                 // lapses, or the same session acquires it again (same token) and retries.
                 index_token(&mut connection, &lock).await?;
-                Ok(lock)
+                Ok(LockOutcome::Done(lock))
             }
-            "locked" => Err(DomainError::Locked {
-                since: lock.acquired_at,
-                holder: lock.holder,
-            }),
+            "locked" => Ok(LockOutcome::HeldByAnother(lock)),
             other => Err(corrupt("acquire status", other)),
         }
     }
@@ -265,27 +264,25 @@ impl LockManager for RedisLockManager {
         token: LockToken,
         session: SessionId,
         ttl: Duration,
-    ) -> Result<RecordLock, DomainError> {
+    ) -> Result<LockOutcome, DomainError> {
         let ttl = millis(ttl);
         let mut connection = self.connection().await?;
         let Some(resource) = resource_of(&mut connection, token).await? else {
-            return Err(DomainError::LockLost);
+            return Ok(LockOutcome::Gone);
         };
         let raw: Option<String> = redis::cmd("GET")
             .arg(LockKeys::of(resource).lock)
             .query_async(&mut connection)
             .await
             .map_err(unavailable)?;
-        let Some(current) = raw.as_deref().map(to_lock).transpose()? else {
-            return Err(DomainError::LockLost);
-        };
         // why: early answers, so that no other session's entry lands in the indexes; a
         // token once replaced never comes back, and the script checks again, atomically.
-        if current.token != token {
-            return Err(DomainError::LockLost);
-        }
+        let current = match raw.as_deref().map(to_lock).transpose()? {
+            Some(current) if current.token == token => current,
+            _ => return Ok(LockOutcome::Gone),
+        };
         if current.holder.session_id != session {
-            return Err(DomainError::Forbidden);
+            return Ok(LockOutcome::HeldByAnother(current));
         }
         index_holder(&mut connection, resource, &current.holder, ttl).await?;
         let reply: Vec<String> = on_resource(&SCRIPTS.renew, resource)
@@ -299,10 +296,12 @@ impl LockManager for RedisLockManager {
             (status, json) if status == "renewed" => {
                 let lock = with_lock(json)?;
                 index_token(&mut connection, &lock).await?;
-                Ok(lock)
+                Ok(LockOutcome::Done(lock))
             }
-            (status, _) if status == "lost" => Err(DomainError::LockLost),
-            (status, _) if status == "forbidden" => Err(DomainError::Forbidden),
+            (status, _) if status == "lost" => Ok(LockOutcome::Gone),
+            (status, json) if status == "forbidden" => {
+                Ok(LockOutcome::HeldByAnother(with_lock(json)?))
+            }
             (other, _) => Err(corrupt("renew status", other)),
         }
     }
@@ -311,10 +310,10 @@ impl LockManager for RedisLockManager {
         &self,
         token: LockToken,
         session: SessionId,
-    ) -> Result<RecordLock, DomainError> {
+    ) -> Result<LockOutcome, DomainError> {
         let mut connection = self.connection().await?;
         let Some(resource) = resource_of(&mut connection, token).await? else {
-            return Err(DomainError::NotFound { resource: "lock" });
+            return Ok(LockOutcome::Gone);
         };
         let (token_arg, session_arg) = (token.to_string(), session.to_string());
         let args = ["token", token_arg.as_str(), session_arg.as_str()];
@@ -322,10 +321,12 @@ impl LockManager for RedisLockManager {
             (status, json) if status == "released" => {
                 let lock = with_lock(json)?;
                 forget_tokens(&mut connection, std::slice::from_ref(&lock)).await;
-                Ok(lock)
+                Ok(LockOutcome::Done(lock))
             }
-            (status, _) if status == "none" => Err(DomainError::NotFound { resource: "lock" }),
-            (status, _) if status == "forbidden" => Err(DomainError::Forbidden),
+            (status, _) if status == "none" => Ok(LockOutcome::Gone),
+            (status, json) if status == "forbidden" => {
+                Ok(LockOutcome::HeldByAnother(with_lock(json)?))
+            }
             (other, _) => Err(corrupt("release status", other)),
         }
     }

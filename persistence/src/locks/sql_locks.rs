@@ -3,9 +3,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use domain::auth::{SessionId, UserId};
-use domain::locks::{FencingToken, LockHolder, LockManager, LockToken, LockedResource, RecordLock};
+use domain::locks::{
+    FencingToken, LockHolder, LockManager, LockOutcome, LockToken, LockedResource, RecordLock,
+};
 use domain::DomainError;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
     FromQueryResult, QueryFilter, Statement, Value,
@@ -29,7 +30,12 @@ impl SqlLockManager {
     }
 }
 
-const LOCK: DomainError = DomainError::NotFound { resource: "lock" };
+/// The columns a statement on `record_locks` returns, in the entity's order.
+const COLUMNS: &str = "resource, token, fencing, holder_user_id, holder_session_id, \
+    holder_display_name, acquired_at_ms, expires_at_ms";
+
+/// Attempts at taking a lock whose holder let go between our two statements.
+const ACQUIRE_ATTEMPTS: usize = 3;
 
 fn millis(instant: DateTime<Utc>) -> i64 {
     instant.timestamp_millis()
@@ -67,20 +73,34 @@ impl Bindings {
     }
 }
 
+/// A fencing number larger than any before, and never below the database's clock in
+/// milliseconds, so that numbers keep growing across a change of lock store.
 async fn next_fencing(work: &Work) -> StoreResult<i64> {
-    let backend = work.db().get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Postgres => "SELECT nextval('lock_fencing_seq') AS value",
-        _ => {
-            "UPDATE lock_fencing SET value = value + 1 WHERE name = 'record_locks' RETURNING value"
+    let mut b = Bindings::new(work.db().get_database_backend());
+    let floor = b.bind(millis(work.now()));
+    let sql = match b.backend {
+        DatabaseBackend::Postgres => {
+            format!("SELECT GREATEST(nextval('lock_fencing_seq'), {floor}) AS value")
         }
+        _ => format!(
+            "UPDATE lock_fencing SET value = MAX(value + 1, {floor}) \
+             WHERE name = 'record_locks' RETURNING value"
+        ),
     };
     let row = work
         .db()
-        .query_one(Statement::from_string(backend, sql))
+        .query_one(b.statement(sql))
         .await?
         .ok_or_else(|| StoreError::internal("the fencing sequence answered nothing"))?;
     Ok(row.try_get::<i64>("", "value")?)
+}
+
+/// The larger of two SQL expressions, as the backend spells it.
+fn greatest(backend: DatabaseBackend, left: &str, right: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("GREATEST({left}, {right})"),
+        _ => format!("MAX({left}, {right})"),
+    }
 }
 
 /// Takes or renews the lock in one statement: the insert, or on the record's key the
@@ -113,11 +133,12 @@ async fn upsert(
          AND record_locks.expires_at_ms > {})",
         b.bind(now)
     );
-    let keep = |column: &str| {
-        format!(
-            "{column} = CASE WHEN {own_live} THEN record_locks.{column} ELSE excluded.{column} END"
-        )
+    let keep = |column: &str, fresh: &str| {
+        format!("{column} = CASE WHEN {own_live} THEN record_locks.{column} ELSE {fresh} END")
     };
+    // why: a taker whose sequence number was drawn before a slower rival's can still
+    // only ever raise a resource's fencing number.
+    let raised = greatest(b.backend, "excluded.fencing", "record_locks.fencing + 1");
     let sql = format!(
         "INSERT INTO record_locks (resource, token, fencing, holder_user_id, holder_session_id, \
          holder_display_name, acquired_at_ms, expires_at_ms) VALUES ({values}) \
@@ -126,17 +147,30 @@ async fn upsert(
          holder_display_name = excluded.holder_display_name, expires_at_ms = excluded.expires_at_ms \
          WHERE record_locks.expires_at_ms <= {} \
          OR record_locks.holder_session_id = excluded.holder_session_id \
-         RETURNING resource, token, fencing, holder_user_id, holder_session_id, \
-         holder_display_name, acquired_at_ms, expires_at_ms",
-        keep("token"),
-        keep("fencing"),
-        keep("acquired_at_ms"),
+         RETURNING {COLUMNS}",
+        keep("token", "excluded.token"),
+        keep("fencing", &raised),
+        keep("acquired_at_ms", "excluded.acquired_at_ms"),
         b.bind(now),
     );
-    let row = work.db().query_one(b.statement(sql)).await?;
+    returning(work, b.statement(sql)).await
+}
+
+/// Runs a statement that returns at most one lock row.
+async fn returning(work: &Work, statement: Statement) -> StoreResult<Option<Model>> {
+    let row = work.db().query_one(statement).await?;
     Ok(row
         .map(|row| Model::from_query_result(&row, ""))
         .transpose()?)
+}
+
+/// What stands in the way of acting on the lock `token`, after a conditional statement
+/// on it changed nothing.
+async fn obstacle(work: &Work, token: LockToken) -> StoreResult<LockOutcome> {
+    Ok(match live_by(work, Column::Token, token.as_uuid()).await? {
+        Some(held) => LockOutcome::HeldByAnother(to_lock(held)?),
+        None => LockOutcome::Gone,
+    })
 }
 
 async fn live_by(
@@ -178,23 +212,28 @@ impl LockManager for SqlLockManager {
         resource: LockedResource,
         holder: &LockHolder,
         ttl: Duration,
-    ) -> Result<RecordLock, DomainError> {
-        let lock = run(&self.connection, |work| async move {
-            if let Some(taken) = upsert(&work, resource, holder, ttl).await? {
-                return Ok(work.done(to_lock(taken)?));
+    ) -> Result<LockOutcome, DomainError> {
+        for _ in 0..ACQUIRE_ATTEMPTS {
+            let outcome = run(&self.connection, |work| async move {
+                if let Some(taken) = upsert(&work, resource, holder, ttl).await? {
+                    return Ok(work.done(Some(LockOutcome::Done(to_lock(taken)?))));
+                }
+                let held = live_by(&work, Column::Resource, resource.to_string()).await?;
+                let outcome = held
+                    .map(to_lock)
+                    .transpose()?
+                    .map(LockOutcome::HeldByAnother);
+                Ok(work.done(outcome))
+            })
+            .await?;
+            // why: `None`: the holder let go between the two statements; try again.
+            if let Some(outcome) = outcome {
+                return Ok(outcome);
             }
-            let held = live_by(&work, Column::Resource, resource.to_string())
-                .await?
-                .ok_or_else(|| StoreError::internal("a lock refused us but no holder was found"))?;
-            let held = to_lock(held)?;
-            Err(DomainError::Locked {
-                holder: held.holder,
-                since: held.acquired_at,
-            }
-            .into())
-        })
-        .await?;
-        Ok(lock)
+        }
+        Err(DomainError::internal(anyhow::anyhow!(
+            "the lock on {resource} changed hands {ACQUIRE_ATTEMPTS} times while taking it"
+        )))
     }
 
     async fn renew(
@@ -202,50 +241,50 @@ impl LockManager for SqlLockManager {
         token: LockToken,
         session: SessionId,
         ttl: Duration,
-    ) -> Result<RecordLock, DomainError> {
-        let lock = run(&self.connection, |work| async move {
-            let held = live_by(&work, Column::Token, token.as_uuid())
-                .await?
-                .ok_or(DomainError::LockLost)?;
-            if held.holder_session_id != session.as_uuid() {
-                return Err(DomainError::Forbidden.into());
-            }
-            let expires_at_ms = millis(work.now()) + ttl_millis(ttl)?;
-            Entity::update_many()
-                .col_expr(Column::ExpiresAtMs, Expr::value(expires_at_ms))
-                .filter(Column::Token.eq(token.as_uuid()))
-                .exec(work.db())
-                .await?;
-            let renewed = to_lock(Model {
-                expires_at_ms,
-                ..held
-            })?;
-            Ok(work.done(renewed))
+    ) -> Result<LockOutcome, DomainError> {
+        let outcome = run(&self.connection, |work| async move {
+            let now = millis(work.now());
+            let mut b = Bindings::new(work.db().get_database_backend());
+            let sql = format!(
+                "UPDATE record_locks SET expires_at_ms = {} WHERE token = {} \
+                 AND holder_session_id = {} AND expires_at_ms > {} RETURNING {COLUMNS}",
+                b.bind(now + ttl_millis(ttl)?),
+                b.bind(token.as_uuid()),
+                b.bind(session.as_uuid()),
+                b.bind(now),
+            );
+            let outcome = match returning(&work, b.statement(sql)).await? {
+                Some(renewed) => LockOutcome::Done(to_lock(renewed)?),
+                None => obstacle(&work, token).await?,
+            };
+            Ok(work.done(outcome))
         })
         .await?;
-        Ok(lock)
+        Ok(outcome)
     }
 
     async fn release(
         &self,
         token: LockToken,
         session: SessionId,
-    ) -> Result<RecordLock, DomainError> {
-        let lock = run(&self.connection, |work| async move {
-            let held = live_by(&work, Column::Token, token.as_uuid())
-                .await?
-                .ok_or(LOCK)?;
-            if held.holder_session_id != session.as_uuid() {
-                return Err(DomainError::Forbidden.into());
-            }
-            Entity::delete_many()
-                .filter(Column::Token.eq(token.as_uuid()))
-                .exec(work.db())
-                .await?;
-            Ok(work.done(to_lock(held)?))
+    ) -> Result<LockOutcome, DomainError> {
+        let outcome = run(&self.connection, |work| async move {
+            let mut b = Bindings::new(work.db().get_database_backend());
+            let sql = format!(
+                "DELETE FROM record_locks WHERE token = {} AND holder_session_id = {} \
+                 AND expires_at_ms > {} RETURNING {COLUMNS}",
+                b.bind(token.as_uuid()),
+                b.bind(session.as_uuid()),
+                b.bind(millis(work.now())),
+            );
+            let outcome = match returning(&work, b.statement(sql)).await? {
+                Some(released) => LockOutcome::Done(to_lock(released)?),
+                None => obstacle(&work, token).await?,
+            };
+            Ok(work.done(outcome))
         })
         .await?;
-        Ok(lock)
+        Ok(outcome)
     }
 
     async fn holder(&self, resource: LockedResource) -> Result<Option<RecordLock>, DomainError> {

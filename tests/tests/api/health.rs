@@ -27,8 +27,25 @@ async fn not_ready_while_the_database_is_down_but_still_alive(backend: Backend) 
         return;
     };
     assert_eq!(app.get("/health/ready").await.status(), StatusCode::OK);
+    let token = app.admin_token().await;
 
     app.test_database.take_down(app.database()).await;
+
+    let me = app
+        .authed(reqwest::Method::GET, "/api/v1/me", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "an outage is no server bug"
+    );
+    assert!(me.headers().contains_key("retry-after"));
+    assert_eq!(
+        me.json::<Value>().await.unwrap()["code"],
+        "service_unavailable"
+    );
 
     let response = app.get("/health/ready").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
