@@ -7,6 +7,7 @@ mod documents;
 pub mod error;
 mod health;
 mod http;
+mod jobs;
 mod locks;
 pub mod metrics;
 pub mod middleware;

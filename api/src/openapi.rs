@@ -29,6 +29,7 @@ use crate::routes;
         (name = "notes", description = "SOAP notes: drafted, signed once, corrected by addenda (clinicians)"),
         (name = "schedule", description = "Providers and appointments, never double-booked"),
         (name = "locks", description = "Record locks: who is editing what, on leases with fencing numbers"),
+        (name = "jobs", description = "Cluster jobs: scheduled work that runs on one node at a time (admins)"),
         (name = "audit", description = "Who read or changed patient data (admins)"),
     ),
     components(schemas(Problem)),

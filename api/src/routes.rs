@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, documents, health, locks, notes, patients, schedule, users};
+use crate::{audit, auth, documents, health, jobs, locks, notes, patients, schedule, users};
 
 pub fn contract(config: &mut ServiceConfig) {
     health::configure(config);
@@ -17,6 +17,14 @@ pub fn contract(config: &mut ServiceConfig) {
             .configure(patients::configure)
             .configure(schedule::configure)
             .configure(locks::configure)
+            // why: one `/admin` scope: a second scope of the same prefix would never be
+            // reached, since actix stops at the first scope whose prefix matches.
+            .service(
+                utoipa_actix_web::scope("/admin")
+                    .service(locks::break_lock)
+                    .service(jobs::list_jobs)
+                    .service(jobs::list_runs),
+            )
             .configure(audit::configure),
     );
 }

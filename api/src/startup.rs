@@ -16,6 +16,7 @@ use domain::auth::{
 };
 use domain::documents::{Documents, FileStore, UploadPolicy};
 use domain::health::{HealthProbe, Readiness};
+use domain::jobs::{Jobs, Scheduler};
 use domain::locks::{LockGate, LockManager, LockPolicy, Locks};
 use domain::notes::Notes;
 use domain::patients::Patients;
@@ -24,6 +25,7 @@ use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
 use persistence::documents::{DirectoryFileStore, SqlDocumentRepository, SqlFileStore};
 use persistence::idempotency::SqlIdempotencyStore;
+use persistence::jobs::{SqlHousekeeping, SqlJobRuns};
 use persistence::locks::{SqlLockManager, SqlLockableRecords};
 use persistence::notes::SqlNoteRepository;
 use persistence::patients::SqlPatientRepository;
@@ -44,6 +46,7 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
     database: Database,
+    scheduler: Scheduler,
 }
 
 /// Routes mounted beside the contract, with the same middleware and configuration.
@@ -91,6 +94,13 @@ impl Application {
                     .context("opening the file directory")?,
             ),
         };
+        let scheduler = Scheduler::new(
+            &node_name,
+            locks.clone(),
+            Arc::new(SqlJobRuns::new(database.connection().clone())),
+            Arc::new(SqlHousekeeping::new(database.connection().clone())),
+            settings.job_schedule(),
+        );
         let backends = Backends {
             database: &database,
             files,
@@ -139,6 +149,7 @@ impl Application {
             address,
             server,
             database,
+            scheduler,
         })
     }
 
@@ -161,10 +172,18 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C (or [`ServerHandle::stop`]), then lets in-flight
     /// requests finish within the shutdown time-out.
+    ///
+    /// Its job scheduler runs alongside; at the stop it lets go of its job leases, so
+    /// another node takes the jobs over at once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let database = self.database.clone();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = tokio::spawn(self.scheduler.run(stopped));
         let outcome = self.server.await;
-        database.close().await;
+        let _ = stop.send(true);
+        if let Err(error) = scheduler.await {
+            tracing::error!(error = %error, "the job scheduler ended abnormally");
+        }
+        self.database.close().await;
         outcome
     }
 }
@@ -247,13 +266,18 @@ impl Services {
                 gate.clone(),
             ))
             .with(Locks::new(
-                locks,
+                locks.clone(),
                 Arc::new(SqlLockableRecords::new(connection.clone())),
                 Arc::new(SqlUserRepository::new(connection.clone())),
                 Arc::new(SqlAuditLog::new(connection.clone())),
                 LockPolicy::default(),
             ))
             .with(gate)
+            .with(Jobs::new(
+                Arc::new(SqlJobRuns::new(connection.clone())),
+                locks,
+                settings.job_schedule(),
+            ))
             .with(AuditTrail::new(Arc::new(SqlAuditLog::new(
                 connection.clone(),
             ))))

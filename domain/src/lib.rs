@@ -11,6 +11,7 @@ pub mod error_code;
 pub mod health;
 pub mod id;
 pub mod idempotency;
+pub mod jobs;
 pub mod locks;
 pub mod notes;
 pub mod page;

@@ -21,6 +21,7 @@ mod m20261126_000010_create_clinical_notes;
 mod m20261126_000011_create_blobs;
 mod m20261126_000012_create_documents;
 mod m20261126_000013_create_record_locks;
+mod m20261126_000014_create_job_runs;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_create_blobs::Migration),
             Box::new(m20261126_000012_create_documents::Migration),
             Box::new(m20261126_000013_create_record_locks::Migration),
+            Box::new(m20261126_000014_create_job_runs::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod documents;
 mod error;
 pub mod health;
 pub mod idempotency;
+pub mod jobs;
 pub mod locks;
 pub mod notes;
 pub mod patients;

@@ -1,8 +1,8 @@
-//! Record locks: `/api/v1/locks` (anyone who may change the record) and
-//! `/api/v1/admin/locks` (admins break them).
+//! Record locks: `/api/v1/locks` (anyone who may change the record); admins break them
+//! at `/api/v1/admin/locks`, mounted in the admin scope by `routes`.
 
 mod acquire;
-mod break_lock;
+mod break_one;
 pub mod dto;
 mod release;
 mod renew;
@@ -11,13 +11,13 @@ mod status;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(config: &mut ServiceConfig) {
-    config
-        .service(
-            utoipa_actix_web::scope("/locks")
-                .service(acquire::acquire_lock)
-                .service(status::lock_status)
-                .service(renew::renew_lock)
-                .service(release::release_lock),
-        )
-        .service(utoipa_actix_web::scope("/admin").service(break_lock::break_lock));
+    config.service(
+        utoipa_actix_web::scope("/locks")
+            .service(acquire::acquire_lock)
+            .service(status::lock_status)
+            .service(renew::renew_lock)
+            .service(release::release_lock),
+    );
 }
+
+pub(crate) use break_one::break_lock;

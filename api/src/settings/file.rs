@@ -66,6 +66,12 @@ pub struct SettingsFile {
     pub file_directory: std::path::PathBuf,
     /// Where record locks live: `sql` (the database) or `redis` (needs `redis_url`).
     pub lock_backend: LockBackend,
+    /// How long a node's lease on a cluster job lasts unless renewed.
+    pub job_lease_seconds: u64,
+    /// How often each node's job scheduler wakes.
+    pub job_tick_seconds: u64,
+    /// Runs every job this often instead of at its own interval (for tests and drills).
+    pub job_interval_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +171,9 @@ impl Default for SettingsFile {
             file_backend: FileBackend::Sql,
             file_directory: std::path::PathBuf::from("practica-files"),
             lock_backend: LockBackend::Sql,
+            job_lease_seconds: 30,
+            job_tick_seconds: 5,
+            job_interval_seconds: None,
         }
     }
 }
@@ -198,6 +207,9 @@ impl SettingsFile {
         "file_backend",
         "file_directory",
         "lock_backend",
+        "job_lease_seconds",
+        "job_tick_seconds",
+        "job_interval_seconds",
     ];
 
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
@@ -275,6 +287,15 @@ impl SettingsFile {
             return Err(ConfigError::new(
                 "session_backend",
                 "`redis` needs redis_url",
+            ));
+        }
+        if self.job_tick_seconds == 0 || self.job_interval_seconds == Some(0) {
+            return Err(ConfigError::new("job_tick_seconds", "must be at least 1"));
+        }
+        if self.job_lease_seconds < 3 * self.job_tick_seconds {
+            return Err(ConfigError::new(
+                "job_lease_seconds",
+                "must be at least three ticks (job_tick_seconds), so a holder renews in time",
             ));
         }
         if self.lock_backend == LockBackend::Redis && self.redis_url.is_none() {

@@ -30,6 +30,7 @@ pub struct Settings {
     pub files: FileSettings,
     /// Where record locks live: the database or Redis.
     pub lock_backend: LockBackend,
+    pub jobs: JobSettings,
     /// This node's name in audit events; `None` means a random one at each start.
     pub node_id: Option<String>,
 }
@@ -81,6 +82,14 @@ pub struct AuthSettings {
 }
 
 #[derive(Debug, Clone)]
+pub struct JobSettings {
+    pub lease: Duration,
+    pub tick: Duration,
+    /// Every job's interval, when set; otherwise each job's own.
+    pub every: Option<Duration>,
+}
+
+#[derive(Debug, Clone)]
 pub struct FileSettings {
     pub backend: FileBackend,
     /// The folder of the `directory` backend.
@@ -95,6 +104,15 @@ impl Settings {
     /// Reads every source in order and checks the result; an error names the key.
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
         SettingsFile::load(config_file, overrides).map(Settings::from)
+    }
+
+    pub fn job_schedule(&self) -> domain::jobs::JobSchedule {
+        domain::jobs::JobSchedule {
+            lease: self.jobs.lease,
+            tick: self.jobs.tick,
+            every: self.jobs.every,
+            login_failure_retention: self.auth.failure_window,
+        }
     }
 
     pub fn auth_config(&self) -> domain::auth::AuthConfig {
@@ -159,6 +177,11 @@ impl From<SettingsFile> for Settings {
                 allowed_media_types: file.allowed_media_types,
             },
             lock_backend: file.lock_backend,
+            jobs: JobSettings {
+                lease: Duration::from_secs(file.job_lease_seconds),
+                tick: Duration::from_secs(file.job_tick_seconds),
+                every: file.job_interval_seconds.map(Duration::from_secs),
+            },
             node_id: file.node_id,
         }
     }

@@ -37,6 +37,8 @@ pub enum Permission {
     WriteDocuments,
     /// End another user's record lock.
     BreakLocks,
+    /// See the cluster's jobs and their runs.
+    OperateCluster,
 }
 
 impl Role {
@@ -67,6 +69,7 @@ impl Role {
                 Permission::ManageUsers,
                 Permission::ReadAudit,
                 Permission::BreakLocks,
+                Permission::OperateCluster,
             ],
             Self::Clinician => &[
                 Permission::ReadPatients,

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::auth::{Permission, SessionId, UserId};
 use crate::documents::DocumentId;
+use crate::jobs::JobName;
 use crate::notes::NoteId;
 use crate::patients::PatientId;
 use crate::schedule::AppointmentId;
@@ -67,6 +68,8 @@ pub enum LockedResource {
     Note(NoteId),
     Document(DocumentId),
     Appointment(AppointmentId),
+    /// A cluster job's lease (`job:{name}`): held by a node, never by the API's callers.
+    Job(JobName),
 }
 
 impl LockedResource {
@@ -74,6 +77,9 @@ impl LockedResource {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let refuse =
             || "must be patients/{id}, notes/{id}, documents/{id} or appointments/{id}".to_owned();
+        if let Some(job) = raw.strip_prefix("job:").and_then(JobName::parse) {
+            return Ok(Self::Job(job));
+        }
         let (kind, id) = raw.split_once('/').ok_or_else(refuse)?;
         let id: Uuid = id.parse().map_err(|_| refuse())?;
         match kind {
@@ -85,12 +91,14 @@ impl LockedResource {
         }
     }
 
+    /// The record's id (the nil id for a job's lease).
     pub fn id(&self) -> Uuid {
         match self {
             Self::Patient(id) => id.as_uuid(),
             Self::Note(id) => id.as_uuid(),
             Self::Document(id) => id.as_uuid(),
             Self::Appointment(id) => id.as_uuid(),
+            Self::Job(_) => Uuid::nil(),
         }
     }
 
@@ -101,6 +109,7 @@ impl LockedResource {
             Self::Note(_) => Permission::WriteNotes,
             Self::Document(_) => Permission::WriteDocuments,
             Self::Appointment(_) => Permission::WriteAppointments,
+            Self::Job(_) => Permission::BreakLocks,
         }
     }
 
@@ -111,6 +120,7 @@ impl LockedResource {
             Self::Note(_) => Permission::ReadNotes,
             Self::Document(_) => Permission::ReadDocuments,
             Self::Appointment(_) => Permission::ReadAppointments,
+            Self::Job(_) => Permission::BreakLocks,
         }
     }
 
@@ -121,6 +131,7 @@ impl LockedResource {
             Self::Note(_) => "note",
             Self::Document(_) => "document",
             Self::Appointment(_) => "appointment",
+            Self::Job(_) => "job",
         }
     }
 
@@ -130,13 +141,17 @@ impl LockedResource {
             Self::Note(_) => "notes",
             Self::Document(_) => "documents",
             Self::Appointment(_) => "appointments",
+            Self::Job(_) => "job",
         }
     }
 }
 
 impl fmt::Display for LockedResource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.kind(), self.id())
+        match self {
+            Self::Job(job) => write!(f, "job:{job}"),
+            _ => write!(f, "{}/{}", self.kind(), self.id()),
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The SQL (and Redis) backends of the auth ports.
 
-mod entities;
+pub(crate) mod entities;
 mod redis_scripts;
 mod redis_sessions;
 mod sql_login_attempts;

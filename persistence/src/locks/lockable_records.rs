@@ -53,6 +53,8 @@ impl LockableRecords for SqlLockableRecords {
                         .one(connection)
                         .await?
                 }
+                // why: a job's lease is no record of anyone's chart.
+                LockedResource::Job(_) => None,
                 LockedResource::Appointment(id) => {
                     appointments::Entity::find_by_id(id.as_uuid())
                         .select_only()

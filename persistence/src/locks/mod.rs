@@ -1,6 +1,6 @@
 //! The lock-manager backends: the SQL database (the default) or Redis.
 
-mod entity;
+pub(crate) mod entity;
 mod lockable_records;
 mod redis_lock_scripts;
 mod redis_locks;

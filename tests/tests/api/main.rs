@@ -10,6 +10,7 @@ mod documents;
 mod errors;
 mod fencing;
 mod health;
+mod jobs;
 mod locks;
 mod notes;
 mod observability;

@@ -1,0 +1,12 @@
+//! Cluster jobs: scheduled work that runs on exactly one node at a time, once per
+//! period, on a fenced lease that another node takes over when its holder dies.
+
+mod job;
+mod ports;
+mod scheduler;
+mod service;
+
+pub use job::{period_of, JobName, JobRun, RunOutcome};
+pub use ports::{Housekeeping, JobRuns, Purge};
+pub use scheduler::{JobSchedule, Scheduler};
+pub use service::{JobStatus, Jobs};

@@ -1,0 +1,67 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{JobName, JobRun, RunOutcome};
+use crate::locks::FencingToken;
+use crate::{DomainError, Page, PageRequest};
+
+/// The record of job runs, shared by every node.
+///
+/// Contract: `start` records a run of `job` for the period `scheduled_for` and answers
+/// `false` when that period has a run already, decided by the store's unique key on
+/// `(job, scheduled_for)`, so no period runs twice however many nodes try.
+#[async_trait]
+pub trait JobRuns: Send + Sync {
+    /// The store's clock: periods are judged by it, not by a node's.
+    async fn now(&self) -> Result<DateTime<Utc>, DomainError>;
+
+    async fn start(
+        &self,
+        job: JobName,
+        scheduled_for: DateTime<Utc>,
+        node: &str,
+        fencing: FencingToken,
+    ) -> Result<bool, DomainError>;
+
+    async fn finish(
+        &self,
+        job: JobName,
+        scheduled_for: DateTime<Utc>,
+        outcome: RunOutcome,
+        rows_affected: Option<u64>,
+        error: Option<String>,
+    ) -> Result<(), DomainError>;
+
+    /// The job's runs, newest first.
+    async fn list(&self, job: JobName, page: PageRequest) -> Result<Page<JobRun>, DomainError>;
+
+    /// Each job's latest run.
+    async fn latest(&self) -> Result<Vec<JobRun>, DomainError>;
+}
+
+/// A clean-up a job asks for; the domain decides which and with what bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purge {
+    /// Failed-login rows older than this, by the store's clock.
+    LoginFailuresOlderThan(std::time::Duration),
+    /// Idempotency records past their expiry, with the answers they keep.
+    ExpiredIdempotencyRecords,
+    /// Record locks that have expired.
+    ExpiredLocks,
+}
+
+/// The clean-up writes of the jobs.
+///
+/// Contract: `purge` runs as one transaction fenced by the job's lease: it first raises
+/// the job's stored fencing number to `fence`, and answers `LockLost` (writing nothing)
+/// when a later holder's number is already there, so a node that lost its lease while
+/// paused cannot write after it resumes. It returns how many rows it removed.
+#[async_trait]
+pub trait Housekeeping: Send + Sync {
+    async fn purge(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        purge: Purge,
+    ) -> Result<u64, DomainError>;
+}

@@ -1,0 +1,185 @@
+//! Every node runs the same small scheduler; for each job only the node holding the
+//! job's lease runs it, once per period.
+//!
+//! The lease is a lock named `job:{name}` on the configured [`LockManager`]. A node
+//! takes or renews it at every tick, so a live holder keeps it and a dead one loses it
+//! within the lease; while a job runs, the lease is renewed beside it, and the run is
+//! dropped the moment a renewal fails or the renew deadline passes (leases that a slow
+//! holder outlived are how ShedLock and Quartz ran jobs twice). The job's writes are
+//! fenced by the lease's number besides, and a period is recorded once by a unique key.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::{sleep, Instant};
+
+use super::{period_of, Housekeeping, JobName, JobRuns, Purge, RunOutcome};
+use crate::auth::{SessionId, UserId};
+use crate::locks::{FencingToken, LockHolder, LockManager, LockOutcome, LockedResource};
+use crate::DomainError;
+
+/// How the cluster schedules its jobs.
+#[derive(Debug, Clone)]
+pub struct JobSchedule {
+    /// How long a lease lasts unless renewed.
+    pub lease: Duration,
+    /// How often each node's scheduler wakes.
+    pub tick: Duration,
+    /// Every job's interval, when the settings override the jobs' own.
+    pub every: Option<Duration>,
+    /// How long failed logins are kept (the throttling window).
+    pub login_failure_retention: Duration,
+}
+
+impl JobSchedule {
+    pub fn interval(&self, job: JobName) -> Duration {
+        self.every.unwrap_or_else(|| job.default_interval())
+    }
+
+    /// Past this long without a successful renewal the holder stops working: two
+    /// thirds of the lease, so it stops before another node may take over.
+    fn renew_deadline(&self) -> Duration {
+        self.lease * 2 / 3
+    }
+}
+
+/// One node's scheduler.
+pub struct Scheduler {
+    node: LockHolder,
+    locks: Arc<dyn LockManager>,
+    runs: Arc<dyn JobRuns>,
+    housekeeping: Arc<dyn Housekeeping>,
+    schedule: JobSchedule,
+}
+
+impl Scheduler {
+    pub fn new(
+        node_name: &str,
+        locks: Arc<dyn LockManager>,
+        runs: Arc<dyn JobRuns>,
+        housekeeping: Arc<dyn Housekeeping>,
+        schedule: JobSchedule,
+    ) -> Self {
+        // why: a node holds job leases as a session of no user; the session is this
+        // process's, so leases end with it.
+        let node = LockHolder {
+            user_id: UserId::from_uuid(uuid::Uuid::nil()),
+            session_id: SessionId::generate(),
+            display_name: node_name.to_owned(),
+        };
+        Self {
+            node,
+            locks,
+            runs,
+            housekeeping,
+            schedule,
+        }
+    }
+
+    /// Ticks until `stop` turns true, then lets go of every lease at once, so that
+    /// another node takes over without waiting for them to expire.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            self.tick().await;
+            tokio::select! {
+                () = sleep(self.schedule.tick) => {}
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+        if let Err(error) = self
+            .locks
+            .release_all_for_session(self.node.session_id)
+            .await
+        {
+            tracing::warn!(error = %error, "releasing job leases at shutdown failed; they lapse");
+        }
+    }
+
+    /// One pass over every job. A job that fails is recorded and tried next period; it
+    /// never takes the node down.
+    pub async fn tick(&self) {
+        for job in JobName::ALL {
+            if let Err(error) = self.consider(job).await {
+                tracing::warn!(job = %job, error = %error, "a job could not be considered this tick");
+            }
+        }
+    }
+
+    async fn consider(&self, job: JobName) -> Result<(), DomainError> {
+        let fencing = match self.take_lease(job).await? {
+            Some(fencing) => fencing,
+            None => return Ok(()),
+        };
+        let now = self.runs.now().await?;
+        let period = period_of(now, self.schedule.interval(job));
+        if !self
+            .runs
+            .start(job, period, &self.node.display_name, fencing)
+            .await?
+        {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let (outcome, rows, error) = tokio::select! {
+            result = self.work(job, fencing) => match result {
+                Ok(rows) => (RunOutcome::Succeeded, Some(rows), None),
+                Err(DomainError::LockLost) => (RunOutcome::LeaseLost, None, None),
+                Err(error) => {
+                    tracing::error!(job = %job, error = ?error, "a job run failed");
+                    (RunOutcome::Failed, None, Some(error.to_string()))
+                }
+            },
+            () = self.keep_lease(job) => (RunOutcome::LeaseLost, None, None),
+        };
+        tracing::info!(job = %job, outcome = outcome.as_str(), rows = ?rows, elapsed_ms = started.elapsed().as_millis() as u64, "job run ended");
+        self.runs.finish(job, period, outcome, rows, error).await
+    }
+
+    /// Takes or renews the job's lease: its fencing number, or `None` when another
+    /// node holds it.
+    async fn take_lease(&self, job: JobName) -> Result<Option<FencingToken>, DomainError> {
+        let resource = LockedResource::Job(job);
+        match self
+            .locks
+            .acquire(resource, &self.node, self.schedule.lease)
+            .await?
+        {
+            LockOutcome::Done(lease) => Ok(Some(lease.fencing)),
+            LockOutcome::HeldByAnother(_) | LockOutcome::Gone => Ok(None),
+        }
+    }
+
+    /// Renews the lease while a run goes on; returns once the lease is lost, a renewal
+    /// fails, or the renew deadline passes without a successful renewal.
+    async fn keep_lease(&self, job: JobName) {
+        let mut renewed = Instant::now();
+        loop {
+            sleep(self.schedule.tick.min(self.schedule.renew_deadline() / 2)).await;
+            match self.take_lease(job).await {
+                Ok(Some(_)) => renewed = Instant::now(),
+                Ok(None) => return,
+                Err(error) => {
+                    tracing::warn!(job = %job, error = %error, "renewing a job lease failed")
+                }
+            }
+            if renewed.elapsed() > self.schedule.renew_deadline() {
+                return;
+            }
+        }
+    }
+
+    async fn work(&self, job: JobName, fence: FencingToken) -> Result<u64, DomainError> {
+        let purge = match job {
+            JobName::LoginFailurePurge => {
+                Purge::LoginFailuresOlderThan(self.schedule.login_failure_retention)
+            }
+            JobName::IdempotencyPurge => Purge::ExpiredIdempotencyRecords,
+            JobName::LockReaper => Purge::ExpiredLocks,
+        };
+        self.housekeeping.purge(job, fence, purge).await
+    }
+}

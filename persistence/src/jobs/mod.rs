@@ -1,0 +1,8 @@
+//! The SQL backends of cluster jobs: their runs, and the clean-ups they do.
+
+mod entities;
+mod sql_housekeeping;
+mod sql_job_runs;
+
+pub use sql_housekeeping::SqlHousekeeping;
+pub use sql_job_runs::SqlJobRuns;

@@ -1,0 +1,302 @@
+//! Cluster jobs: once per period across nodes, taken over when the holder stops, fenced
+//! writes, and purges that remove what they should and nothing live.
+
+use std::time::Duration;
+
+use api::settings::LockBackend;
+use domain::jobs::{Housekeeping, JobName, Purge};
+use domain::locks::FencingToken;
+use domain::DomainError;
+use persistence::jobs::SqlHousekeeping;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+use tests::{redis_url, test_on_every_database, Backend, TestApp};
+
+/// Where the job leases of a test live.
+#[derive(Clone, Copy)]
+enum LeaseStore {
+    Sql(Backend),
+    Redis,
+}
+
+macro_rules! test_on_every_lease_store {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            use super::{LeaseStore, $test};
+            use tests::Backend;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sql_on_sqlite() {
+                $test(LeaseStore::Sql(Backend::Sqlite)).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sql_on_postgres() {
+                $test(LeaseStore::Sql(Backend::Postgres)).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis() {
+                $test(LeaseStore::Redis).await
+            }
+        }
+    )+};
+}
+
+const TICK: Duration = Duration::from_millis(100);
+const LEASE: Duration = Duration::from_millis(900);
+const PERIOD: Duration = Duration::from_secs(1);
+
+fn quick_jobs(node: &'static str, store: LeaseStore) -> impl FnOnce(&mut api::Settings) {
+    let redis = redis_url();
+    move |settings| {
+        settings.node_id = Some(node.to_owned());
+        settings.jobs.tick = TICK;
+        settings.jobs.lease = LEASE;
+        settings.jobs.every = Some(PERIOD);
+        if let LeaseStore::Redis = store {
+            settings.redis_url = redis;
+            settings.lock_backend = LockBackend::Redis;
+        }
+    }
+}
+
+/// Three nodes on one database, ticking fast.
+async fn cluster(store: LeaseStore) -> Option<Vec<TestApp>> {
+    let backend = match store {
+        LeaseStore::Sql(backend) => backend,
+        LeaseStore::Redis => {
+            redis_url()?;
+            Backend::Sqlite
+        }
+    };
+    let first = TestApp::spawn_with(backend, quick_jobs("node-a", store)).await?;
+    let second =
+        TestApp::spawn_node(first.test_database.clone(), quick_jobs("node-b", store)).await;
+    let third = TestApp::spawn_node(first.test_database.clone(), quick_jobs("node-c", store)).await;
+    Some(vec![first, second, third])
+}
+
+async fn runs(app: &TestApp, admin: &str, job: &str) -> Vec<Value> {
+    let page = app
+        .get_json(&format!("/api/v1/admin/jobs/{job}/runs?limit=200"), admin)
+        .await;
+    page["items"].as_array().unwrap().clone()
+}
+
+async fn holder(app: &TestApp, admin: &str, job: &str) -> Option<String> {
+    let jobs = app.get_json("/api/v1/admin/jobs", admin).await;
+    let entry = jobs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["name"] == job)
+        .cloned()
+        .unwrap();
+    entry["holder"].as_str().map(str::to_owned)
+}
+
+async fn each_job_runs_once_per_period_on_the_node_holding_it(store: LeaseStore) {
+    let Some(nodes) = cluster(store).await else {
+        return;
+    };
+    let admin = nodes[0].admin_token().await;
+    tokio::time::sleep(PERIOD * 3 + TICK * 5).await;
+    for job in JobName::ALL {
+        let name = job.as_str();
+        let runs = runs(&nodes[1], &admin, name).await;
+        assert!(
+            runs.len() >= 3,
+            "{name}: {} runs in three periods",
+            runs.len()
+        );
+        let mut periods: Vec<&str> = runs
+            .iter()
+            .map(|run| run["scheduledFor"].as_str().unwrap())
+            .collect();
+        periods.dedup();
+        assert_eq!(periods.len(), runs.len(), "{name}: a period ran twice");
+        let holder = holder(&nodes[2], &admin, name)
+            .await
+            .expect("someone holds it");
+        assert!(
+            runs.iter().all(|run| run["node"] == holder.as_str()),
+            "{name}: only the lease holder runs it: {runs:?}"
+        );
+        assert!(
+            runs.iter()
+                .all(|run| run["outcome"] == "succeeded" || run["outcome"] == "running"),
+            "{runs:?}"
+        );
+    }
+}
+
+async fn a_stopped_holder_hands_its_jobs_over_within_a_lease(store: LeaseStore) {
+    let Some(mut nodes) = cluster(store).await else {
+        return;
+    };
+    let admin = nodes[0].admin_token().await;
+    tokio::time::sleep(TICK * 5).await;
+    let job = JobName::LockReaper.as_str();
+    let first_holder = holder(&nodes[0], &admin, job).await.expect("a holder");
+    let index = ["node-a", "node-b", "node-c"]
+        .iter()
+        .position(|name| *name == first_holder)
+        .unwrap();
+    let stopped = nodes.remove(index);
+    stopped.server().stop(true).await;
+    drop(stopped);
+    tokio::time::sleep(LEASE + TICK * 3).await;
+    let survivor = &nodes[0];
+    let admin = survivor.admin_token().await;
+    let next_holder = holder(survivor, &admin, job).await.expect("taken over");
+    assert_ne!(next_holder, first_holder);
+    tokio::time::sleep(PERIOD + TICK * 3).await;
+    let runs = runs(survivor, &admin, job).await;
+    assert!(
+        runs.iter().any(|run| run["node"] == next_holder.as_str()),
+        "the new holder runs the job: {runs:?}"
+    );
+}
+
+test_on_every_lease_store!(
+    each_job_runs_once_per_period_on_the_node_holding_it,
+    a_stopped_holder_hands_its_jobs_over_within_a_lease,
+);
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let connection = app.database().connection();
+    let row = connection
+        .query_one(Statement::from_string(
+            connection.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+async fn a_former_holder_writes_nothing_after_a_later_one(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let housekeeping = SqlHousekeeping::new(app.database().connection().clone());
+    let job = JobName::IdempotencyPurge;
+    let later = FencingToken::new(chrono::Utc::now().timestamp_millis() + 1_000_000);
+    housekeeping
+        .purge(job, later, Purge::ExpiredIdempotencyRecords)
+        .await
+        .unwrap();
+    let earlier = FencingToken::new(later.get() - 1);
+    let refused = housekeeping
+        .purge(job, earlier, Purge::ExpiredIdempotencyRecords)
+        .await;
+    assert!(matches!(refused, Err(DomainError::LockLost)), "{refused:?}");
+}
+
+async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let housekeeping = SqlHousekeeping::new(app.database().connection().clone());
+    let fence = || FencingToken::new(chrono::Utc::now().timestamp_millis() + 1_000_000);
+    let doctor = app.user_with_roles("doc", &["clinician"]).await;
+
+    // Idempotency records: one made to look expired, one fresh.
+    for key in ["first-key", "second-key"] {
+        let created = app
+            .authed(Method::POST, "/api/v1/patients", &doctor)
+            .header("idempotency-key", key)
+            .json(&json!({ "givenName": "Meredith", "familyName": "Grey", "birthDate": "1978-09-27", "sex": "female" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED);
+    }
+    app.database()
+        .connection()
+        .execute_unprepared(
+            "UPDATE idempotency_keys SET expires_at = created_at WHERE idempotency_key = 'first-key'",
+        )
+        .await
+        .unwrap();
+    let purged = housekeeping
+        .purge(
+            JobName::IdempotencyPurge,
+            fence(),
+            Purge::ExpiredIdempotencyRecords,
+        )
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM idempotency_keys").await,
+        1
+    );
+
+    // Failed logins: an old batch goes, a fresh one stays.
+    for _ in 0..2 {
+        app.try_login("nobody", "wrong password 1").await;
+    }
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    app.try_login("nobody", "wrong password 2").await;
+    let before = count(&app, "SELECT COUNT(*) AS n FROM login_failures").await;
+    let purged = housekeeping
+        .purge(
+            JobName::LoginFailurePurge,
+            fence(),
+            Purge::LoginFailuresOlderThan(Duration::from_secs(1)),
+        )
+        .await
+        .unwrap();
+    assert!(purged >= 2, "purged {purged}");
+    let after = count(&app, "SELECT COUNT(*) AS n FROM login_failures").await;
+    assert_eq!(after, before - i64::try_from(purged).unwrap());
+    assert!(after >= 1, "the fresh failure stays");
+
+    // Record locks: an expired one goes, a live one stays.
+    let patient: Value = app
+        .authed(Method::POST, "/api/v1/patients", &doctor)
+        .json(&json!({ "givenName": "Cristina", "familyName": "Yang", "birthDate": "1977-01-01", "sex": "female" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lock = |resource: String, ttl: u64| {
+        app.authed(Method::POST, "/api/v1/locks", &doctor)
+            .json(&json!({ "resource": resource, "ttlSeconds": ttl }))
+            .send()
+    };
+    let first: Value = app.get_json("/api/v1/patients?q=grey", &doctor).await["items"][0].clone();
+    assert_eq!(
+        lock(format!("patients/{}", first["id"].as_str().unwrap()), 1)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        lock(format!("patients/{}", patient["id"].as_str().unwrap()), 60)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let live = "SELECT COUNT(*) AS n FROM record_locks WHERE resource LIKE 'patients/%'";
+    assert_eq!(count(&app, live).await, 2);
+    housekeeping
+        .purge(JobName::LockReaper, fence(), Purge::ExpiredLocks)
+        .await
+        .unwrap();
+    assert_eq!(count(&app, live).await, 1, "only the expired lock goes");
+}
+
+test_on_every_database!(
+    a_former_holder_writes_nothing_after_a_later_one,
+    each_purge_removes_what_it_should_and_nothing_live,
+);
