@@ -99,6 +99,7 @@ impl Application {
             locks.clone(),
             Arc::new(SqlJobRuns::new(database.connection().clone())),
             Arc::new(SqlHousekeeping::new(database.connection().clone())),
+            files.clone(),
             settings.job_schedule(),
         );
         let backends = Backends {

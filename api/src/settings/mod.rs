@@ -112,6 +112,7 @@ impl Settings {
             tick: self.jobs.tick,
             every: self.jobs.every,
             login_failure_retention: self.auth.failure_window,
+            ended_session_retention: Duration::from_secs(7 * 24 * 3600),
         }
     }
 

@@ -14,13 +14,20 @@ pub enum JobName {
     IdempotencyPurge,
     /// Record locks that expired (harmless, but they pile up).
     LockReaper,
+    /// Sessions that ended (expired or revoked) a while ago, with their spent refresh
+    /// hashes.
+    SessionReaper,
+    /// Document content nothing refers to, and uploads abandoned midway.
+    BlobCollector,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 3] = [
+    pub const ALL: [JobName; 5] = [
         JobName::LoginFailurePurge,
         JobName::IdempotencyPurge,
         JobName::LockReaper,
+        JobName::SessionReaper,
+        JobName::BlobCollector,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -28,6 +35,8 @@ impl JobName {
             Self::LoginFailurePurge => "login-failure-purge",
             Self::IdempotencyPurge => "idempotency-purge",
             Self::LockReaper => "lock-reaper",
+            Self::SessionReaper => "session-reaper",
+            Self::BlobCollector => "blob-collector",
         }
     }
 
@@ -38,7 +47,10 @@ impl JobName {
     /// How often it runs unless the settings say otherwise.
     pub fn default_interval(self) -> Duration {
         match self {
-            Self::LoginFailurePurge | Self::IdempotencyPurge => Duration::from_secs(3600),
+            Self::LoginFailurePurge
+            | Self::IdempotencyPurge
+            | Self::SessionReaper
+            | Self::BlobCollector => Duration::from_secs(3600),
             Self::LockReaper => Duration::from_secs(600),
         }
     }

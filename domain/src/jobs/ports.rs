@@ -48,6 +48,9 @@ pub enum Purge {
     ExpiredIdempotencyRecords,
     /// Record locks that have expired.
     ExpiredLocks,
+    /// Sessions that ended (expired or revoked) longer ago than this, with their spent
+    /// refresh hashes.
+    SessionsEndedLongerThan(std::time::Duration),
 }
 
 /// The clean-up writes of the jobs.
@@ -64,4 +67,8 @@ pub trait Housekeeping: Send + Sync {
         fence: FencingToken,
         purge: Purge,
     ) -> Result<u64, DomainError>;
+
+    /// Raises the job's fencing number alone (`LockLost` as for `purge`), before work
+    /// done through another port, such as the file store's collection.
+    async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError>;
 }

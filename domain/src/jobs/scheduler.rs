@@ -16,6 +16,7 @@ use tokio::time::{sleep, Instant};
 
 use super::{period_of, Housekeeping, JobName, JobRuns, Purge, RunOutcome};
 use crate::auth::{SessionId, UserId};
+use crate::documents::{collect_garbage, FileStore};
 use crate::locks::{FencingToken, LockHolder, LockManager, LockOutcome, LockedResource};
 use crate::DomainError;
 
@@ -30,6 +31,8 @@ pub struct JobSchedule {
     pub every: Option<Duration>,
     /// How long failed logins are kept (the throttling window).
     pub login_failure_retention: Duration,
+    /// How long an ended session is kept (who signed in from where, for inquiries).
+    pub ended_session_retention: Duration,
 }
 
 impl JobSchedule {
@@ -50,6 +53,7 @@ pub struct Scheduler {
     locks: Arc<dyn LockManager>,
     runs: Arc<dyn JobRuns>,
     housekeeping: Arc<dyn Housekeeping>,
+    files: Arc<dyn FileStore>,
     schedule: JobSchedule,
 }
 
@@ -59,6 +63,7 @@ impl Scheduler {
         locks: Arc<dyn LockManager>,
         runs: Arc<dyn JobRuns>,
         housekeeping: Arc<dyn Housekeeping>,
+        files: Arc<dyn FileStore>,
         schedule: JobSchedule,
     ) -> Self {
         // why: a node holds job leases as a session of no user; the session is this
@@ -73,6 +78,7 @@ impl Scheduler {
             locks,
             runs,
             housekeeping,
+            files,
             schedule,
         }
     }
@@ -179,6 +185,17 @@ impl Scheduler {
             }
             JobName::IdempotencyPurge => Purge::ExpiredIdempotencyRecords,
             JobName::LockReaper => Purge::ExpiredLocks,
+            JobName::SessionReaper => {
+                Purge::SessionsEndedLongerThan(self.schedule.ended_session_retention)
+            }
+            JobName::BlobCollector => {
+                // why: the file store is not the database, so the fence is checked
+                // before the collection rather than with it; collecting is idempotent
+                // and takes only what nothing refers to, so a late second run is harmless.
+                self.housekeeping.claim(job, fence).await?;
+                let collected = collect_garbage(self.files.as_ref()).await?;
+                return Ok(collected.blobs + collected.uploads);
+            }
         };
         self.housekeeping.purge(job, fence, purge).await
     }

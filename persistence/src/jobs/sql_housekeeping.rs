@@ -2,11 +2,11 @@ use async_trait::async_trait;
 use domain::jobs::{Housekeeping, JobName, Purge};
 use domain::locks::FencingToken;
 use domain::DomainError;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Condition, Expr, OnConflict};
 use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::entities::job_fences;
-use crate::auth::entities::login_failures;
+use crate::auth::entities::{login_failures, sessions};
 use crate::clock::span;
 use crate::error::StoreResult;
 use crate::idempotency::entity as idempotency_keys;
@@ -74,6 +74,19 @@ impl Housekeeping for SqlHousekeeping {
                         .exec(work.db())
                         .await?
                 }
+                Purge::SessionsEndedLongerThan(age) => {
+                    let before = now - span(age)?;
+                    // Spent refresh hashes go with their session (ON DELETE CASCADE).
+                    sessions::Entity::delete_many()
+                        .filter(
+                            Condition::any()
+                                .add(sessions::Column::RevokedAt.lt(before))
+                                .add(sessions::Column::IdleExpiresAt.lt(before))
+                                .add(sessions::Column::AbsoluteExpiresAt.lt(before)),
+                        )
+                        .exec(work.db())
+                        .await?
+                }
                 Purge::ExpiredLocks => {
                     record_locks::Entity::delete_many()
                         .filter(record_locks::Column::ExpiresAtMs.lte(now.timestamp_millis()))
@@ -85,5 +98,14 @@ impl Housekeeping for SqlHousekeeping {
         })
         .await?;
         Ok(removed)
+    }
+
+    async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError> {
+        run(&self.connection, |work| async move {
+            raise_fence(&work, job, fence).await?;
+            Ok(work.done(()))
+        })
+        .await?;
+        Ok(())
     }
 }

@@ -294,6 +294,37 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(count(&app, live).await, 1, "only the expired lock goes");
+
+    // Sessions: one ended a while ago goes (its spent hashes with it); live ones stay.
+    let leaving = app.user_with_roles("leaving", &["billing"]).await;
+    assert_eq!(
+        app.status(Method::POST, "/api/v1/auth/logout", &leaving)
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let ended = "SELECT COUNT(*) AS n FROM sessions WHERE revoked_at IS NOT NULL";
+    let live_sessions = "SELECT COUNT(*) AS n FROM sessions WHERE revoked_at IS NULL";
+    assert!(count(&app, ended).await >= 1);
+    let live_before = count(&app, live_sessions).await;
+    housekeeping
+        .purge(
+            JobName::SessionReaper,
+            fence(),
+            Purge::SessionsEndedLongerThan(Duration::from_secs(1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(count(&app, ended).await, 0);
+    assert_eq!(
+        count(&app, live_sessions).await,
+        live_before,
+        "live sessions stay"
+    );
+    assert_eq!(
+        app.status(Method::GET, "/api/v1/me", &doctor).await,
+        StatusCode::OK
+    );
 }
 
 test_on_every_database!(
