@@ -23,7 +23,8 @@ pub fn contract(config: &mut ServiceConfig) {
                 utoipa_actix_web::scope("/admin")
                     .service(locks::break_lock)
                     .service(jobs::list_jobs)
-                    .service(jobs::list_runs),
+                    .service(jobs::list_runs)
+                    .service(jobs::list_nodes),
             )
             .configure(audit::configure),
     );

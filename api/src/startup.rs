@@ -16,7 +16,7 @@ use domain::auth::{
 };
 use domain::documents::{Documents, FileStore, UploadPolicy};
 use domain::health::{HealthProbe, Readiness};
-use domain::jobs::{Jobs, Scheduler};
+use domain::jobs::{Jobs, NodeInfo, Scheduler};
 use domain::locks::{LockGate, LockManager, LockPolicy, Locks};
 use domain::notes::Notes;
 use domain::patients::Patients;
@@ -25,7 +25,7 @@ use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
 use persistence::documents::{DirectoryFileStore, SqlDocumentRepository, SqlFileStore};
 use persistence::idempotency::SqlIdempotencyStore;
-use persistence::jobs::{SqlHousekeeping, SqlJobRuns};
+use persistence::jobs::{SqlHousekeeping, SqlJobRuns, SqlNodeRegistry};
 use persistence::locks::{SqlLockManager, SqlLockableRecords};
 use persistence::notes::SqlNoteRepository;
 use persistence::patients::SqlPatientRepository;
@@ -94,14 +94,8 @@ impl Application {
                     .context("opening the file directory")?,
             ),
         };
-        let scheduler = Scheduler::new(
-            &node_name,
-            locks.clone(),
-            Arc::new(SqlJobRuns::new(database.connection().clone())),
-            Arc::new(SqlHousekeeping::new(database.connection().clone())),
-            files.clone(),
-            settings.job_schedule(),
-        );
+        let job_locks = locks.clone();
+        let job_files = files.clone();
         let backends = Backends {
             database: &database,
             files,
@@ -113,6 +107,22 @@ impl Application {
         let listener = TcpListener::bind(settings.http.listen)
             .with_context(|| format!("binding {}", settings.http.listen))?;
         let address = listener.local_addr()?;
+        let node = NodeInfo {
+            name: node_name.clone(),
+            host: std::env::var("HOSTNAME").unwrap_or_else(|_| "unknown".to_owned()),
+            listen_address: address.to_string(),
+            process_id: std::process::id(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        let scheduler = Scheduler::new(
+            node,
+            Arc::new(SqlNodeRegistry::new(database.connection().clone())),
+            job_locks,
+            Arc::new(SqlJobRuns::new(database.connection().clone())),
+            Arc::new(SqlHousekeeping::new(database.connection().clone())),
+            job_files,
+            settings.job_schedule(),
+        );
         let max_body_bytes = settings.http.max_body_bytes;
 
         let server = HttpServer::new(move || {
@@ -277,6 +287,7 @@ impl Services {
             .with(Jobs::new(
                 Arc::new(SqlJobRuns::new(connection.clone())),
                 locks,
+                Arc::new(SqlNodeRegistry::new(connection.clone())),
                 settings.job_schedule(),
             ))
             .with(AuditTrail::new(Arc::new(SqlAuditLog::new(

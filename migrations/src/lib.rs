@@ -22,6 +22,7 @@ mod m20261126_000011_create_blobs;
 mod m20261126_000012_create_documents;
 mod m20261126_000013_create_record_locks;
 mod m20261126_000014_create_job_runs;
+mod m20261126_000015_create_nodes;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_create_documents::Migration),
             Box::new(m20261126_000013_create_record_locks::Migration),
             Box::new(m20261126_000014_create_job_runs::Migration),
+            Box::new(m20261126_000015_create_nodes::Migration),
         ]
     }
 }

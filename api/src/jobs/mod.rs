@@ -1,9 +1,12 @@
-//! Cluster jobs, for operators: `/api/v1/admin/jobs` (admins), mounted in the admin
+//! Cluster jobs and nodes, for operators: `/api/v1/admin/jobs`, `/api/v1/admin/nodes`
+//! (admins), mounted in the admin
 //! scope by `routes`.
 
 mod dto;
 mod list;
+mod nodes;
 mod runs;
 
 pub(crate) use list::list_jobs;
+pub(crate) use nodes::list_nodes;
 pub(crate) use runs::list_runs;

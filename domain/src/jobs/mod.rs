@@ -2,11 +2,13 @@
 //! period, on a fenced lease that another node takes over when its holder dies.
 
 mod job;
+mod nodes;
 mod ports;
 mod scheduler;
 mod service;
 
 pub use job::{period_of, JobName, JobRun, RunOutcome};
+pub use nodes::{NodeInfo, NodeRecord, NodeRegistry};
 pub use ports::{Housekeeping, JobRuns, Purge};
 pub use scheduler::{JobSchedule, Scheduler};
-pub use service::{JobStatus, Jobs};
+pub use service::{JobStatus, Jobs, NodeStatus};

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::{sleep, Instant};
 
-use super::{period_of, Housekeeping, JobName, JobRuns, Purge, RunOutcome};
+use super::{period_of, Housekeeping, JobName, JobRuns, NodeInfo, NodeRegistry, Purge, RunOutcome};
 use crate::auth::{SessionId, UserId};
 use crate::documents::{collect_garbage, FileStore};
 use crate::locks::{FencingToken, LockHolder, LockManager, LockOutcome, LockedResource};
@@ -49,6 +49,8 @@ impl JobSchedule {
 
 /// One node's scheduler.
 pub struct Scheduler {
+    info: NodeInfo,
+    registry: Arc<dyn NodeRegistry>,
     node: LockHolder,
     locks: Arc<dyn LockManager>,
     runs: Arc<dyn JobRuns>,
@@ -59,7 +61,8 @@ pub struct Scheduler {
 
 impl Scheduler {
     pub fn new(
-        node_name: &str,
+        info: NodeInfo,
+        registry: Arc<dyn NodeRegistry>,
         locks: Arc<dyn LockManager>,
         runs: Arc<dyn JobRuns>,
         housekeeping: Arc<dyn Housekeeping>,
@@ -71,9 +74,11 @@ impl Scheduler {
         let node = LockHolder {
             user_id: UserId::from_uuid(uuid::Uuid::nil()),
             session_id: SessionId::generate(),
-            display_name: node_name.to_owned(),
+            display_name: info.name.clone(),
         };
         Self {
+            info,
+            registry,
             node,
             locks,
             runs,
@@ -108,6 +113,9 @@ impl Scheduler {
     /// One pass over every job. A job that fails is recorded and tried next period; it
     /// never takes the node down.
     pub async fn tick(&self) {
+        if let Err(error) = self.registry.heartbeat(&self.info).await {
+            tracing::warn!(error = %error, "the node's heartbeat could not be recorded");
+        }
         for job in JobName::ALL {
             if let Err(error) = self.consider(job).await {
                 tracing::warn!(job = %job, error = %error, "a job could not be considered this tick");

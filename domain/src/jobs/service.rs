@@ -1,7 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{JobName, JobRun, JobRuns, JobSchedule};
+use super::{JobName, JobRun, JobRuns, JobSchedule, NodeRecord, NodeRegistry};
 use crate::auth::{Permission, Principal};
 use crate::locks::{LockManager, LockedResource};
 use crate::{DomainError, Page, PageRequest};
@@ -20,16 +20,43 @@ pub struct JobStatus {
 pub struct Jobs {
     runs: Arc<dyn JobRuns>,
     locks: Arc<dyn LockManager>,
+    registry: Arc<dyn NodeRegistry>,
     schedule: JobSchedule,
 }
 
+/// A node for operators: as last heard of, and whether it has gone silent.
+#[derive(Debug, Clone)]
+pub struct NodeStatus {
+    pub record: NodeRecord,
+    pub gone: bool,
+}
+
 impl Jobs {
-    pub fn new(runs: Arc<dyn JobRuns>, locks: Arc<dyn LockManager>, schedule: JobSchedule) -> Self {
+    pub fn new(
+        runs: Arc<dyn JobRuns>,
+        locks: Arc<dyn LockManager>,
+        registry: Arc<dyn NodeRegistry>,
+        schedule: JobSchedule,
+    ) -> Self {
         Self {
             runs,
             locks,
+            registry,
             schedule,
         }
+    }
+
+    /// Every node seen, most recent first; those silent for three ticks are gone.
+    pub async fn nodes(&self, caller: &Principal) -> Result<Vec<NodeStatus>, DomainError> {
+        caller.require(Permission::OperateCluster)?;
+        let (records, now) = self.registry.list().await?;
+        Ok(records
+            .into_iter()
+            .map(|record| NodeStatus {
+                gone: record.is_gone(now, self.schedule.tick),
+                record,
+            })
+            .collect())
     }
 
     pub async fn overview(&self, caller: &Principal) -> Result<Vec<JobStatus>, DomainError> {

@@ -39,3 +39,25 @@ pub mod job_fences {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod nodes {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "nodes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub host: String,
+        pub listen_address: String,
+        pub process_id: i64,
+        pub version: String,
+        pub started_at: DateTimeUtc,
+        pub last_seen_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

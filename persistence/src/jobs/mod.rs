@@ -3,6 +3,8 @@
 mod entities;
 mod sql_housekeeping;
 mod sql_job_runs;
+mod sql_nodes;
 
 pub use sql_housekeeping::SqlHousekeeping;
 pub use sql_job_runs::SqlJobRuns;
+pub use sql_nodes::SqlNodeRegistry;

@@ -130,6 +130,16 @@ async fn each_job_runs_once_per_period_on_the_node_holding_it(store: LeaseStore)
             "{runs:?}"
         );
     }
+    let nodes = nodes[0].get_json("/api/v1/admin/nodes", &admin).await;
+    let mut names: Vec<&str> = nodes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .inspect(|node| assert_eq!(node["gone"], false, "{node}"))
+        .map(|node| node["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["node-a", "node-b", "node-c"]);
 }
 
 async fn a_stopped_holder_hands_its_jobs_over_within_a_lease(store: LeaseStore) {
@@ -152,6 +162,15 @@ async fn a_stopped_holder_hands_its_jobs_over_within_a_lease(store: LeaseStore) 
     let admin = survivor.admin_token().await;
     let next_holder = holder(survivor, &admin, job).await.expect("taken over");
     assert_ne!(next_holder, first_holder);
+    let nodes = survivor.get_json("/api/v1/admin/nodes", &admin).await;
+    let stopped_node = nodes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|node| node["name"] == first_holder.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(stopped_node["gone"], true, "a silent node is shown as gone");
     tokio::time::sleep(PERIOD + TICK * 3).await;
     let runs = runs(survivor, &admin, job).await;
     assert!(

@@ -1,0 +1,86 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::jobs::{NodeInfo, NodeRecord, NodeRegistry};
+use domain::DomainError;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue, DatabaseConnection, EntityTrait, QueryOrder};
+
+use super::entities::nodes::{self, Column, Entity, Model};
+use crate::clock::database_now;
+use crate::error::{domain_result, StoreResult};
+
+/// [`NodeRegistry`] on the SQL database: a `nodes` row per node name.
+pub struct SqlNodeRegistry {
+    connection: DatabaseConnection,
+}
+
+impl SqlNodeRegistry {
+    pub fn new(connection: DatabaseConnection) -> Self {
+        Self { connection }
+    }
+}
+
+#[async_trait]
+impl NodeRegistry for SqlNodeRegistry {
+    async fn heartbeat(&self, node: &NodeInfo) -> Result<(), DomainError> {
+        domain_result(async move {
+            let now = database_now(&self.connection).await?;
+            let row = nodes::ActiveModel {
+                name: ActiveValue::Set(node.name.clone()),
+                host: ActiveValue::Set(node.host.clone()),
+                listen_address: ActiveValue::Set(node.listen_address.clone()),
+                process_id: ActiveValue::Set(i64::from(node.process_id)),
+                version: ActiveValue::Set(node.version.clone()),
+                started_at: ActiveValue::Set(now),
+                last_seen_at: ActiveValue::Set(now),
+            };
+            // why: a restarted node keeps its name; its row says where it runs now.
+            Entity::insert(row)
+                .on_conflict(
+                    OnConflict::column(Column::Name)
+                        .update_columns([
+                            Column::Host,
+                            Column::ListenAddress,
+                            Column::ProcessId,
+                            Column::Version,
+                            Column::LastSeenAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.connection)
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn list(&self) -> Result<(Vec<NodeRecord>, DateTime<Utc>), DomainError> {
+        domain_result(async move {
+            let now = database_now(&self.connection).await?;
+            let rows = Entity::find()
+                .order_by_desc(Column::LastSeenAt)
+                .all(&self.connection)
+                .await?;
+            let records = rows
+                .into_iter()
+                .map(to_record)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok((records, now))
+        })
+        .await
+    }
+}
+
+fn to_record(row: Model) -> StoreResult<NodeRecord> {
+    Ok(NodeRecord {
+        info: NodeInfo {
+            name: row.name,
+            host: row.host,
+            listen_address: row.listen_address,
+            process_id: u32::try_from(row.process_id)?,
+            version: row.version,
+        },
+        started_at: row.started_at,
+        last_seen_at: row.last_seen_at,
+    })
+}
