@@ -16,7 +16,7 @@ use domain::auth::{
 };
 use domain::documents::{Documents, FileStore, UploadPolicy};
 use domain::health::{HealthProbe, Readiness};
-use domain::jobs::{Jobs, NodeInfo, Scheduler};
+use domain::jobs::{JobPorts, Jobs, NodeInfo, Scheduler};
 use domain::locks::{LockGate, LockManager, LockPolicy, Locks};
 use domain::notes::Notes;
 use domain::patients::Patients;
@@ -94,12 +94,20 @@ impl Application {
                     .context("opening the file directory")?,
             ),
         };
-        let job_locks = locks.clone();
-        let job_files = files.clone();
+        let metrics = Arc::new(Metrics::new(&database)?);
+        let job_ports = JobPorts {
+            registry: Arc::new(SqlNodeRegistry::new(database.connection().clone())),
+            locks: locks.clone(),
+            runs: Arc::new(SqlJobRuns::new(database.connection().clone())),
+            housekeeping: Arc::new(SqlHousekeeping::new(database.connection().clone())),
+            files: files.clone(),
+            observer: metrics.clone(),
+        };
         let backends = Backends {
             database: &database,
             files,
             locks,
+            metrics,
         };
         let services = Services::build(&settings, backends, readiness, auth, accounts, &node_name)?;
         let contract = openapi::document();
@@ -114,15 +122,7 @@ impl Application {
             process_id: std::process::id(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         };
-        let scheduler = Scheduler::new(
-            node,
-            Arc::new(SqlNodeRegistry::new(database.connection().clone())),
-            job_locks,
-            Arc::new(SqlJobRuns::new(database.connection().clone())),
-            Arc::new(SqlHousekeeping::new(database.connection().clone())),
-            job_files,
-            settings.job_schedule(),
-        );
+        let scheduler = Scheduler::new(node, job_ports, settings.job_schedule());
         let max_body_bytes = settings.http.max_body_bytes;
 
         let server = HttpServer::new(move || {
@@ -204,6 +204,7 @@ struct Backends<'a> {
     database: &'a Database,
     files: Arc<dyn FileStore>,
     locks: Arc<dyn LockManager>,
+    metrics: Arc<Metrics>,
 }
 
 /// Everything the handlers reach, built once and shared by every worker: each service
@@ -216,8 +217,13 @@ type Registration = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
 
 impl Services {
     /// Adds `service` as app data, for handlers that take `web::Data<T>`.
-    fn with<T: Send + Sync + 'static>(mut self, service: T) -> Self {
-        let data = web::Data::new(service);
+    fn with<T: Send + Sync + 'static>(self, service: T) -> Self {
+        self.with_shared(Arc::new(service))
+    }
+
+    /// Adds a service that something besides the handlers holds too.
+    fn with_shared<T: Send + Sync + 'static>(mut self, service: Arc<T>) -> Self {
+        let data = web::Data::from(service);
         self.0
             .push(Arc::new(move |config: &mut web::ServiceConfig| {
                 config.app_data(data.clone());
@@ -238,6 +244,7 @@ impl Services {
             database,
             files,
             locks,
+            metrics,
         }: Backends,
         readiness: Readiness,
         auth: AuthService,
@@ -252,7 +259,7 @@ impl Services {
         };
         Ok(Services::default()
             .with(readiness)
-            .with(Metrics::new(database)?)
+            .with_shared(metrics)
             .with(auth)
             .with(accounts)
             .with(settings.clone())

@@ -1,13 +1,15 @@
-//! Prometheus metrics: HTTP requests by route, method and status; database pool use.
+//! Prometheus metrics: HTTP requests by route, method and status; database pool use;
+//! cluster job runs and leases.
 
 mod pool;
 
 use std::time::Duration;
 
 use actix_web::{web, HttpResponse};
+use domain::jobs::{JobName, JobObserver, RunOutcome};
 use persistence::Database;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 use crate::error::ApiError;
@@ -18,6 +20,9 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     request_duration: HistogramVec,
+    job_runs: IntCounterVec,
+    job_run_duration: HistogramVec,
+    job_lease_held: IntGaugeVec,
 }
 
 const LABELS: &[&str] = &["method", "route", "status"];
@@ -36,13 +41,40 @@ impl Metrics {
             ),
             LABELS,
         )?;
+        let job_runs = IntCounterVec::new(
+            Opts::new(
+                "practica_job_runs_total",
+                "Cluster job runs on this node, by job and outcome",
+            ),
+            &["job", "outcome"],
+        )?;
+        let job_run_duration = HistogramVec::new(
+            HistogramOpts::new(
+                "practica_job_run_duration_seconds",
+                "How long this node's runs of a cluster job took",
+            ),
+            &["job"],
+        )?;
+        let job_lease_held = IntGaugeVec::new(
+            Opts::new(
+                "practica_job_lease_held",
+                "1 while this node holds the job's lease: summed over nodes, 1 per job",
+            ),
+            &["job"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(request_duration.clone()))?;
+        registry.register(Box::new(job_runs.clone()))?;
+        registry.register(Box::new(job_run_duration.clone()))?;
+        registry.register(Box::new(job_lease_held.clone()))?;
         registry.register(Box::new(DatabasePoolCollector::new(database.clone())?))?;
         Ok(Self {
             registry,
             requests,
             request_duration,
+            job_runs,
+            job_run_duration,
+            job_lease_held,
         })
     }
 
@@ -62,6 +94,23 @@ impl Metrics {
         let mut buffer = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut buffer)?;
         Ok(String::from_utf8(buffer)?)
+    }
+}
+
+impl JobObserver for Metrics {
+    fn run_ended(&self, job: JobName, outcome: RunOutcome, elapsed: Duration) {
+        self.job_runs
+            .with_label_values(&[job.as_str(), outcome.as_str()])
+            .inc();
+        self.job_run_duration
+            .with_label_values(&[job.as_str()])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    fn lease_held(&self, job: JobName, held: bool) {
+        self.job_lease_held
+            .with_label_values(&[job.as_str()])
+            .set(i64::from(held));
     }
 }
 

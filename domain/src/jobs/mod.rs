@@ -10,5 +10,5 @@ mod service;
 pub use job::{period_of, JobName, JobRun, RunOutcome};
 pub use nodes::{NodeInfo, NodeRecord, NodeRegistry};
 pub use ports::{Housekeeping, JobRuns, Purge};
-pub use scheduler::{JobSchedule, Scheduler};
+pub use scheduler::{JobObserver, JobPorts, JobSchedule, Scheduler};
 pub use service::{JobStatus, Jobs, NodeStatus};

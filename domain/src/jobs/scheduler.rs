@@ -47,28 +47,33 @@ impl JobSchedule {
     }
 }
 
+/// What a scheduler works with.
+pub struct JobPorts {
+    pub registry: Arc<dyn NodeRegistry>,
+    pub locks: Arc<dyn LockManager>,
+    pub runs: Arc<dyn JobRuns>,
+    pub housekeeping: Arc<dyn Housekeeping>,
+    pub files: Arc<dyn FileStore>,
+    pub observer: Arc<dyn JobObserver>,
+}
+
+/// Who watches the jobs run (metrics): told of every run's end and of each lease
+/// taken or lost.
+pub trait JobObserver: Send + Sync {
+    fn run_ended(&self, job: JobName, outcome: RunOutcome, elapsed: Duration);
+    fn lease_held(&self, job: JobName, held: bool);
+}
+
 /// One node's scheduler.
 pub struct Scheduler {
     info: NodeInfo,
-    registry: Arc<dyn NodeRegistry>,
     node: LockHolder,
-    locks: Arc<dyn LockManager>,
-    runs: Arc<dyn JobRuns>,
-    housekeeping: Arc<dyn Housekeeping>,
-    files: Arc<dyn FileStore>,
+    ports: JobPorts,
     schedule: JobSchedule,
 }
 
 impl Scheduler {
-    pub fn new(
-        info: NodeInfo,
-        registry: Arc<dyn NodeRegistry>,
-        locks: Arc<dyn LockManager>,
-        runs: Arc<dyn JobRuns>,
-        housekeeping: Arc<dyn Housekeeping>,
-        files: Arc<dyn FileStore>,
-        schedule: JobSchedule,
-    ) -> Self {
+    pub fn new(info: NodeInfo, ports: JobPorts, schedule: JobSchedule) -> Self {
         // why: a node holds job leases as a session of no user; the session is this
         // process's, so leases end with it.
         let node = LockHolder {
@@ -78,12 +83,8 @@ impl Scheduler {
         };
         Self {
             info,
-            registry,
             node,
-            locks,
-            runs,
-            housekeeping,
-            files,
+            ports,
             schedule,
         }
     }
@@ -102,6 +103,7 @@ impl Scheduler {
             }
         }
         if let Err(error) = self
+            .ports
             .locks
             .release_all_for_session(self.node.session_id)
             .await
@@ -113,7 +115,7 @@ impl Scheduler {
     /// One pass over every job. A job that fails is recorded and tried next period; it
     /// never takes the node down.
     pub async fn tick(&self) {
-        if let Err(error) = self.registry.heartbeat(&self.info).await {
+        if let Err(error) = self.ports.registry.heartbeat(&self.info).await {
             tracing::warn!(error = %error, "the node's heartbeat could not be recorded");
         }
         for job in JobName::ALL {
@@ -128,9 +130,10 @@ impl Scheduler {
             Some(fencing) => fencing,
             None => return Ok(()),
         };
-        let now = self.runs.now().await?;
+        let now = self.ports.runs.now().await?;
         let period = period_of(now, self.schedule.interval(job));
         if !self
+            .ports
             .runs
             .start(job, period, &self.node.display_name, fencing)
             .await?
@@ -149,22 +152,34 @@ impl Scheduler {
             },
             () = self.keep_lease(job) => (RunOutcome::LeaseLost, None, None),
         };
-        tracing::info!(job = %job, outcome = outcome.as_str(), rows = ?rows, elapsed_ms = started.elapsed().as_millis() as u64, "job run ended");
-        self.runs.finish(job, period, outcome, rows, error).await
+        let elapsed = started.elapsed();
+        self.ports.observer.run_ended(job, outcome, elapsed);
+        tracing::info!(job = %job, outcome = outcome.as_str(), rows = ?rows, elapsed_ms = elapsed.as_millis() as u64, "job run ended");
+        self.ports
+            .runs
+            .finish(job, period, outcome, rows, error)
+            .await
     }
 
     /// Takes or renews the job's lease: its fencing number, or `None` when another
     /// node holds it.
     async fn take_lease(&self, job: JobName) -> Result<Option<FencingToken>, DomainError> {
         let resource = LockedResource::Job(job);
-        match self
+        let taken = match self
+            .ports
             .locks
             .acquire(resource, &self.node, self.schedule.lease)
-            .await?
+            .await
         {
-            LockOutcome::Done(lease) => Ok(Some(lease.fencing)),
-            LockOutcome::HeldByAnother(_) | LockOutcome::Gone => Ok(None),
-        }
+            Ok(LockOutcome::Done(lease)) => Some(lease.fencing),
+            Ok(LockOutcome::HeldByAnother(_) | LockOutcome::Gone) => None,
+            Err(error) => {
+                self.ports.observer.lease_held(job, false);
+                return Err(error);
+            }
+        };
+        self.ports.observer.lease_held(job, taken.is_some());
+        Ok(taken)
     }
 
     /// Renews the lease while a run goes on; returns once the lease is lost, a renewal
@@ -200,11 +215,11 @@ impl Scheduler {
                 // why: the file store is not the database, so the fence is checked
                 // before the collection rather than with it; collecting is idempotent
                 // and takes only what nothing refers to, so a late second run is harmless.
-                self.housekeeping.claim(job, fence).await?;
-                let collected = collect_garbage(self.files.as_ref()).await?;
+                self.ports.housekeeping.claim(job, fence).await?;
+                let collected = collect_garbage(self.ports.files.as_ref()).await?;
                 return Ok(collected.blobs + collected.uploads);
             }
         };
-        self.housekeeping.purge(job, fence, purge).await
+        self.ports.housekeeping.purge(job, fence, purge).await
     }
 }

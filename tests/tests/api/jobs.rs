@@ -130,8 +130,8 @@ async fn each_job_runs_once_per_period_on_the_node_holding_it(store: LeaseStore)
             "{runs:?}"
         );
     }
-    let nodes = nodes[0].get_json("/api/v1/admin/nodes", &admin).await;
-    let mut names: Vec<&str> = nodes["items"]
+    let listed = nodes[0].get_json("/api/v1/admin/nodes", &admin).await;
+    let mut names: Vec<&str> = listed["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -140,6 +140,18 @@ async fn each_job_runs_once_per_period_on_the_node_holding_it(store: LeaseStore)
         .collect();
     names.sort_unstable();
     assert_eq!(names, ["node-a", "node-b", "node-c"]);
+
+    // An operator can alert on a job nobody holds: the gauge sums to 1 over the nodes.
+    let mut holders = 0;
+    for node in &nodes {
+        let metrics = node.get("/metrics").await.text().await.unwrap();
+        if metrics.contains("practica_job_lease_held{job=\"lock-reaper\"} 1") {
+            holders += 1;
+            assert!(metrics
+                .contains("practica_job_runs_total{job=\"lock-reaper\",outcome=\"succeeded\"}"));
+        }
+    }
+    assert_eq!(holders, 1);
 }
 
 async fn a_stopped_holder_hands_its_jobs_over_within_a_lease(store: LeaseStore) {
