@@ -24,6 +24,7 @@ pub fn contract(config: &mut ServiceConfig) {
                     .service(locks::break_lock)
                     .service(jobs::list_jobs)
                     .service(jobs::list_runs)
+                    .service(jobs::run_now)
                     .service(jobs::list_nodes),
             )
             .configure(audit::configure),

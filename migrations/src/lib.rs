@@ -23,6 +23,7 @@ mod m20261126_000012_create_documents;
 mod m20261126_000013_create_record_locks;
 mod m20261126_000014_create_job_runs;
 mod m20261126_000015_create_nodes;
+mod m20261126_000016_create_job_requests;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_create_record_locks::Migration),
             Box::new(m20261126_000014_create_job_runs::Migration),
             Box::new(m20261126_000015_create_nodes::Migration),
+            Box::new(m20261126_000016_create_job_requests::Migration),
         ]
     }
 }

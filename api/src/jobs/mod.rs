@@ -5,8 +5,10 @@
 mod dto;
 mod list;
 mod nodes;
+mod request_run;
 mod runs;
 
 pub(crate) use list::list_jobs;
 pub(crate) use nodes::list_nodes;
+pub(crate) use request_run::run_now;
 pub(crate) use runs::list_runs;

@@ -37,6 +37,20 @@ pub trait JobRuns: Send + Sync {
 
     /// Each job's latest run.
     async fn latest(&self) -> Result<Vec<JobRun>, DomainError>;
+
+    /// Asks for one run of `job` now; answers when it was asked for (a request not
+    /// yet taken stands, and asking again keeps the first).
+    async fn request(&self, job: JobName) -> Result<DateTime<Utc>, DomainError>;
+
+    /// When a run of `job` was asked for and not yet taken, if it was.
+    async fn requested(&self, job: JobName) -> Result<Option<DateTime<Utc>>, DomainError>;
+
+    /// Takes the request made at `requested_at` off the list.
+    async fn clear_request(
+        &self,
+        job: JobName,
+        requested_at: DateTime<Utc>,
+    ) -> Result<(), DomainError>;
 }
 
 /// A clean-up a job asks for; the domain decides which and with what bounds.

@@ -11,6 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tokio::time::{sleep, Instant};
 
@@ -130,12 +131,28 @@ impl Scheduler {
             Some(fencing) => fencing,
             None => return Ok(()),
         };
+        // why: a run asked for is a period of its own, keyed by when it was asked for,
+        // so it too runs once; the request goes only after its run is recorded.
+        if let Some(requested_at) = self.ports.runs.requested(job).await? {
+            self.run_once(job, requested_at, fencing).await?;
+            self.ports.runs.clear_request(job, requested_at).await?;
+        }
         let now = self.ports.runs.now().await?;
         let period = period_of(now, self.schedule.interval(job));
+        self.run_once(job, period, fencing).await
+    }
+
+    /// Runs `job` for `scheduled_for` unless that period has a run already.
+    async fn run_once(
+        &self,
+        job: JobName,
+        scheduled_for: DateTime<Utc>,
+        fencing: FencingToken,
+    ) -> Result<(), DomainError> {
         if !self
             .ports
             .runs
-            .start(job, period, &self.node.display_name, fencing)
+            .start(job, scheduled_for, &self.node.display_name, fencing)
             .await?
         {
             return Ok(());
@@ -157,7 +174,7 @@ impl Scheduler {
         tracing::info!(job = %job, outcome = outcome.as_str(), rows = ?rows, elapsed_ms = elapsed.as_millis() as u64, "job run ended");
         self.ports
             .runs
-            .finish(job, period, outcome, rows, error)
+            .finish(job, scheduled_for, outcome, rows, error)
             .await
     }
 

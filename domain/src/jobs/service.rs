@@ -75,6 +75,17 @@ impl Jobs {
         Ok(statuses)
     }
 
+    /// Asks for one run of `job` now: whichever node holds its lease runs it, once,
+    /// at its next tick. Answers when the standing request was made.
+    pub async fn run_now(
+        &self,
+        caller: &Principal,
+        job: JobName,
+    ) -> Result<chrono::DateTime<chrono::Utc>, DomainError> {
+        caller.require(Permission::OperateCluster)?;
+        self.runs.request(job).await
+    }
+
     pub async fn runs(
         &self,
         caller: &Principal,

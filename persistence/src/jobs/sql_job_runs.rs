@@ -3,12 +3,13 @@ use chrono::{DateTime, Utc};
 use domain::jobs::{JobName, JobRun, JobRuns, RunOutcome};
 use domain::locks::FencingToken;
 use domain::{DomainError, Page, PageRequest};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
+use super::entities::job_requests;
 use super::entities::job_runs::{self, Column, Entity, Model};
 use crate::clock::database_now;
 use crate::error::{corrupt, domain_result, StoreError, StoreResult};
@@ -117,6 +118,56 @@ impl JobRuns for SqlJobRuns {
                 items,
                 next_after: rows.next_after,
             })
+        })
+        .await
+    }
+
+    async fn request(&self, job: JobName) -> Result<DateTime<Utc>, DomainError> {
+        domain_result(async move {
+            let now = database_now(&self.connection).await?;
+            let row = job_requests::ActiveModel {
+                job: ActiveValue::Set(job.as_str().to_owned()),
+                requested_at: ActiveValue::Set(now),
+            };
+            job_requests::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::column(job_requests::Column::Job)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.connection)
+                .await?;
+            let standing = job_requests::Entity::find_by_id(job.as_str().to_owned())
+                .one(&self.connection)
+                .await?
+                .ok_or_else(|| StoreError::internal("a job request vanished"))?;
+            Ok(standing.requested_at)
+        })
+        .await
+    }
+
+    async fn requested(&self, job: JobName) -> Result<Option<DateTime<Utc>>, DomainError> {
+        domain_result(async move {
+            let row = job_requests::Entity::find_by_id(job.as_str().to_owned())
+                .one(&self.connection)
+                .await?;
+            Ok(row.map(|row| row.requested_at))
+        })
+        .await
+    }
+
+    async fn clear_request(
+        &self,
+        job: JobName,
+        requested_at: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        domain_result(async move {
+            job_requests::Entity::delete_many()
+                .filter(job_requests::Column::Job.eq(job.as_str()))
+                .filter(job_requests::Column::RequestedAt.eq(requested_at))
+                .exec(&self.connection)
+                .await?;
+            Ok(())
         })
         .await
     }

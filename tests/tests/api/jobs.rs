@@ -48,13 +48,17 @@ const TICK: Duration = Duration::from_millis(100);
 const LEASE: Duration = Duration::from_millis(900);
 const PERIOD: Duration = Duration::from_secs(1);
 
-fn quick_jobs(node: &'static str, store: LeaseStore) -> impl FnOnce(&mut api::Settings) {
+fn quick_jobs(
+    node: &'static str,
+    store: LeaseStore,
+    every: Option<Duration>,
+) -> impl FnOnce(&mut api::Settings) {
     let redis = redis_url();
     move |settings| {
         settings.node_id = Some(node.to_owned());
         settings.jobs.tick = TICK;
         settings.jobs.lease = LEASE;
-        settings.jobs.every = Some(PERIOD);
+        settings.jobs.every = every;
         if let LeaseStore::Redis = store {
             settings.redis_url = redis;
             settings.lock_backend = LockBackend::Redis;
@@ -62,8 +66,9 @@ fn quick_jobs(node: &'static str, store: LeaseStore) -> impl FnOnce(&mut api::Se
     }
 }
 
-/// Three nodes on one database, ticking fast.
-async fn cluster(store: LeaseStore) -> Option<Vec<TestApp>> {
+/// Three nodes on one database, ticking fast, running every job each `every` (each at
+/// its own interval when `None`).
+async fn cluster(store: LeaseStore, every: Option<Duration>) -> Option<Vec<TestApp>> {
     let backend = match store {
         LeaseStore::Sql(backend) => backend,
         LeaseStore::Redis => {
@@ -71,10 +76,17 @@ async fn cluster(store: LeaseStore) -> Option<Vec<TestApp>> {
             Backend::Sqlite
         }
     };
-    let first = TestApp::spawn_with(backend, quick_jobs("node-a", store)).await?;
-    let second =
-        TestApp::spawn_node(first.test_database.clone(), quick_jobs("node-b", store)).await;
-    let third = TestApp::spawn_node(first.test_database.clone(), quick_jobs("node-c", store)).await;
+    let first = TestApp::spawn_with(backend, quick_jobs("node-a", store, every)).await?;
+    let second = TestApp::spawn_node(
+        first.test_database.clone(),
+        quick_jobs("node-b", store, every),
+    )
+    .await;
+    let third = TestApp::spawn_node(
+        first.test_database.clone(),
+        quick_jobs("node-c", store, every),
+    )
+    .await;
     Some(vec![first, second, third])
 }
 
@@ -98,7 +110,7 @@ async fn holder(app: &TestApp, admin: &str, job: &str) -> Option<String> {
 }
 
 async fn each_job_runs_once_per_period_on_the_node_holding_it(store: LeaseStore) {
-    let Some(nodes) = cluster(store).await else {
+    let Some(nodes) = cluster(store, Some(PERIOD)).await else {
         return;
     };
     let admin = nodes[0].admin_token().await;
@@ -155,7 +167,7 @@ async fn each_job_runs_once_per_period_on_the_node_holding_it(store: LeaseStore)
 }
 
 async fn a_stopped_holder_hands_its_jobs_over_within_a_lease(store: LeaseStore) {
-    let Some(mut nodes) = cluster(store).await else {
+    let Some(mut nodes) = cluster(store, Some(PERIOD)).await else {
         return;
     };
     let admin = nodes[0].admin_token().await;
@@ -191,9 +203,59 @@ async fn a_stopped_holder_hands_its_jobs_over_within_a_lease(store: LeaseStore) 
     );
 }
 
+async fn a_run_asked_for_runs_once_on_the_holder(store: LeaseStore) {
+    let Some(nodes) = cluster(store, None).await else {
+        return;
+    };
+    let admin = nodes[0].admin_token().await;
+    // Hourly, as in production: after the first period's run, nothing is due.
+    let job = JobName::IdempotencyPurge.as_str();
+    tokio::time::sleep(TICK * 5).await;
+    let before = runs(&nodes[0], &admin, job).await.len();
+    let asked = nodes[1]
+        .authed(
+            Method::POST,
+            &format!("/api/v1/admin/jobs/{job}/run"),
+            &admin,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let requested_at = asked.json::<Value>().await.unwrap()["requestedAt"].clone();
+    let again: Value = nodes[2]
+        .authed(
+            Method::POST,
+            &format!("/api/v1/admin/jobs/{job}/run"),
+            &admin,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again["requestedAt"], requested_at,
+        "a standing request is not doubled"
+    );
+    tokio::time::sleep(TICK * 6).await;
+    let after = runs(&nodes[0], &admin, job).await;
+    assert_eq!(after.len(), before + 1, "{after:?}");
+    assert_eq!(after[0]["scheduledFor"], requested_at);
+    assert_eq!(after[0]["outcome"], "succeeded");
+    let unknown = nodes[0]
+        .authed(Method::POST, "/api/v1/admin/jobs/nightly/run", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
 test_on_every_lease_store!(
     each_job_runs_once_per_period_on_the_node_holding_it,
     a_stopped_holder_hands_its_jobs_over_within_a_lease,
+    a_run_asked_for_runs_once_on_the_holder,
 );
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
