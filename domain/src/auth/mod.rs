@@ -24,7 +24,7 @@ pub use roles::{Permission, Role, Roles};
 pub use service::{AuthConfig, AuthService, ClientInfo, Principal, TokenPair};
 pub use session::{NewSession, RefreshMatch, RevocationReason, Session, SessionLookup, TokenHash};
 pub use session_store::SessionStore;
-pub use signing_keys::{SigningKey, SigningKeyStore, SigningKeys};
+pub use signing_keys::{SigningKey, SigningKeyStore, SigningKeys, RETIRED_KEY_GRACE};
 pub use tokens::{AccessClaims, TokenSettings};
 pub use user::{NewUser, User, UserChanges, UserRecord};
 pub use user_repository::UserRepository;

@@ -85,7 +85,7 @@ struct Cached {
 
 const CACHE_TTL: Duration = Duration::from_secs(60);
 /// How long a retired key still verifies tokens: past the longest access-token life.
-const RETIRED_KEY_GRACE: Duration = Duration::from_secs(24 * 3600);
+pub const RETIRED_KEY_GRACE: Duration = Duration::from_secs(24 * 3600);
 /// Reloads prompted by unknown kids happen at most this often, so a flood of forged
 /// tokens cannot turn into a flood of queries.
 const MIN_RELOAD_INTERVAL: Duration = Duration::from_secs(1);

@@ -19,15 +19,19 @@ pub enum JobName {
     SessionReaper,
     /// Document content nothing refers to, and uploads abandoned midway.
     BlobCollector,
+    /// A new access-token signing key when the current one is old; retired keys
+    /// forgotten once no token they signed can still be alive.
+    SigningKeyRotation,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 5] = [
+    pub const ALL: [JobName; 6] = [
         JobName::LoginFailurePurge,
         JobName::IdempotencyPurge,
         JobName::LockReaper,
         JobName::SessionReaper,
         JobName::BlobCollector,
+        JobName::SigningKeyRotation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +41,7 @@ impl JobName {
             Self::LockReaper => "lock-reaper",
             Self::SessionReaper => "session-reaper",
             Self::BlobCollector => "blob-collector",
+            Self::SigningKeyRotation => "signing-key-rotation",
         }
     }
 
@@ -50,7 +55,8 @@ impl JobName {
             Self::LoginFailurePurge
             | Self::IdempotencyPurge
             | Self::SessionReaper
-            | Self::BlobCollector => Duration::from_secs(3600),
+            | Self::BlobCollector
+            | Self::SigningKeyRotation => Duration::from_secs(3600),
             Self::LockReaper => Duration::from_secs(600),
         }
     }

@@ -9,6 +9,6 @@ mod service;
 
 pub use job::{period_of, JobName, JobRun, RunOutcome};
 pub use nodes::{NodeInfo, NodeRecord, NodeRegistry};
-pub use ports::{Housekeeping, JobRuns, Purge};
+pub use ports::{Housekeeping, JobRuns, KeyRotation, Purge};
 pub use scheduler::{JobObserver, JobPorts, JobSchedule, Scheduler};
 pub use service::{JobStatus, Jobs, NodeStatus};

@@ -2,6 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{JobName, JobRun, RunOutcome};
+use crate::auth::SigningKey;
 use crate::locks::FencingToken;
 use crate::{DomainError, Page, PageRequest};
 
@@ -53,6 +54,14 @@ pub trait JobRuns: Send + Sync {
     ) -> Result<(), DomainError>;
 }
 
+/// A signing-key rotation, as the domain bounds it.
+#[derive(Debug, Clone)]
+pub struct KeyRotation {
+    pub replace_older_than: std::time::Duration,
+    pub forget_retired_after: std::time::Duration,
+    pub new_key: SigningKey,
+}
+
 /// A clean-up a job asks for; the domain decides which and with what bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purge {
@@ -80,6 +89,17 @@ pub trait Housekeeping: Send + Sync {
         job: JobName,
         fence: FencingToken,
         purge: Purge,
+    ) -> Result<u64, DomainError>;
+
+    /// Rotates the access-token signing key, fenced like `purge`: when the newest
+    /// active key is older than `rotation.replace_older_than` (or there is none),
+    /// retires every active key and stores `rotation.new_key`; and forgets keys retired
+    /// longer than `rotation.forget_retired_after` ago. Returns how many keys changed.
+    async fn rotate_signing_key(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        rotation: KeyRotation,
     ) -> Result<u64, DomainError>;
 
     /// Raises the job's fencing number alone (`LockLost` as for `purge`), before work

@@ -15,8 +15,11 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tokio::time::{sleep, Instant};
 
-use super::{period_of, Housekeeping, JobName, JobRuns, NodeInfo, NodeRegistry, Purge, RunOutcome};
-use crate::auth::{SessionId, UserId};
+use super::{
+    period_of, Housekeeping, JobName, JobRuns, KeyRotation, NodeInfo, NodeRegistry, Purge,
+    RunOutcome,
+};
+use crate::auth::{SessionId, SigningKey, UserId, RETIRED_KEY_GRACE};
 use crate::documents::{collect_garbage, FileStore};
 use crate::locks::{FencingToken, LockHolder, LockManager, LockOutcome, LockedResource};
 use crate::DomainError;
@@ -34,6 +37,8 @@ pub struct JobSchedule {
     pub login_failure_retention: Duration,
     /// How long an ended session is kept (who signed in from where, for inquiries).
     pub ended_session_retention: Duration,
+    /// How old the signing key may grow before a new one replaces it.
+    pub signing_key_max_age: Duration,
 }
 
 impl JobSchedule {
@@ -227,6 +232,18 @@ impl Scheduler {
             JobName::LockReaper => Purge::ExpiredLocks,
             JobName::SessionReaper => {
                 Purge::SessionsEndedLongerThan(self.schedule.ended_session_retention)
+            }
+            JobName::SigningKeyRotation => {
+                let rotation = KeyRotation {
+                    replace_older_than: self.schedule.signing_key_max_age,
+                    forget_retired_after: RETIRED_KEY_GRACE,
+                    new_key: SigningKey::generate(self.ports.runs.now().await?),
+                };
+                return self
+                    .ports
+                    .housekeeping
+                    .rotate_signing_key(job, fence, rotation)
+                    .await;
             }
             JobName::BlobCollector => {
                 // why: the file store is not the database, so the fence is checked

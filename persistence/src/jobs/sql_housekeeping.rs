@@ -1,12 +1,14 @@
 use async_trait::async_trait;
-use domain::jobs::{Housekeeping, JobName, Purge};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use domain::jobs::{Housekeeping, JobName, KeyRotation, Purge};
 use domain::locks::FencingToken;
 use domain::DomainError;
 use sea_orm::sea_query::{Condition, Expr, OnConflict};
-use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entities::job_fences;
-use crate::auth::entities::{login_failures, sessions};
+use crate::auth::entities::{login_failures, sessions, signing_keys};
 use crate::clock::span;
 use crate::error::StoreResult;
 use crate::idempotency::entity as idempotency_keys;
@@ -98,6 +100,55 @@ impl Housekeeping for SqlHousekeeping {
         })
         .await?;
         Ok(removed)
+    }
+
+    async fn rotate_signing_key(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        rotation: KeyRotation,
+    ) -> Result<u64, DomainError> {
+        let rotation = &rotation;
+        let changed = run(&self.connection, |work| async move {
+            raise_fence(&work, job, fence).await?;
+            let now = work.now();
+            let newest = signing_keys::Entity::find()
+                .filter(signing_keys::Column::RetiredAt.is_null())
+                .order_by_desc(signing_keys::Column::CreatedAt)
+                .one(work.db())
+                .await?;
+            let replace_before = now - span(rotation.replace_older_than)?;
+            let due = newest.is_none_or(|key| key.created_at < replace_before);
+            let mut changed = 0;
+            if due {
+                changed += signing_keys::Entity::update_many()
+                    .col_expr(signing_keys::Column::RetiredAt, Expr::value(Some(now)))
+                    .filter(signing_keys::Column::RetiredAt.is_null())
+                    .exec(work.db())
+                    .await?
+                    .rows_affected;
+                let key = signing_keys::ActiveModel {
+                    kid: ActiveValue::Set(rotation.new_key.kid.clone()),
+                    secret: ActiveValue::Set(STANDARD.encode(&rotation.new_key.secret)),
+                    created_at: ActiveValue::Set(now),
+                    retired_at: ActiveValue::Set(None),
+                };
+                signing_keys::Entity::insert(key)
+                    .exec_without_returning(work.db())
+                    .await?;
+                changed += 1;
+            }
+            changed += signing_keys::Entity::delete_many()
+                .filter(
+                    signing_keys::Column::RetiredAt.lt(now - span(rotation.forget_retired_after)?),
+                )
+                .exec(work.db())
+                .await?
+                .rows_affected;
+            Ok(work.done(changed))
+        })
+        .await?;
+        Ok(changed)
     }
 
     async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError> {

@@ -420,7 +420,52 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
     );
 }
 
+async fn the_signing_key_is_rotated_and_old_tokens_still_verify(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |settings| {
+        settings.jobs.tick = TICK;
+        settings.jobs.lease = LEASE;
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let housekeeping = SqlHousekeeping::new(app.database().connection().clone());
+    let rotate = |max_age: Duration| domain::jobs::KeyRotation {
+        replace_older_than: max_age,
+        forget_retired_after: domain::auth::RETIRED_KEY_GRACE,
+        new_key: domain::auth::SigningKey::generate(chrono::Utc::now()),
+    };
+    let fence = || FencingToken::new(chrono::Utc::now().timestamp_millis() + 1_000_000);
+    let active = "SELECT COUNT(*) AS n FROM signing_keys WHERE retired_at IS NULL";
+    let retired = "SELECT COUNT(*) AS n FROM signing_keys WHERE retired_at IS NOT NULL";
+
+    let young = housekeeping
+        .rotate_signing_key(
+            JobName::SigningKeyRotation,
+            fence(),
+            rotate(Duration::from_secs(3600)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(young, 0, "a young key stays");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let rotated = housekeeping
+        .rotate_signing_key(JobName::SigningKeyRotation, fence(), rotate(Duration::ZERO))
+        .await
+        .unwrap();
+    assert_eq!(rotated, 2, "the old key retired, a new one stored");
+    assert_eq!(count(&app, active).await, 1);
+    assert_eq!(count(&app, retired).await, 1);
+    assert_eq!(
+        app.status(Method::GET, "/api/v1/me", &admin).await,
+        StatusCode::OK,
+        "tokens signed with the retired key verify until they expire"
+    );
+}
+
 test_on_every_database!(
+    the_signing_key_is_rotated_and_old_tokens_still_verify,
     a_former_holder_writes_nothing_after_a_later_one,
     each_purge_removes_what_it_should_and_nothing_live,
 );
