@@ -44,6 +44,19 @@ impl JobRuns for SqlJobRuns {
         fencing: FencingToken,
     ) -> Result<bool, DomainError> {
         domain_result(async move {
+            // why: the holder asks every tick; reading first keeps a period that has
+            // run from costing a failed write (SQLite's one writer, PostgreSQL's log).
+            let ran = Entity::find()
+                .select_only()
+                .column(Column::Id)
+                .filter(Column::Job.eq(job.as_str()))
+                .filter(Column::ScheduledFor.eq(scheduled_for))
+                .into_tuple::<Uuid>()
+                .one(&self.connection)
+                .await?;
+            if ran.is_some() {
+                return Ok(false);
+            }
             let now = database_now(&self.connection).await?;
             let run = job_runs::ActiveModel {
                 id: ActiveValue::Set(Uuid::now_v7()),
