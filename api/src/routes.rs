@@ -25,7 +25,8 @@ pub fn contract(config: &mut ServiceConfig) {
                     .service(jobs::list_jobs)
                     .service(jobs::list_runs)
                     .service(jobs::run_now)
-                    .service(jobs::list_nodes),
+                    .service(jobs::list_nodes)
+                    .service(jobs::list_notifications),
             )
             .configure(audit::configure),
     );

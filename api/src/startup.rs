@@ -28,6 +28,7 @@ use persistence::idempotency::SqlIdempotencyStore;
 use persistence::jobs::{SqlHousekeeping, SqlJobRuns, SqlNodeRegistry};
 use persistence::locks::{SqlLockManager, SqlLockableRecords};
 use persistence::notes::SqlNoteRepository;
+use persistence::notifications::SqlOutbox;
 use persistence::patients::SqlPatientRepository;
 use persistence::schedule::SqlAppointmentRepository;
 use persistence::{Database, DatabaseOptions, Redis};
@@ -295,6 +296,7 @@ impl Services {
                 Arc::new(SqlJobRuns::new(connection.clone())),
                 locks,
                 Arc::new(SqlNodeRegistry::new(connection.clone())),
+                Arc::new(SqlOutbox::new(connection.clone())),
                 settings.job_schedule(),
             ))
             .with(AuditTrail::new(Arc::new(SqlAuditLog::new(

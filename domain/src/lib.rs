@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod locks;
 pub mod notes;
+pub mod notifications;
 pub mod page;
 pub mod patients;
 pub mod rule;

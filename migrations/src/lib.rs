@@ -24,6 +24,7 @@ mod m20261126_000013_create_record_locks;
 mod m20261126_000014_create_job_runs;
 mod m20261126_000015_create_nodes;
 mod m20261126_000016_create_job_requests;
+mod m20261126_000017_create_notification_outbox;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000014_create_job_runs::Migration),
             Box::new(m20261126_000015_create_nodes::Migration),
             Box::new(m20261126_000016_create_job_requests::Migration),
+            Box::new(m20261126_000017_create_notification_outbox::Migration),
         ]
     }
 }

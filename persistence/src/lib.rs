@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod locks;
 pub mod notes;
+pub mod notifications;
 pub mod patients;
 pub mod redis;
 pub mod schedule;

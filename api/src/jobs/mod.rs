@@ -5,10 +5,12 @@
 mod dto;
 mod list;
 mod nodes;
+mod notifications;
 mod request_run;
 mod runs;
 
 pub(crate) use list::list_jobs;
 pub(crate) use nodes::list_nodes;
+pub(crate) use notifications::list_notifications;
 pub(crate) use request_run::run_now;
 pub(crate) use runs::list_runs;

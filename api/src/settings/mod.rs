@@ -114,6 +114,7 @@ impl Settings {
             login_failure_retention: self.auth.failure_window,
             ended_session_retention: Duration::from_secs(7 * 24 * 3600),
             signing_key_max_age: Duration::from_secs(30 * 24 * 3600),
+            reminder_window: Duration::from_secs(24 * 3600),
         }
     }
 

@@ -22,16 +22,19 @@ pub enum JobName {
     /// A new access-token signing key when the current one is old; retired keys
     /// forgotten once no token they signed can still be alive.
     SigningKeyRotation,
+    /// A reminder in the outbox for each appointment starting within a day, once.
+    AppointmentReminders,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 6] = [
+    pub const ALL: [JobName; 7] = [
         JobName::LoginFailurePurge,
         JobName::IdempotencyPurge,
         JobName::LockReaper,
         JobName::SessionReaper,
         JobName::BlobCollector,
         JobName::SigningKeyRotation,
+        JobName::AppointmentReminders,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl JobName {
             Self::SessionReaper => "session-reaper",
             Self::BlobCollector => "blob-collector",
             Self::SigningKeyRotation => "signing-key-rotation",
+            Self::AppointmentReminders => "appointment-reminders",
         }
     }
 
@@ -57,7 +61,7 @@ impl JobName {
             | Self::SessionReaper
             | Self::BlobCollector
             | Self::SigningKeyRotation => Duration::from_secs(3600),
-            Self::LockReaper => Duration::from_secs(600),
+            Self::LockReaper | Self::AppointmentReminders => Duration::from_secs(600),
         }
     }
 }

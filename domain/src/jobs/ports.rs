@@ -102,6 +102,18 @@ pub trait Housekeeping: Send + Sync {
         rotation: KeyRotation,
     ) -> Result<u64, DomainError>;
 
+    /// Queues, fenced like `purge`, a reminder for every scheduled appointment
+    /// starting within `window` that has none (`Notification::reminder_for`), and
+    /// reconciles the pending ones with their appointments (`Notification::reconcile`).
+    /// The outbox's unique key keeps one per appointment and kind. Returns how many
+    /// reminders it queued, moved or withdrew.
+    async fn queue_reminders(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        window: std::time::Duration,
+    ) -> Result<u64, DomainError>;
+
     /// Raises the job's fencing number alone (`LockLost` as for `purge`), before work
     /// done through another port, such as the file store's collection.
     async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError>;

@@ -39,6 +39,8 @@ pub struct JobSchedule {
     pub ended_session_retention: Duration,
     /// How old the signing key may grow before a new one replaces it.
     pub signing_key_max_age: Duration,
+    /// How long before an appointment its reminder is queued.
+    pub reminder_window: Duration,
 }
 
 impl JobSchedule {
@@ -232,6 +234,14 @@ impl Scheduler {
             JobName::LockReaper => Purge::ExpiredLocks,
             JobName::SessionReaper => {
                 Purge::SessionsEndedLongerThan(self.schedule.ended_session_retention)
+            }
+            JobName::AppointmentReminders => {
+                let window = self.schedule.reminder_window;
+                return self
+                    .ports
+                    .housekeeping
+                    .queue_reminders(job, fence, window)
+                    .await;
             }
             JobName::SigningKeyRotation => {
                 let rotation = KeyRotation {

@@ -4,6 +4,8 @@ use std::time::Duration;
 use super::{JobName, JobRun, JobRuns, JobSchedule, NodeRecord, NodeRegistry};
 use crate::auth::{Permission, Principal};
 use crate::locks::{LockManager, LockedResource};
+use crate::notifications::{Notification, Outbox};
+use crate::schedule::AppointmentId;
 use crate::{DomainError, Page, PageRequest};
 
 /// Where a job stands, for operators.
@@ -21,6 +23,7 @@ pub struct Jobs {
     runs: Arc<dyn JobRuns>,
     locks: Arc<dyn LockManager>,
     registry: Arc<dyn NodeRegistry>,
+    outbox: Arc<dyn Outbox>,
     schedule: JobSchedule,
 }
 
@@ -36,14 +39,27 @@ impl Jobs {
         runs: Arc<dyn JobRuns>,
         locks: Arc<dyn LockManager>,
         registry: Arc<dyn NodeRegistry>,
+        outbox: Arc<dyn Outbox>,
         schedule: JobSchedule,
     ) -> Self {
         Self {
             runs,
             locks,
             registry,
+            outbox,
             schedule,
         }
+    }
+
+    /// The notification outbox the reminder job fills, of one appointment when given.
+    pub async fn notifications(
+        &self,
+        caller: &Principal,
+        appointment: Option<AppointmentId>,
+        page: PageRequest,
+    ) -> Result<Page<Notification>, DomainError> {
+        caller.require(Permission::OperateCluster)?;
+        self.outbox.list(appointment, page).await
     }
 
     /// Every node seen, most recent first; those silent for three ticks are gone.

@@ -151,6 +151,21 @@ impl Housekeeping for SqlHousekeeping {
         Ok(changed)
     }
 
+    async fn queue_reminders(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        window: std::time::Duration,
+    ) -> Result<u64, DomainError> {
+        let changed = run(&self.connection, |work| async move {
+            raise_fence(&work, job, fence).await?;
+            let changed = super::sql_reminders::queue(&work, window).await?;
+            Ok(work.done(changed))
+        })
+        .await?;
+        Ok(changed)
+    }
+
     async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError> {
         run(&self.connection, |work| async move {
             raise_fence(&work, job, fence).await?;

@@ -1,7 +1,7 @@
 //! The SQL backend of the appointment repository.
 
 pub(crate) mod entity;
-mod rows;
+pub(crate) mod rows;
 mod sql_appointments;
 
 pub(crate) use sql_appointments::patient_of;

@@ -24,7 +24,7 @@ pub(super) fn appointment_row(appointment: &Appointment) -> Model {
     }
 }
 
-pub(super) fn to_appointment(row: Model) -> StoreResult<Appointment> {
+pub(crate) fn to_appointment(row: Model) -> StoreResult<Appointment> {
     let id = row.id;
     let corrupt = |what: &str, why: String| corrupt("appointment", id, what, why);
     Ok(Appointment {

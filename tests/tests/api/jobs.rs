@@ -467,7 +467,115 @@ async fn the_signing_key_is_rotated_and_old_tokens_still_verify(backend: Backend
     );
 }
 
+async fn reminders_come_out_once_per_appointment_and_never_stale(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let doctor = app.user_with_roles("doc", &["clinician"]).await;
+    let me = app.get_json("/api/v1/me", &doctor).await;
+    let patient: Value = app
+        .authed(Method::POST, "/api/v1/patients", &doctor)
+        .json(&json!({ "givenName": "Miranda", "familyName": "Bailey", "birthDate": "1975-03-01", "sex": "female" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let hours_ahead = |hours: i64| {
+        let start = chrono::Utc::now() + chrono::Duration::hours(hours);
+        let start = start.format("%Y-%m-%dT%H:00:00Z").to_string();
+        let end = (chrono::Utc::now() + chrono::Duration::hours(hours))
+            .format("%Y-%m-%dT%H:30:00Z")
+            .to_string();
+        (start, end)
+    };
+    let book = |hours: i64| {
+        let (start, end) = hours_ahead(hours);
+        app.authed(Method::POST, "/api/v1/appointments", &doctor)
+            .json(&json!({ "patientId": patient["id"], "providerId": me["id"], "start": start, "end": end, "reason": "follow-up" }))
+            .send()
+    };
+    let soon: Value = book(3).await.unwrap().json().await.unwrap();
+    let later: Value = book(30).await.unwrap().json().await.unwrap();
+    let housekeeping = SqlHousekeeping::new(app.database().connection().clone());
+    let fence = || FencingToken::new(chrono::Utc::now().timestamp_millis() + 1_000_000);
+    let day = Duration::from_secs(24 * 3600);
+    let outbox = |appointment: &Value| {
+        let path = format!(
+            "/api/v1/admin/notifications?appointmentId={}",
+            appointment["id"].as_str().unwrap()
+        );
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.get_json(&path, admin).await["items"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+
+    for _ in 0..5 {
+        housekeeping
+            .queue_reminders(JobName::AppointmentReminders, fence(), day)
+            .await
+            .unwrap();
+    }
+    let queued = outbox(&soon).await;
+    assert_eq!(queued.len(), 1, "once, over many cycles: {queued:?}");
+    assert_eq!(queued[0]["status"], "pending");
+    assert_eq!(queued[0]["startsAt"], soon["start"]);
+    assert!(outbox(&later).await.is_empty(), "not yet within a day");
+
+    let (start, end) = hours_ahead(5);
+    let moved = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/appointments/{}", soon["id"].as_str().unwrap()),
+            &doctor,
+        )
+        .header("if-match", "\"1\"")
+        .json(&json!({ "start": start, "end": end }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    housekeeping
+        .queue_reminders(JobName::AppointmentReminders, fence(), day)
+        .await
+        .unwrap();
+    let followed = outbox(&soon).await;
+    assert_eq!(followed.len(), 1);
+    assert_eq!(
+        followed[0]["startsAt"],
+        start.as_str(),
+        "the reminder follows the move"
+    );
+
+    let cancelled = app
+        .authed(
+            Method::PATCH,
+            &format!("/api/v1/appointments/{}", soon["id"].as_str().unwrap()),
+            &doctor,
+        )
+        .header("if-match", "\"2\"")
+        .json(&json!({ "status": "cancelled" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    housekeeping
+        .queue_reminders(JobName::AppointmentReminders, fence(), day)
+        .await
+        .unwrap();
+    let withdrawn = outbox(&soon).await;
+    assert_eq!(withdrawn.len(), 1);
+    assert_eq!(withdrawn[0]["status"], "withdrawn", "no stale reminder");
+}
+
 test_on_every_database!(
+    reminders_come_out_once_per_appointment_and_never_stale,
     the_signing_key_is_rotated_and_old_tokens_still_verify,
     a_former_holder_writes_nothing_after_a_later_one,
     each_purge_removes_what_it_should_and_nothing_live,
