@@ -47,7 +47,9 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
     database: Database,
-    scheduler: Scheduler,
+    /// This node's job scheduler, unless the settings keep it out of the jobs.
+    scheduler: Option<Scheduler>,
+    shutdown_timeout: Duration,
 }
 
 /// Routes mounted beside the contract, with the same middleware and configuration.
@@ -161,7 +163,8 @@ impl Application {
             address,
             server,
             database,
-            scheduler,
+            scheduler: settings.jobs.enabled.then_some(scheduler),
+            shutdown_timeout: settings.http.shutdown_timeout,
         })
     }
 
@@ -189,11 +192,23 @@ impl Application {
     /// another node takes the jobs over at once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let scheduler = tokio::spawn(self.scheduler.run(stopped));
+        let scheduler = self
+            .scheduler
+            .map(|scheduler| tokio::spawn(scheduler.run(stopped)));
         let outcome = self.server.await;
         let _ = stop.send(true);
-        if let Err(error) = scheduler.await {
-            tracing::error!(error = %error, "the job scheduler ended abnormally");
+        if let Some(scheduler) = scheduler {
+            // why: the scheduler finishes the job at hand, then lets go of its leases;
+            // bounded like the requests, so a stuck job cannot hold the exit.
+            match tokio::time::timeout(self.shutdown_timeout, scheduler).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    tracing::error!(error = %error, "the job scheduler ended abnormally")
+                }
+                Err(_) => {
+                    tracing::warn!("the job scheduler did not stop in time; its leases lapse")
+                }
+            }
         }
         self.database.close().await;
         outcome

@@ -11,6 +11,7 @@
 
 mod database;
 mod routes;
+mod stores;
 
 use std::sync::{Arc, Once};
 
@@ -20,6 +21,7 @@ use api::Application;
 use persistence::Database;
 
 pub use database::{Backend, TestDatabase};
+pub use stores::LockStore;
 
 /// The first admin's password in every test app (user `admin`).
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
@@ -164,6 +166,29 @@ impl TestApp {
             .await
             .expect("the request reaches the server")
             .status()
+    }
+
+    /// Registers a patient (as `token`, who may) and returns the record's JSON.
+    pub async fn register_patient(
+        &self,
+        token: &str,
+        given: &str,
+        family: &str,
+    ) -> serde_json::Value {
+        let response = self
+            .authed(reqwest::Method::POST, "/api/v1/patients", token)
+            .json(&serde_json::json!({
+                "givenName": given, "familyName": family, "birthDate": "1980-01-01", "sex": "female"
+            }))
+            .send()
+            .await
+            .expect("the request reaches the server");
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::CREATED,
+            "register {given} {family}"
+        );
+        response.json().await.expect("a patient")
     }
 
     /// The JSON answer of a GET with a bearer token.

@@ -72,6 +72,8 @@ pub struct SettingsFile {
     pub job_tick_seconds: u64,
     /// Runs every job this often instead of at its own interval (for tests and drills).
     pub job_interval_seconds: Option<u64>,
+    /// Whether this node takes part in running cluster jobs.
+    pub run_jobs: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +176,7 @@ impl Default for SettingsFile {
             job_lease_seconds: 30,
             job_tick_seconds: 5,
             job_interval_seconds: None,
+            run_jobs: true,
         }
     }
 }
@@ -210,6 +213,7 @@ impl SettingsFile {
         "job_lease_seconds",
         "job_tick_seconds",
         "job_interval_seconds",
+        "run_jobs",
     ];
 
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
@@ -289,8 +293,20 @@ impl SettingsFile {
                 "`redis` needs redis_url",
             ));
         }
-        if self.job_tick_seconds == 0 || self.job_interval_seconds == Some(0) {
-            return Err(ConfigError::new("job_tick_seconds", "must be at least 1"));
+        if self.job_tick_seconds == 0 || self.job_tick_seconds > 3600 {
+            return Err(ConfigError::new("job_tick_seconds", "must be 1 to 3600"));
+        }
+        if self.job_interval_seconds == Some(0) {
+            return Err(ConfigError::new(
+                "job_interval_seconds",
+                "must be at least 1",
+            ));
+        }
+        if self.job_lease_seconds > 24 * 3600 {
+            return Err(ConfigError::new(
+                "job_lease_seconds",
+                "must be at most a day",
+            ));
         }
         if self.job_lease_seconds < 3 * self.job_tick_seconds {
             return Err(ConfigError::new(

@@ -83,6 +83,8 @@ pub struct AuthSettings {
 
 #[derive(Debug, Clone)]
 pub struct JobSettings {
+    /// Whether this node runs jobs at all (an API-only node need not).
+    pub enabled: bool,
     pub lease: Duration,
     pub tick: Duration,
     /// Every job's interval, when set; otherwise each job's own.
@@ -181,6 +183,7 @@ impl From<SettingsFile> for Settings {
             },
             lock_backend: file.lock_backend,
             jobs: JobSettings {
+                enabled: file.run_jobs,
                 lease: Duration::from_secs(file.job_lease_seconds),
                 tick: Duration::from_secs(file.job_tick_seconds),
                 every: file.job_interval_seconds.map(Duration::from_secs),

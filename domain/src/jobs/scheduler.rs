@@ -8,11 +8,12 @@
 //! holder outlived are how ShedLock and Quartz ran jobs twice). The job's writes are
 //! fenced by the lease's number besides, and a period is recorded once by a unique key.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::watch;
+use tokio::sync::{watch, Mutex};
 use tokio::time::{sleep, Instant};
 
 use super::{
@@ -78,6 +79,8 @@ pub struct Scheduler {
     node: LockHolder,
     ports: JobPorts,
     schedule: JobSchedule,
+    /// The fencing number this node last raised each job's fence to.
+    claimed: Mutex<HashMap<JobName, FencingToken>>,
 }
 
 impl Scheduler {
@@ -94,6 +97,7 @@ impl Scheduler {
             node,
             ports,
             schedule,
+            claimed: Mutex::new(HashMap::new()),
         }
     }
 
@@ -101,10 +105,10 @@ impl Scheduler {
     /// another node takes over without waiting for them to expire.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         loop {
-            self.tick().await;
+            self.tick(&stop).await;
             tokio::select! {
                 () = sleep(self.schedule.tick) => {}
-                _ = stop.changed() => break,
+                _ = stop.changed() => {}
             }
             if *stop.borrow() {
                 break;
@@ -120,13 +124,16 @@ impl Scheduler {
         }
     }
 
-    /// One pass over every job. A job that fails is recorded and tried next period; it
-    /// never takes the node down.
-    pub async fn tick(&self) {
+    /// One pass over every job, until `stop` turns true. A job that fails is recorded
+    /// and tried next period; it never takes the node down.
+    pub async fn tick(&self, stop: &watch::Receiver<bool>) {
         if let Err(error) = self.ports.registry.heartbeat(&self.info).await {
             tracing::warn!(error = %error, "the node's heartbeat could not be recorded");
         }
         for job in JobName::ALL {
+            if *stop.borrow() {
+                return;
+            }
             if let Err(error) = self.consider(job).await {
                 tracing::warn!(job = %job, error = %error, "a job could not be considered this tick");
             }
@@ -134,35 +141,48 @@ impl Scheduler {
     }
 
     async fn consider(&self, job: JobName) -> Result<(), DomainError> {
-        let fencing = match self.take_lease(job).await? {
-            Some(fencing) => fencing,
-            None => return Ok(()),
+        let taken_at = Instant::now();
+        let Some(fencing) = self.take_lease(job).await? else {
+            return Ok(());
         };
+        // why: a holder's first act under a new lease raises the job's fence, so a
+        // former holder still paused in its run is refused at its next write even when
+        // this holder has nothing to write this period.
+        let claimed = self.claimed.lock().await.get(&job).copied();
+        if claimed != Some(fencing) {
+            self.ports.housekeeping.claim(job, fencing).await?;
+            self.claimed.lock().await.insert(job, fencing);
+        }
         // why: a run asked for is a period of its own, keyed by when it was asked for,
-        // so it too runs once; the request goes only after its run is recorded.
+        // so it too runs once; the request goes only once its run has finished well.
         if let Some(requested_at) = self.ports.runs.requested(job).await? {
-            self.run_once(job, requested_at, fencing).await?;
-            self.ports.runs.clear_request(job, requested_at).await?;
+            match self.run_once(job, requested_at, fencing, taken_at).await? {
+                Some(RunOutcome::LeaseLost) => return Ok(()),
+                _ => self.ports.runs.clear_request(job, requested_at).await?,
+            }
         }
         let now = self.ports.runs.now().await?;
         let period = period_of(now, self.schedule.interval(job));
-        self.run_once(job, period, fencing).await
+        self.run_once(job, period, fencing, taken_at).await?;
+        Ok(())
     }
 
-    /// Runs `job` for `scheduled_for` unless that period has a run already.
+    /// Runs `job` for `scheduled_for` unless that period has a run already; answers
+    /// how the run ended, or `None` when there was none.
     async fn run_once(
         &self,
         job: JobName,
         scheduled_for: DateTime<Utc>,
         fencing: FencingToken,
-    ) -> Result<(), DomainError> {
+        lease_taken_at: Instant,
+    ) -> Result<Option<RunOutcome>, DomainError> {
         if !self
             .ports
             .runs
             .start(job, scheduled_for, &self.node.display_name, fencing)
             .await?
         {
-            return Ok(());
+            return Ok(None);
         }
         let started = Instant::now();
         let (outcome, rows, error) = tokio::select! {
@@ -170,11 +190,11 @@ impl Scheduler {
                 Ok(rows) => (RunOutcome::Succeeded, Some(rows), None),
                 Err(DomainError::LockLost) => (RunOutcome::LeaseLost, None, None),
                 Err(error) => {
-                    tracing::error!(job = %job, error = ?error, "a job run failed");
+                    tracing::error!(job = %job, error = %error, "a job run failed");
                     (RunOutcome::Failed, None, Some(error.to_string()))
                 }
             },
-            () = self.keep_lease(job) => (RunOutcome::LeaseLost, None, None),
+            () = self.keep_lease(job, fencing, lease_taken_at) => (RunOutcome::LeaseLost, None, None),
         };
         let elapsed = started.elapsed();
         self.ports.observer.run_ended(job, outcome, elapsed);
@@ -182,7 +202,8 @@ impl Scheduler {
         self.ports
             .runs
             .finish(job, scheduled_for, outcome, rows, error)
-            .await
+            .await?;
+        Ok(Some(outcome))
     }
 
     /// Takes or renews the job's lease: its fencing number, or `None` when another
@@ -206,21 +227,35 @@ impl Scheduler {
         Ok(taken)
     }
 
-    /// Renews the lease while a run goes on; returns once the lease is lost, a renewal
-    /// fails, or the renew deadline passes without a successful renewal.
-    async fn keep_lease(&self, job: JobName) {
-        let mut renewed = Instant::now();
+    /// Renews the lease while a run goes on, and returns the moment the run must stop:
+    /// a renewal that fails, answers another lease (it expired or was broken between),
+    /// or does not come back before the renew deadline, counted from the last renewal
+    /// that was sent and succeeded.
+    async fn keep_lease(&self, job: JobName, fencing: FencingToken, renewed_at: Instant) {
+        let deadline = self.schedule.renew_deadline();
+        let mut renewed_at = renewed_at;
         loop {
-            sleep(self.schedule.tick.min(self.schedule.renew_deadline() / 2)).await;
-            match self.take_lease(job).await {
-                Ok(Some(_)) => renewed = Instant::now(),
-                Ok(None) => return,
-                Err(error) => {
-                    tracing::warn!(job = %job, error = %error, "renewing a job lease failed")
-                }
-            }
-            if renewed.elapsed() > self.schedule.renew_deadline() {
+            let left = deadline.saturating_sub(renewed_at.elapsed());
+            if left.is_zero() {
                 return;
+            }
+            sleep(self.schedule.tick.min(deadline / 3).min(left)).await;
+            let sent = Instant::now();
+            let left = deadline.saturating_sub(renewed_at.elapsed());
+            match tokio::time::timeout(left, self.take_lease(job)).await {
+                Ok(Ok(Some(renewed))) if renewed == fencing => {
+                    renewed_at = sent;
+                    // why: a node busy with a long run is alive; say so between ticks.
+                    if let Err(error) = self.ports.registry.heartbeat(&self.info).await {
+                        tracing::warn!(error = %error, "the node's heartbeat could not be recorded");
+                    }
+                }
+                Ok(Ok(_)) => return,
+                Ok(Err(error)) => {
+                    tracing::warn!(job = %job, error = %error, "renewing a job lease failed; the run stops");
+                    return;
+                }
+                Err(_) => return,
             }
         }
     }

@@ -152,9 +152,10 @@ impl JobRuns for SqlJobRuns {
                 .await?;
             let standing = job_requests::Entity::find_by_id(job.as_str().to_owned())
                 .one(&self.connection)
-                .await?
-                .ok_or_else(|| StoreError::internal("a job request vanished"))?;
-            Ok(standing.requested_at)
+                .await?;
+            // why: none standing means the holder took the request between our two
+            // statements; it stood from `now` at the latest.
+            Ok(standing.map_or(now, |request| request.requested_at))
         })
         .await
     }

@@ -28,15 +28,7 @@ async fn a_stale_fencing_number_never_writes_over_a_later_holders_work(backend: 
         return;
     };
     let doctor = app.user_with_roles("doc", &["clinician"]).await;
-    let patient: Value = app
-        .authed(Method::POST, "/api/v1/patients", &doctor)
-        .json(&json!({ "givenName": "Izzie", "familyName": "Stevens", "birthDate": "1980-01-01", "sex": "female" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let patient = app.register_patient(&doctor, "Izzie", "Stevens").await;
     let id = PatientId::from_uuid(patient["id"].as_str().unwrap().parse().unwrap());
     let patients = SqlPatientRepository::new(app.database().connection().clone());
     let context = context();
@@ -97,15 +89,7 @@ async fn a_stale_holder_adds_no_addendum_after_a_later_holders(backend: Backend)
         return;
     };
     let doctor = app.user_with_roles("doc", &["clinician"]).await;
-    let patient: Value = app
-        .authed(Method::POST, "/api/v1/patients", &doctor)
-        .json(&json!({ "givenName": "Alex", "familyName": "Karev", "birthDate": "1979-02-02", "sex": "male" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let patient = app.register_patient(&doctor, "Alex", "Karev").await;
     let note: Value = app
         .authed(
             Method::POST,

@@ -6,63 +6,17 @@ use api::settings::LockBackend;
 use futures_util::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tests::{access_token, redis_url, Backend, TestApp};
-
-/// Where the locks of a test live.
-#[derive(Clone, Copy)]
-enum LockStore {
-    Sql(Backend),
-    Redis,
-}
-
-/// One `#[tokio::test]` per lock store: SQL on SQLite and on PostgreSQL, and Redis.
-macro_rules! test_on_every_lock_store {
-    ($($test:ident),+ $(,)?) => {$(
-        mod $test {
-            use super::{LockStore, $test};
-            use tests::Backend;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sql_on_sqlite() {
-                $test(LockStore::Sql(Backend::Sqlite)).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sql_on_postgres() {
-                $test(LockStore::Sql(Backend::Postgres)).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn redis() {
-                $test(LockStore::Redis).await
-            }
-        }
-    )+};
-}
+use tests::{access_token, test_on_every_lock_store, Backend, LockStore, TestApp};
 
 /// A node whose locks live in `store`; `None` when that store is not configured here.
 async fn node(store: LockStore) -> Option<TestApp> {
-    match store {
-        LockStore::Sql(backend) => TestApp::spawn(backend).await,
-        LockStore::Redis => {
-            let url = redis_url()?;
-            TestApp::spawn_with(Backend::Sqlite, move |settings| {
-                settings.redis_url = Some(url);
-                settings.lock_backend = LockBackend::Redis;
-            })
-            .await
-        }
-    }
+    TestApp::spawn_with(store.database()?, |settings| store.configure(settings)).await
 }
 
 /// A second node on the first one's database and lock store.
 async fn second_node(first: &TestApp, store: LockStore) -> TestApp {
-    let url = redis_url();
-    TestApp::spawn_node(first.test_database.clone(), move |settings| {
-        if let LockStore::Redis = store {
-            settings.redis_url = url;
-            settings.lock_backend = LockBackend::Redis;
-        }
+    TestApp::spawn_node(first.test_database.clone(), |settings| {
+        store.configure(settings)
     })
     .await
 }
