@@ -51,6 +51,8 @@ pub struct JobBody {
     /// The node holding the job's lease now, or `null`.
     pub holder: Option<String>,
     pub last_run: Option<JobRunBody>,
+    /// When the next period starts: the job runs at the first tick after it.
+    pub next_due: DateTime<Utc>,
 }
 
 impl From<JobStatus> for JobBody {
@@ -60,6 +62,7 @@ impl From<JobStatus> for JobBody {
             interval_seconds: status.interval.as_secs(),
             holder: status.holder,
             last_run: status.last_run.map(JobRunBody::from),
+            next_due: status.next_due,
         }
     }
 }

@@ -9,10 +9,12 @@
 //! fenced by the lease's number besides, and a period is recorded once by a unique key.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
 use tokio::sync::{watch, Mutex};
 use tokio::time::{sleep, Instant};
 
@@ -134,8 +136,14 @@ impl Scheduler {
             if *stop.borrow() {
                 return;
             }
-            if let Err(error) = self.consider(job).await {
-                tracing::warn!(job = %job, error = %error, "a job could not be considered this tick");
+            // why: a job that panics is a bug in that job; the others, and the node,
+            // carry on (the run stays `running` in the record, for an operator to see).
+            match AssertUnwindSafe(self.consider(job)).catch_unwind().await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    tracing::warn!(job = %job, error = %error, "a job could not be considered this tick")
+                }
+                Err(_) => tracing::error!(job = %job, "a job panicked"),
             }
         }
     }
@@ -210,6 +218,15 @@ impl Scheduler {
     /// node holds it.
     async fn take_lease(&self, job: JobName) -> Result<Option<FencingToken>, DomainError> {
         let resource = LockedResource::Job(job);
+        // why: most ticks find another node holding the lease; a read answers that
+        // without the write an attempt to take it costs (SQLite has one writer).
+        let holder = self.ports.locks.holder(resource).await;
+        if let Ok(Some(lease)) = &holder {
+            if lease.holder.session_id != self.node.session_id {
+                self.ports.observer.lease_held(job, false);
+                return Ok(None);
+            }
+        }
         let taken = match self
             .ports
             .locks

@@ -1,7 +1,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{JobName, JobRun, JobRuns, JobSchedule, NodeRecord, NodeRegistry};
+use chrono::{DateTime, Utc};
+
+use super::{period_of, JobName, JobRun, JobRuns, JobSchedule, NodeRecord, NodeRegistry};
 use crate::auth::{Permission, Principal};
 use crate::locks::{LockManager, LockedResource};
 use crate::notifications::{Notification, Outbox};
@@ -16,6 +18,8 @@ pub struct JobStatus {
     /// The node holding the job's lease now, if any.
     pub holder: Option<String>,
     pub last_run: Option<JobRun>,
+    /// When the next period starts, by the store's clock.
+    pub next_due: DateTime<Utc>,
 }
 
 /// What the cluster's jobs are doing: admins only.
@@ -78,12 +82,14 @@ impl Jobs {
     pub async fn overview(&self, caller: &Principal) -> Result<Vec<JobStatus>, DomainError> {
         caller.require(Permission::OperateCluster)?;
         let latest = self.runs.latest().await?;
+        let now = self.runs.now().await?;
         let mut statuses = Vec::with_capacity(JobName::ALL.len());
         for job in JobName::ALL {
             let holder = self.locks.holder(LockedResource::Job(job)).await?;
             statuses.push(JobStatus {
                 job,
                 interval: self.schedule.interval(job),
+                next_due: next_period(now, self.schedule.interval(job)),
                 holder: holder.map(|lease| lease.holder.display_name),
                 last_run: latest.iter().find(|run| run.job == job).cloned(),
             });
@@ -111,4 +117,12 @@ impl Jobs {
         caller.require(Permission::OperateCluster)?;
         self.runs.list(job, page).await
     }
+}
+
+/// The start of the period after the one `now` is in.
+fn next_period(now: DateTime<Utc>, interval: std::time::Duration) -> DateTime<Utc> {
+    let step = chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::MAX);
+    period_of(now, interval)
+        .checked_add_signed(step)
+        .unwrap_or(now)
 }

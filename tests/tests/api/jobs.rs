@@ -109,6 +109,16 @@ async fn each_job_runs_once_per_period_on_the_node_holding_it(store: LockStore) 
     names.sort_unstable();
     assert_eq!(names, ["node-a", "node-b", "node-c"]);
 
+    let overview = nodes[1].get_json("/api/v1/admin/jobs", &admin).await;
+    for entry in overview["items"].as_array().unwrap() {
+        let due = entry["nextDue"].as_str().unwrap();
+        let last = entry["lastRun"]["scheduledFor"].as_str().unwrap();
+        assert!(
+            due > last,
+            "the next period comes after the last run's: {entry}"
+        );
+    }
+
     // An operator can alert on a job nobody holds: the gauge sums to 1 over the nodes.
     let mut holders = 0;
     for node in &nodes {
