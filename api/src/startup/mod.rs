@@ -9,38 +9,28 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
-use domain::audit::AuditTrail;
-use domain::auth::{
-    Accounts, AuthService, BootstrapAdmin, LoginAttempts, Password, PasswordHasher, SessionStore,
-    SigningKeys, UserRepository,
-};
-use domain::documents::{Documents, FileStore, UploadPolicy};
+use domain::documents::FileStore;
 use domain::health::{HealthProbe, Readiness};
-use domain::jobs::{JobPorts, Jobs, NodeInfo, Scheduler};
-use domain::locks::{LockGate, LockManager, LockPolicy, Locks};
-use domain::notes::Notes;
-use domain::patients::Patients;
-use domain::schedule::Schedule;
-use persistence::audit::SqlAuditLog;
-use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
-use persistence::documents::{DirectoryFileStore, SqlDocumentRepository, SqlFileStore};
-use persistence::idempotency::SqlIdempotencyStore;
+use domain::jobs::{JobPorts, NodeInfo, Scheduler};
+use domain::locks::LockManager;
+use persistence::documents::{DirectoryFileStore, SqlFileStore};
 use persistence::jobs::{SqlHousekeeping, SqlJobRuns, SqlNodeRegistry};
-use persistence::locks::{SqlLockManager, SqlLockableRecords};
-use persistence::notes::SqlNoteRepository;
-use persistence::notifications::SqlOutbox;
-use persistence::patients::SqlPatientRepository;
-use persistence::schedule::SqlAppointmentRepository;
+use persistence::locks::SqlLockManager;
 use persistence::{Database, DatabaseOptions, Redis};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{self, json_config, path_config, query_config};
-use crate::http::NodeId;
 use crate::metrics::{self, Metrics};
 use crate::middleware as mw;
-use crate::settings::{FileBackend, LockBackend, SessionBackend, Settings};
+use crate::settings::{FileBackend, LockBackend, Settings};
 use crate::{openapi, routes};
+
+mod auth;
+mod services;
+
+use auth::build_auth;
+use services::{Backends, Services};
 
 /// A node, bound and ready to run.
 pub struct Application {
@@ -213,175 +203,6 @@ impl Application {
         self.database.close().await;
         outcome
     }
-}
-
-/// The backends the EMR services stand on, chosen by the settings.
-struct Backends<'a> {
-    database: &'a Database,
-    files: Arc<dyn FileStore>,
-    locks: Arc<dyn LockManager>,
-    metrics: Arc<Metrics>,
-}
-
-/// Everything the handlers reach, built once and shared by every worker: each service
-/// is one `.with(...)`, which both builds and registers it.
-#[derive(Clone, Default)]
-struct Services(Vec<Registration>);
-
-/// Puts one service into a worker's app data.
-type Registration = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
-
-impl Services {
-    /// Adds `service` as app data, for handlers that take `web::Data<T>`.
-    fn with<T: Send + Sync + 'static>(self, service: T) -> Self {
-        self.with_shared(Arc::new(service))
-    }
-
-    /// Adds a service that something besides the handlers holds too.
-    fn with_shared<T: Send + Sync + 'static>(mut self, service: Arc<T>) -> Self {
-        let data = web::Data::from(service);
-        self.0
-            .push(Arc::new(move |config: &mut web::ServiceConfig| {
-                config.app_data(data.clone());
-            }));
-        self
-    }
-
-    fn register(&self, config: &mut web::ServiceConfig) {
-        for register in &self.0 {
-            register(config);
-        }
-    }
-
-    /// The EMR services on the SQL database, beside the auth services already built.
-    fn build(
-        settings: &Settings,
-        Backends {
-            database,
-            files,
-            locks,
-            metrics,
-        }: Backends,
-        readiness: Readiness,
-        auth: AuthService,
-        accounts: Accounts,
-        node_name: &str,
-    ) -> anyhow::Result<Self> {
-        let connection = database.connection().clone();
-        let gate = LockGate::new(locks.clone());
-        let upload_policy = UploadPolicy {
-            max_bytes: settings.files.max_upload_bytes,
-            allowed_media_types: settings.files.allowed_media_types.clone(),
-        };
-        Ok(Services::default()
-            .with(readiness)
-            .with_shared(metrics)
-            .with(auth)
-            .with(accounts)
-            .with(settings.clone())
-            .with(NodeId(node_name.to_owned()))
-            .with(Patients::new(
-                Arc::new(SqlPatientRepository::new(connection.clone())),
-                gate.clone(),
-            ))
-            .with(Schedule::new(
-                Arc::new(SqlAppointmentRepository::new(connection.clone())),
-                Arc::new(SqlUserRepository::new(connection.clone())),
-                gate.clone(),
-            ))
-            .with(Notes::new(
-                Arc::new(SqlNoteRepository::new(connection.clone())),
-                gate.clone(),
-            ))
-            .with(Documents::new(
-                Arc::new(SqlDocumentRepository::new(connection.clone())),
-                files,
-                upload_policy,
-                gate.clone(),
-            ))
-            .with(Locks::new(
-                locks.clone(),
-                Arc::new(SqlLockableRecords::new(connection.clone())),
-                Arc::new(SqlUserRepository::new(connection.clone())),
-                Arc::new(SqlAuditLog::new(connection.clone())),
-                LockPolicy::default(),
-            ))
-            .with(gate)
-            .with(Jobs::new(
-                Arc::new(SqlJobRuns::new(connection.clone())),
-                locks,
-                Arc::new(SqlNodeRegistry::new(connection.clone())),
-                Arc::new(SqlOutbox::new(connection.clone())),
-                settings.job_schedule(),
-            ))
-            .with(AuditTrail::new(Arc::new(SqlAuditLog::new(
-                connection.clone(),
-            ))))
-            .with(mw::Idempotency {
-                store: Arc::new(SqlIdempotencyStore::new(connection)),
-                max_body_bytes: settings.http.max_body_bytes,
-            }))
-    }
-}
-
-/// The auth services on the configured backends, with a signing key and a first admin
-/// in place.
-async fn build_auth(
-    settings: &Settings,
-    database: &Database,
-    redis: Option<&Redis>,
-    locks: Arc<dyn LockManager>,
-) -> anyhow::Result<(AuthService, Accounts)> {
-    let connection = database.connection().clone();
-    let users: Arc<dyn UserRepository> = Arc::new(SqlUserRepository::new(connection.clone()));
-    let sessions: Arc<dyn SessionStore> = match (settings.auth.session_backend, redis) {
-        (SessionBackend::Sql, _) => Arc::new(SqlSessionStore::new(connection.clone())),
-        (SessionBackend::Redis, Some(redis)) => Arc::new(redis.session_store()),
-        (SessionBackend::Redis, None) => anyhow::bail!("session_backend = redis needs redis_url"),
-    };
-    let attempts: Arc<dyn LoginAttempts> = Arc::new(SqlLoginAttempts::new(connection.clone()));
-    let keys = match &settings.auth.jwt_secret {
-        Some(secret) => SigningKeys::pinned(secret.expose()),
-        None => SigningKeys::from_store(Arc::new(SqlSigningKeyStore::new(connection))),
-    };
-    keys.ensure_signing_key()
-        .await
-        .context("preparing the token signing key")?;
-    let hasher = tokio::task::spawn_blocking(PasswordHasher::owasp)
-        .await
-        .context("preparing the password hasher")??;
-
-    let accounts = Accounts::new(
-        users.clone(),
-        sessions.clone(),
-        hasher.clone(),
-        locks.clone(),
-    );
-    let configured = match &settings.auth.admin_password {
-        Some(secret) => {
-            Some(Password::parse(secret.expose().to_owned()).map_err(anyhow::Error::msg)?)
-        }
-        None => None,
-    };
-    match accounts.bootstrap_admin(configured).await? {
-        BootstrapAdmin::NotNeeded => {}
-        BootstrapAdmin::Created => tracing::info!("created the first admin account `admin`"),
-        BootstrapAdmin::CreatedWithPassword(password) => tracing::warn!(
-            password = password.expose(),
-            "created the first admin account `admin` with this random password, shown once: \
-             sign in and change it, or set PRACTICA_ADMIN_PASSWORD before the first start"
-        ),
-    }
-    let auth = AuthService::new(
-        users,
-        sessions,
-        attempts,
-        Arc::new(keys),
-        hasher,
-        settings.auth_config(),
-        locks,
-    );
-    Ok((auth, accounts))
 }
 
 /// Connects the database named by the settings. Also used by `practica migrate`.
