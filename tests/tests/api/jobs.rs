@@ -220,7 +220,69 @@ async fn a_run_asked_for_runs_once_on_the_holder(store: LockStore) {
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
 
+async fn a_holder_that_died_is_taken_over_once_its_lease_runs_out(store: LockStore) {
+    // A first node makes the database and runs no jobs.
+    let Some(backend) = store.database() else {
+        return;
+    };
+    let Some(first) = TestApp::spawn_with(backend, |settings| {
+        settings.jobs.enabled = false;
+        store.configure(settings);
+    })
+    .await
+    else {
+        return;
+    };
+    // A node that took the lock reaper's lease and died: nobody releases it.
+    let locks: std::sync::Arc<dyn domain::locks::LockManager> = match store {
+        LockStore::Sql(_) => std::sync::Arc::new(persistence::locks::SqlLockManager::new(
+            first.database().connection().clone(),
+        )),
+        LockStore::Redis => std::sync::Arc::new(
+            persistence::Redis::connect(&tests::redis_url().unwrap(), 2)
+                .unwrap()
+                .lock_manager(),
+        ),
+    };
+    let dead = domain::locks::LockHolder {
+        user_id: domain::auth::UserId::from_uuid(uuid::Uuid::nil()),
+        session_id: domain::auth::SessionId::generate(),
+        display_name: "node-dead".to_owned(),
+    };
+    let resource = domain::locks::LockedResource::Job(JobName::LockReaper);
+    let held = locks.acquire(resource, &dead, LEASE).await.unwrap();
+    assert!(matches!(held, domain::locks::LockOutcome::Done(_)));
+    let taken_at = std::time::Instant::now();
+
+    let database = first.test_database.clone();
+    let survivor = TestApp::spawn_node(database, quick_jobs("node-b", store, Some(PERIOD))).await;
+    let admin = survivor.admin_token().await;
+    let job = JobName::LockReaper.as_str();
+    assert_eq!(
+        holder(&survivor, &admin, job).await.as_deref(),
+        Some("node-dead")
+    );
+    let mut took_over = None;
+    while taken_at.elapsed() < LEASE * 3 {
+        if holder(&survivor, &admin, job).await.as_deref() == Some("node-b") {
+            took_over = Some(taken_at.elapsed());
+            break;
+        }
+        tokio::time::sleep(TICK).await;
+    }
+    let took_over = took_over.expect("the survivor takes the lease over");
+    assert!(
+        took_over >= LEASE,
+        "not before the lease ran out: {took_over:?}"
+    );
+    assert!(
+        took_over <= LEASE + TICK * 10,
+        "within the lease and a tick (and a loaded machine's slack): {took_over:?}"
+    );
+}
+
 test_on_every_lock_store!(
+    a_holder_that_died_is_taken_over_once_its_lease_runs_out,
     each_job_runs_once_per_period_on_the_node_holding_it,
     a_stopped_holder_hands_its_jobs_over_within_a_lease,
     a_run_asked_for_runs_once_on_the_holder,
