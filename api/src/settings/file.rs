@@ -72,6 +72,8 @@ pub struct SettingsFile {
     pub job_tick_seconds: u64,
     /// Runs every job this often instead of at its own interval (for tests and drills).
     pub job_interval_seconds: Option<u64>,
+    /// Each named job's interval in seconds, e.g. `{ lock-reaper = 300 }`.
+    pub job_intervals: std::collections::BTreeMap<String, u64>,
     /// Whether this node takes part in running cluster jobs.
     pub run_jobs: bool,
 }
@@ -176,6 +178,7 @@ impl Default for SettingsFile {
             job_lease_seconds: 30,
             job_tick_seconds: 5,
             job_interval_seconds: None,
+            job_intervals: std::collections::BTreeMap::new(),
             run_jobs: true,
         }
     }
@@ -213,6 +216,7 @@ impl SettingsFile {
         "job_lease_seconds",
         "job_tick_seconds",
         "job_interval_seconds",
+        "job_intervals",
         "run_jobs",
     ];
 
@@ -295,6 +299,17 @@ impl SettingsFile {
         }
         if self.job_tick_seconds == 0 || self.job_tick_seconds > 3600 {
             return Err(ConfigError::new("job_tick_seconds", "must be 1 to 3600"));
+        }
+        for (name, seconds) in &self.job_intervals {
+            if domain::jobs::JobName::parse(name).is_none() {
+                return Err(ConfigError::new(
+                    "job_intervals",
+                    format!("there is no job `{name}`"),
+                ));
+            }
+            if *seconds == 0 {
+                return Err(ConfigError::new("job_intervals", "each must be at least 1"));
+            }
         }
         if self.job_interval_seconds == Some(0) {
             return Err(ConfigError::new(

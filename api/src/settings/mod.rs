@@ -89,6 +89,8 @@ pub struct JobSettings {
     pub tick: Duration,
     /// Every job's interval, when set; otherwise each job's own.
     pub every: Option<Duration>,
+    /// Intervals set for single jobs.
+    pub intervals: std::collections::HashMap<domain::jobs::JobName, Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +115,7 @@ impl Settings {
             lease: self.jobs.lease,
             tick: self.jobs.tick,
             every: self.jobs.every,
+            intervals: self.jobs.intervals.clone(),
             login_failure_retention: self.auth.failure_window,
             ended_session_retention: Duration::from_secs(7 * 24 * 3600),
             signing_key_max_age: Duration::from_secs(30 * 24 * 3600),
@@ -187,6 +190,16 @@ impl From<SettingsFile> for Settings {
                 lease: Duration::from_secs(file.job_lease_seconds),
                 tick: Duration::from_secs(file.job_tick_seconds),
                 every: file.job_interval_seconds.map(Duration::from_secs),
+                intervals: file
+                    .job_intervals
+                    .iter()
+                    .filter_map(|(name, seconds)| {
+                        Some((
+                            domain::jobs::JobName::parse(name)?,
+                            Duration::from_secs(*seconds),
+                        ))
+                    })
+                    .collect(),
             },
             node_id: file.node_id,
         }

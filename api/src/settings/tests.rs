@@ -140,3 +140,24 @@ fn a_missing_config_file_is_refused() {
         Ok(())
     });
 }
+
+#[test]
+fn single_jobs_take_their_own_intervals() {
+    Jail::expect_with(|jail| {
+        jail.create_file("practica.toml", "[job_intervals]\nlock-reaper = 300\n")?;
+        let settings = load_in(jail, Some("practica.toml")).unwrap();
+        let schedule = settings.job_schedule();
+        assert_eq!(
+            schedule.interval(domain::jobs::JobName::LockReaper),
+            Duration::from_secs(300)
+        );
+        assert_eq!(
+            schedule.interval(domain::jobs::JobName::IdempotencyPurge),
+            domain::jobs::JobName::IdempotencyPurge.default_interval()
+        );
+        jail.create_file("bad.toml", "[job_intervals]\nnightly = 300\n")?;
+        let error = load_in(jail, Some("bad.toml")).unwrap_err();
+        assert_eq!(error.key, "job_intervals");
+        Ok(())
+    });
+}

@@ -36,6 +36,8 @@ pub struct JobSchedule {
     pub tick: Duration,
     /// Every job's interval, when the settings override the jobs' own.
     pub every: Option<Duration>,
+    /// Single jobs' intervals, as the settings set them.
+    pub intervals: HashMap<JobName, Duration>,
     /// How long failed logins are kept (the throttling window).
     pub login_failure_retention: Duration,
     /// How long an ended session is kept (who signed in from where, for inquiries).
@@ -48,7 +50,9 @@ pub struct JobSchedule {
 
 impl JobSchedule {
     pub fn interval(&self, job: JobName) -> Duration {
-        self.every.unwrap_or_else(|| job.default_interval())
+        self.every
+            .or_else(|| self.intervals.get(&job).copied())
+            .unwrap_or_else(|| job.default_interval())
     }
 
     /// Past this long without a successful renewal the holder stops working: two
