@@ -185,7 +185,11 @@ impl Application {
         let scheduler = self
             .scheduler
             .map(|scheduler| tokio::spawn(scheduler.run(stopped)));
+        // why: at SIGTERM the jobs stop at once, beside the requests draining, so their
+        // leases pass to another node without waiting for the drain.
+        let signalled = tokio::spawn(stop_on_terminate(stop.clone()));
         let outcome = self.server.await;
+        signalled.abort();
         let _ = stop.send(true);
         if let Some(scheduler) = scheduler {
             // why: the scheduler finishes the job at hand, then lets go of its leases;
@@ -215,6 +219,26 @@ pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
     Database::connect(&options)
         .await
         .context("connecting to the database")
+}
+
+/// Turns `stop` true when the process is asked to terminate (SIGTERM, Ctrl-C).
+async fn stop_on_terminate(stop: tokio::sync::watch::Sender<bool>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
+            return;
+        };
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    let _ = stop.send(true);
 }
 
 fn default_workers() -> usize {
