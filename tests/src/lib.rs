@@ -191,6 +191,26 @@ impl TestApp {
         response.json().await.expect("a patient")
     }
 
+    /// The actions of a patient's audit trail, oldest first, of `resource_type` only
+    /// when given (read as `admin`).
+    pub async fn audit_actions(
+        &self,
+        admin: &str,
+        patient_id: &str,
+        resource_type: Option<&str>,
+    ) -> Vec<String> {
+        let trail = self
+            .get_json(&format!("/api/v1/audit?patientId={patient_id}"), admin)
+            .await;
+        trail["items"]
+            .as_array()
+            .expect("a page of events")
+            .iter()
+            .filter(|event| resource_type.is_none_or(|kind| event["resourceType"] == kind))
+            .map(|event| event["action"].as_str().expect("an action").to_owned())
+            .collect()
+    }
+
     /// The JSON answer of a GET with a bearer token.
     pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
         self.authed(reqwest::Method::GET, path, token)

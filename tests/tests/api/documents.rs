@@ -435,19 +435,9 @@ async fn documents_are_served_by_any_node_and_changed_by_version(backend: Backen
     assert_eq!(list["items"], json!([]));
 
     let admin = first.admin_token().await;
-    let trail = first
-        .get_json(
-            &format!("/api/v1/audit?patientId={}", chart.patient_id),
-            &admin,
-        )
+    let actions = first
+        .audit_actions(&admin, &chart.patient_id, Some("document"))
         .await;
-    let actions: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["resourceType"] == "document")
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
     assert_eq!(actions, ["create", "read", "update", "delete"]);
 }
 

@@ -326,19 +326,9 @@ async fn note_work_is_audited_against_the_patient(backend: Backend) {
         .await
         .unwrap();
     let admin = app.admin_token().await;
-    let trail = app
-        .get_json(
-            &format!("/api/v1/audit?patientId={}", ward.patient_id),
-            &admin,
-        )
+    let actions = app
+        .audit_actions(&admin, &ward.patient_id, Some("note"))
         .await;
-    let actions: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["resourceType"] == "note")
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
     assert_eq!(actions, ["create", "read", "update", "sign", "amend"]);
 }
 

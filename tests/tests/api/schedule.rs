@@ -345,19 +345,9 @@ async fn appointment_reads_and_writes_are_audited_against_the_patient(backend: B
         .await;
     patch(&app, &clinic.desk, id, 1, json!({ "status": "checked_in" })).await;
     let admin = app.admin_token().await;
-    let trail = app
-        .get_json(
-            &format!("/api/v1/audit?patientId={}", clinic.patient_id),
-            &admin,
-        )
+    let appointment_actions = app
+        .audit_actions(&admin, &clinic.patient_id, Some("appointment"))
         .await;
-    let appointment_actions: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["resourceType"] == "appointment")
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
     assert_eq!(appointment_actions, ["create", "read", "update"]);
 }
 
