@@ -140,8 +140,8 @@ impl Scheduler {
             if *stop.borrow() {
                 return;
             }
-            // why: a job that panics is a bug in that job; the others, and the node,
-            // carry on (the run stays `running` in the record, for an operator to see).
+            // why: a panic outside a run (taking the lease, recording the run) is a bug
+            // too; the other jobs, and the node, carry on.
             match AssertUnwindSafe(self.consider(job)).catch_unwind().await {
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => {
@@ -198,12 +198,18 @@ impl Scheduler {
         }
         let started = Instant::now();
         let (outcome, rows, error) = tokio::select! {
-            result = self.work(job, fencing) => match result {
-                Ok(rows) => (RunOutcome::Succeeded, Some(rows), None),
-                Err(DomainError::LockLost) => (RunOutcome::LeaseLost, None, None),
-                Err(error) => {
+            // why: a job that panics is a bug in that job; its run is recorded as failed
+            // and the other jobs, and the node, carry on.
+            result = AssertUnwindSafe(self.work(job, fencing)).catch_unwind() => match result {
+                Ok(Ok(rows)) => (RunOutcome::Succeeded, Some(rows), None),
+                Ok(Err(DomainError::LockLost)) => (RunOutcome::LeaseLost, None, None),
+                Ok(Err(error)) => {
                     tracing::error!(job = %job, error = %error, "a job run failed");
-                    (RunOutcome::Failed, None, Some(error.to_string()))
+                    (RunOutcome::Failed, None, Some(with_causes(&error)))
+                }
+                Err(_) => {
+                    tracing::error!(job = %job, "a job run panicked");
+                    (RunOutcome::Failed, None, Some("the job panicked".to_owned()))
                 }
             },
             () = self.keep_lease(job, fencing, lease_taken_at) => (RunOutcome::LeaseLost, None, None),
@@ -322,4 +328,17 @@ impl Scheduler {
         };
         self.ports.housekeeping.purge(job, fence, purge).await
     }
+}
+
+/// An error and its causes, outermost first, as a failed run records it: what went
+/// wrong in the store (our own messages and the driver's), never the data at hand.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
 }

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::jobs::{NodeInfo, NodeRecord, NodeRegistry};
 use domain::DomainError;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue, DatabaseConnection, EntityTrait, QueryOrder};
 
 use super::entities::nodes::{self, Column, Entity, Model};
@@ -34,10 +34,17 @@ impl NodeRegistry for SqlNodeRegistry {
                 started_at: ActiveValue::Set(now),
                 last_seen_at: ActiveValue::Set(now),
             };
-            // why: a restarted node keeps its name; its row says where it runs now.
+            // why: a restarted node keeps its name; its row says where it runs now, and
+            // since when: another process (another id, or another host) is a new start.
+            let same_process = Expr::col((Entity, Column::ProcessId))
+                .eq(Expr::cust("excluded.process_id"))
+                .and(Expr::col((Entity, Column::Host)).eq(Expr::cust("excluded.host")));
+            let started_at = Expr::case(same_process, Expr::col((Entity, Column::StartedAt)))
+                .finally(Expr::cust("excluded.started_at"));
             Entity::insert(row)
                 .on_conflict(
                     OnConflict::column(Column::Name)
+                        .value(Column::StartedAt, started_at)
                         .update_columns([
                             Column::Host,
                             Column::ListenAddress,

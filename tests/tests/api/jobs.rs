@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use domain::jobs::{Housekeeping, JobName, Purge};
+use domain::jobs::{Housekeeping, JobName, NodeInfo, NodeRegistry, Purge};
 use domain::locks::FencingToken;
 use domain::DomainError;
-use persistence::jobs::SqlHousekeeping;
+use persistence::jobs::{SqlHousekeeping, SqlNodeRegistry};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
@@ -281,7 +281,47 @@ async fn a_holder_that_died_is_taken_over_once_its_lease_runs_out(store: LockSto
     );
 }
 
+/// The value of one sample line of `/metrics`, e.g. `practica_job_lease_held{job="x"}`.
+async fn metric(app: &TestApp, sample: &str) -> Option<f64> {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(sample))
+        .and_then(|value| value.trim().parse().ok())
+}
+
+async fn the_metrics_show_runs_and_one_lease_holder_per_job(store: LockStore) {
+    let Some(nodes) = cluster(store, Some(Duration::from_secs(3600))).await else {
+        return;
+    };
+    let admin = nodes[0].admin_token().await;
+    let job = "session-reaper";
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while runs(&nodes[0], &admin, job).await.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the job never ran");
+        tokio::time::sleep(TICK).await;
+    }
+    let holder = holder(&nodes[0], &admin, job).await.unwrap();
+    let mut held = 0.0;
+    let mut succeeded = 0.0;
+    for (node, name) in nodes.iter().zip(["node-a", "node-b", "node-c"]) {
+        let lease = metric(node, &format!("practica_job_lease_held{{job=\"{job}\"}}")).await;
+        held += lease.unwrap_or(0.0);
+        if name == holder {
+            assert_eq!(lease, Some(1.0), "the holder {name} says so");
+        }
+        succeeded += metric(
+            node,
+            &format!("practica_job_runs_total{{job=\"{job}\",outcome=\"succeeded\"}}"),
+        )
+        .await
+        .unwrap_or(0.0);
+    }
+    assert_eq!(held, 1.0, "one holder across the nodes");
+    assert_eq!(succeeded, 1.0, "one run across the nodes this period");
+}
+
 test_on_every_lock_store!(
+    the_metrics_show_runs_and_one_lease_holder_per_job,
     a_holder_that_died_is_taken_over_once_its_lease_runs_out,
     each_job_runs_once_per_period_on_the_node_holding_it,
     a_stopped_holder_hands_its_jobs_over_within_a_lease,
@@ -590,3 +630,45 @@ test_on_every_database!(
     a_former_holder_writes_nothing_after_a_later_one,
     each_purge_removes_what_it_should_and_nothing_live,
 );
+
+async fn a_restarted_node_shows_its_new_start(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |s| s.jobs.enabled = false).await else {
+        return;
+    };
+    let registry = SqlNodeRegistry::new(app.database().connection().clone());
+    let mut node = NodeInfo {
+        name: "node-x".to_owned(),
+        host: "host-1".to_owned(),
+        listen_address: "127.0.0.1:8080".to_owned(),
+        process_id: 100,
+        version: "1.0.0".to_owned(),
+    };
+    let started = |records: Vec<domain::jobs::NodeRecord>| {
+        let record = records
+            .into_iter()
+            .find(|r| r.info.name == "node-x")
+            .unwrap();
+        (
+            record.started_at,
+            record.last_seen_at,
+            record.info.process_id,
+        )
+    };
+    registry.heartbeat(&node).await.unwrap();
+    let (first_start, _, _) = started(registry.list().await.unwrap().0);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    registry.heartbeat(&node).await.unwrap();
+    let (start, seen, _) = started(registry.list().await.unwrap().0);
+    assert_eq!(start, first_start, "a heartbeat is no new start");
+    assert!(seen > first_start);
+
+    node.process_id = 200;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    registry.heartbeat(&node).await.unwrap();
+    let (start, seen, process) = started(registry.list().await.unwrap().0);
+    assert_eq!(process, 200);
+    assert!(start > first_start, "the new process's start is shown");
+    assert_eq!(start, seen);
+}
+
+test_on_every_database!(a_restarted_node_shows_its_new_start);

@@ -18,5 +18,6 @@ mod patients;
 mod ports;
 mod routes;
 mod schedule;
+mod scheduler;
 mod shutdown;
 mod users;
