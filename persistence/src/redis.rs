@@ -1,17 +1,20 @@
-//! Redis, for the backends that may live there (sessions, locks) in a cluster.
+//! Redis, for the backends that may live there (sessions, locks) in a cluster: one
+//! server or a Redis Cluster, behind one pool type, so the stores do not care which.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use deadpool_redis::{Config, PoolConfig, Runtime, Timeouts};
+use deadpool_redis::{cluster, Config, PoolConfig, PoolError, Runtime, Timeouts};
 use domain::health::HealthProbe;
+use redis::aio::ConnectionLike;
+use redis::{Cmd, Pipeline, RedisFuture, Value};
 
 use crate::health::RedisProbe;
 
 /// The node's pool of Redis connections. Connections open lazily, on first use.
 #[derive(Clone)]
 pub struct Redis {
-    pool: deadpool_redis::Pool,
+    pool: RedisPool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -20,17 +23,78 @@ pub enum RedisError {
     InvalidUrl,
     #[error("could not build the Redis pool")]
     Pool(#[source] deadpool_redis::CreatePoolError),
+    #[error("could not build the Redis Cluster pool")]
+    ClusterPool(#[source] deadpool_redis::cluster::CreatePoolError),
+}
+
+/// A pool of connections to one Redis server or to a Redis Cluster.
+#[derive(Clone)]
+pub enum RedisPool {
+    Server(deadpool_redis::Pool),
+    Cluster(cluster::Pool),
+}
+
+/// A pooled connection of either kind; commands on a cluster go to the node that owns
+/// their keys' slot (every script's keys share one hash tag, so one slot).
+pub enum RedisConnection {
+    Server(deadpool_redis::Connection),
+    Cluster(cluster::Connection),
+}
+
+impl RedisPool {
+    pub async fn get(&self) -> Result<RedisConnection, PoolError> {
+        Ok(match self {
+            Self::Server(pool) => RedisConnection::Server(pool.get().await?),
+            Self::Cluster(pool) => RedisConnection::Cluster(pool.get().await?),
+        })
+    }
+}
+
+impl ConnectionLike for RedisConnection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Self::Server(connection) => connection.req_packed_command(cmd),
+            Self::Cluster(connection) => connection.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Self::Server(connection) => connection.req_packed_commands(pipeline, offset, count),
+            Self::Cluster(connection) => connection.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Self::Server(connection) => connection.get_db(),
+            Self::Cluster(connection) => connection.get_db(),
+        }
+    }
 }
 
 impl Redis {
-    pub fn connect(url: &str, max_connections: usize) -> Result<Self, RedisError> {
-        if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+    /// A pool on `urls`: one server's URL, or with `cluster` the URLs (comma-separated)
+    /// of any of a Redis Cluster's nodes, from which it learns the rest.
+    pub fn connect(urls: &str, cluster: bool, max_connections: usize) -> Result<Self, RedisError> {
+        let urls: Vec<String> = urls
+            .split(',')
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let valid = |url: &String| url.starts_with("redis://") || url.starts_with("rediss://");
+        if urls.is_empty() || !urls.iter().all(valid) || (!cluster && urls.len() > 1) {
             return Err(RedisError::InvalidUrl);
         }
-        let mut config = Config::from_url(url);
         // why: without a create time-out a connect to a black-holed address waits for
         // the kernel's TCP time-out, minutes; requests should fail within seconds.
-        config.pool = Some(PoolConfig {
+        let pool_config = PoolConfig {
             max_size: max_connections,
             timeouts: Timeouts {
                 wait: Some(Duration::from_secs(5)),
@@ -38,14 +102,28 @@ impl Redis {
                 recycle: Some(Duration::from_secs(2)),
             },
             ..PoolConfig::default()
-        });
-        let pool = config
-            .create_pool(Some(Runtime::Tokio1))
-            .map_err(RedisError::Pool)?;
+        };
+        let pool = if cluster {
+            let mut config = cluster::Config::from_urls(urls);
+            config.pool = Some(pool_config);
+            RedisPool::Cluster(
+                config
+                    .create_pool(Some(Runtime::Tokio1))
+                    .map_err(RedisError::ClusterPool)?,
+            )
+        } else {
+            let mut config = Config::from_url(urls[0].clone());
+            config.pool = Some(pool_config);
+            RedisPool::Server(
+                config
+                    .create_pool(Some(Runtime::Tokio1))
+                    .map_err(RedisError::Pool)?,
+            )
+        };
         Ok(Self { pool })
     }
 
-    pub fn pool(&self) -> &deadpool_redis::Pool {
+    pub fn pool(&self) -> &RedisPool {
         &self.pool
     }
 

@@ -252,6 +252,12 @@ pub fn redis_url() -> Option<String> {
     database::required_env("PRACTICA_TEST_REDIS_URL")
 }
 
+/// `PRACTICA_TEST_REDIS_CLUSTER_URL`: the comma-separated URLs of a Redis Cluster's
+/// nodes (`scripts/redis-cluster.sh` starts one), or `None` and a note.
+pub fn redis_cluster_url() -> Option<String> {
+    database::required_env("PRACTICA_TEST_REDIS_CLUSTER_URL")
+}
+
 fn init_logs_once() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {

@@ -20,8 +20,11 @@ pub struct SettingsFile {
     pub database_url: String,
     /// Connections this node may hold open to the database.
     pub database_max_connections: u32,
-    /// `redis://HOST:PORT` when the Redis backends are wanted; unset means none.
+    /// `redis://HOST:PORT` when the Redis backends are wanted; unset means none. With
+    /// `redis_cluster`, the comma-separated URLs of some of a Redis Cluster's nodes.
     pub redis_url: Option<String>,
+    /// Whether `redis_url` names a Redis Cluster rather than one server.
+    pub redis_cluster: bool,
     /// `text` for people, `json` for log collectors.
     pub log_format: LogFormat,
     /// A tracing filter: `info`, `practica=debug,sqlx=warn`, ... (`RUST_LOG` wins when set).
@@ -150,6 +153,7 @@ impl Default for SettingsFile {
             database_url: "sqlite://practica.db".to_owned(),
             database_max_connections: 10,
             redis_url: None,
+            redis_cluster: false,
             log_format: LogFormat::Text,
             log_level: "info".to_owned(),
             max_body_bytes: 256 * 1024,
@@ -191,6 +195,7 @@ impl SettingsFile {
         "database_url",
         "database_max_connections",
         "redis_url",
+        "redis_cluster",
         "log_format",
         "log_level",
         "max_body_bytes",
@@ -254,11 +259,21 @@ impl SettingsFile {
         if self.redis_url.as_deref().is_some_and(str::is_empty) {
             self.redis_url = None;
         }
-        if let Some(url) = &self.redis_url {
-            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+        if let Some(urls) = &self.redis_url {
+            let urls: Vec<&str> = urls.split(',').map(str::trim).collect();
+            if !urls
+                .iter()
+                .all(|url| url.starts_with("redis://") || url.starts_with("rediss://"))
+            {
                 return Err(ConfigError::new(
                     "redis_url",
                     "must start with redis:// or rediss://",
+                ));
+            }
+            if urls.len() > 1 && !self.redis_cluster {
+                return Err(ConfigError::new(
+                    "redis_url",
+                    "several URLs name a Redis Cluster: set redis_cluster = true",
                 ));
             }
         }

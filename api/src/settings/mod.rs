@@ -25,6 +25,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// `redis://HOST:PORT` when the Redis backends are wanted; `None` means none.
     pub redis_url: Option<String>,
+    /// Whether `redis_url` names a Redis Cluster's nodes.
+    pub redis_cluster: bool,
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub files: FileSettings,
@@ -163,6 +165,7 @@ impl From<SettingsFile> for Settings {
                 max_connections: file.database_max_connections,
             },
             redis_url: file.redis_url.filter(|url| !url.is_empty()),
+            redis_cluster: file.redis_cluster,
             log: LogSettings {
                 format: file.log_format,
                 level: file.log_level,

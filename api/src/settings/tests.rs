@@ -91,6 +91,20 @@ fn a_database_url_of_another_kind_is_refused() {
 }
 
 #[test]
+fn several_redis_urls_name_a_redis_cluster() {
+    Jail::expect_with(|jail| {
+        let urls = "redis://10.0.0.1:6379, redis://10.0.0.2:6379";
+        jail.set_env("PRACTICA_REDIS_URL", urls);
+        assert_eq!(load_in(jail, None).unwrap_err().key, "redis_url");
+        jail.set_env("PRACTICA_REDIS_CLUSTER", "true");
+        let settings = load_in(jail, None).unwrap();
+        assert!(settings.redis_cluster);
+        assert_eq!(settings.redis_url.as_deref(), Some(urls));
+        Ok(())
+    });
+}
+
+#[test]
 fn an_empty_redis_url_means_no_redis() {
     Jail::expect_with(|jail| {
         jail.set_env("PRACTICA_REDIS_URL", "");

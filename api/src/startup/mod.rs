@@ -61,8 +61,12 @@ impl Application {
         let mut probes: Vec<Arc<dyn HealthProbe>> = vec![database.health_probe()];
         let redis = match &settings.redis_url {
             Some(url) => {
-                let redis = Redis::connect(url, settings.database.max_connections as usize)
-                    .context("configuring Redis")?;
+                let redis = Redis::connect(
+                    url,
+                    settings.redis_cluster,
+                    settings.database.max_connections as usize,
+                )
+                .context("configuring Redis")?;
                 probes.push(redis.health_probe());
                 Some(redis)
             }

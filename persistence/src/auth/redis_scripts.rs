@@ -255,7 +255,7 @@ mod tests {
     #[tokio::test]
     async fn every_key_of_a_stored_session_is_in_its_slot() {
         let Some(url) = redis_url() else { return };
-        let redis = Redis::connect(&url, 2).unwrap();
+        let redis = Redis::connect(&url, false, 2).unwrap();
         let store = redis.session_store();
         let mut connection = redis.pool().get().await.unwrap();
         let (id, hour) = (SessionId::generate(), Duration::from_secs(3600));

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
+use crate::redis::{RedisConnection, RedisPool};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use deadpool_redis::Pool;
 use domain::auth::{
     NewSession, RefreshMatch, RevocationReason, Session, SessionId, SessionLookup, SessionStore,
     TokenHash, UserId,
@@ -46,24 +46,21 @@ struct StoredSession {
 }
 
 pub struct RedisSessionStore {
-    pool: Pool,
+    pool: RedisPool,
 }
 
 impl RedisSessionStore {
-    pub fn new(pool: Pool) -> Self {
+    pub fn new(pool: RedisPool) -> Self {
         Self { pool }
     }
 
-    async fn connection(&self) -> StoreResult<deadpool_redis::Connection> {
+    async fn connection(&self) -> StoreResult<RedisConnection> {
         self.pool.get().await.map_err(StoreError::from)
     }
 }
 
 /// The ids in the user's session index, a single-key read.
-async fn session_ids(
-    connection: &mut deadpool_redis::Connection,
-    user: UserId,
-) -> StoreResult<Vec<Uuid>> {
+async fn session_ids(connection: &mut RedisConnection, user: UserId) -> StoreResult<Vec<Uuid>> {
     let ids: Vec<String> = redis::cmd("ZRANGE")
         .arg(user_key(user.as_uuid()))
         .arg(0)
@@ -329,14 +326,16 @@ impl SessionStore for RedisSessionStore {
             let (seconds, micros): (i64, i64) =
                 redis::cmd("TIME").query_async(&mut connection).await?;
             let now = instant(seconds.saturating_mul(1000).saturating_add(micros / 1000))?;
-            let mut gets = redis::pipe();
-            for id in &ids {
-                gets.cmd("GET").arg(SessionKeys::of(*id).record);
-            }
-            let raw: Vec<Option<String>> = gets.query_async(&mut connection).await?;
+            // why: one GET each, not a pipeline: on Redis Cluster the sessions' keys
+            // lie in different slots, and a pipeline goes to one node.
             let mut sessions = Vec::new();
-            for json in raw.iter().flatten() {
-                let session = to_session(json)?;
+            for id in &ids {
+                let raw: Option<String> = redis::cmd("GET")
+                    .arg(SessionKeys::of(*id).record)
+                    .query_async(&mut connection)
+                    .await?;
+                let Some(json) = raw else { continue };
+                let session = to_session(&json)?;
                 if session.is_live_at(now) {
                     sessions.push(session);
                 }

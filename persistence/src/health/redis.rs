@@ -1,14 +1,13 @@
 use async_trait::async_trait;
-use deadpool_redis::redis;
 use domain::health::HealthProbe;
 
 /// Probes Redis with `PING` on a pooled connection.
 pub struct RedisProbe {
-    pool: deadpool_redis::Pool,
+    pool: crate::redis::RedisPool,
 }
 
 impl RedisProbe {
-    pub fn new(pool: deadpool_redis::Pool) -> Self {
+    pub fn new(pool: crate::redis::RedisPool) -> Self {
         Self { pool }
     }
 }

@@ -248,7 +248,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unreachable_redis_is_unavailable_never_a_success() {
-        let locks = Redis::connect("redis://127.0.0.1:1", 1)
+        let locks = Redis::connect("redis://127.0.0.1:1", false, 1)
             .unwrap()
             .lock_manager();
         let (resource, who) = (LockedResource::Patient(PatientId::generate()), someone());
@@ -284,7 +284,7 @@ mod tests {
             eprintln!("skipped: PRACTICA_TEST_REDIS_URL is not set");
             return;
         };
-        let redis = Redis::connect(&url, 2).unwrap();
+        let redis = Redis::connect(&url, false, 2).unwrap();
         let locks = redis.lock_manager();
         let mut connection = redis.pool().get().await.unwrap();
         let (resource, who) = (LockedResource::Patient(PatientId::generate()), someone());

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use deadpool_redis::{Connection, Pool};
 use domain::auth::{SessionId, UserId};
 use domain::locks::{
     FencingToken, LockHolder, LockManager, LockOutcome, LockToken, LockedResource, RecordLock,
@@ -16,6 +15,8 @@ use domain::locks::{
 use domain::DomainError;
 use serde::Deserialize;
 use uuid::Uuid;
+
+use crate::redis::{RedisConnection as Connection, RedisPool as Pool};
 
 use super::redis_lock_scripts::{
     on_resource, session_key, token_key, user_key, LockKeys, INDEX_GRACE_MS, SCRIPTS,

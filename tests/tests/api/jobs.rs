@@ -239,7 +239,7 @@ async fn a_holder_that_died_is_taken_over_once_its_lease_runs_out(store: LockSto
             first.database().connection().clone(),
         )),
         LockStore::Redis => std::sync::Arc::new(
-            persistence::Redis::connect(&tests::redis_url().unwrap(), 2)
+            persistence::Redis::connect(&tests::redis_url().unwrap(), false, 2)
                 .unwrap()
                 .lock_manager(),
         ),

@@ -4,7 +4,7 @@ use domain::locks::conformance as suite;
 use domain::locks::LockManager;
 use persistence::locks::SqlLockManager;
 use persistence::Redis;
-use tests::{redis_url, Backend, TestApp};
+use tests::{redis_cluster_url, redis_url, Backend, TestApp};
 
 async fn run_suite(locks: Arc<dyn LockManager>) {
     suite::a_lock_is_held_by_one_session_at_a_time(locks.as_ref()).await;
@@ -41,5 +41,19 @@ async fn sql_lock_manager_conforms_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_lock_manager_conforms() {
     let Some(url) = redis_url() else { return };
-    run_suite(Arc::new(Redis::connect(&url, 8).unwrap().lock_manager())).await;
+    run_suite(Arc::new(
+        Redis::connect(&url, false, 8).unwrap().lock_manager(),
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_lock_manager_conforms_on_redis_cluster() {
+    let Some(urls) = redis_cluster_url() else {
+        return;
+    };
+    run_suite(Arc::new(
+        Redis::connect(&urls, true, 8).unwrap().lock_manager(),
+    ))
+    .await;
 }

@@ -4,7 +4,7 @@ use domain::auth::conformance::session_store as suite;
 use domain::auth::{SessionStore, UserId, UserRepository, Username};
 use persistence::auth::{SqlSessionStore, SqlUserRepository};
 use persistence::Redis;
-use tests::{redis_url, Backend, TestApp};
+use tests::{redis_cluster_url, redis_url, Backend, TestApp};
 
 async fn run_suite(store: &dyn SessionStore, user: UserId) {
     suite::a_created_session_is_live_and_found(store, user).await;
@@ -46,6 +46,15 @@ async fn sql_session_store_conforms_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_session_store_conforms() {
     let Some(url) = redis_url() else { return };
-    let store = Redis::connect(&url, 4).unwrap().session_store();
+    let store = Redis::connect(&url, false, 4).unwrap().session_store();
+    run_suite(&store, UserId::generate()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_session_store_conforms_on_redis_cluster() {
+    let Some(urls) = redis_cluster_url() else {
+        return;
+    };
+    let store = Redis::connect(&urls, true, 4).unwrap().session_store();
     run_suite(&store, UserId::generate()).await;
 }
