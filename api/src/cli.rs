@@ -11,7 +11,11 @@ Configuration (defaults < --config FILE < environment < command line):
   PRACTICA_DATABASE_URL              sqlite://FILE or postgres://USER@HOST/DB
                                                                 [sqlite://practica.db]
   PRACTICA_DATABASE_MAX_CONNECTIONS  pool size per node         [10]
-  PRACTICA_REDIS_URL                 redis://HOST:PORT          [unset: no Redis]
+  PRACTICA_DATABASE_MIGRATION_URL    the database itself, for migrations behind
+                                     a pooler (PgBouncer)       [unset: DATABASE_URL]
+  PRACTICA_REDIS_URL                 redis://HOST:PORT (with REDIS_CLUSTER, several,
+                                     comma-separated)           [unset: no Redis]
+  PRACTICA_REDIS_CLUSTER             true for a Redis Cluster   [false]
   PRACTICA_LOG_FORMAT                text or json               [text]
   PRACTICA_LOG_LEVEL                 tracing filter; RUST_LOG wins [info]
   PRACTICA_MAX_BODY_BYTES            largest JSON body          [262144]

@@ -53,9 +53,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
-    let database = startup::connect_database(&settings).await?;
-    database.migrate().await?;
-    database.close().await;
+    startup::migrate(&settings).await?;
     tracing::info!("migrations applied");
     Ok(())
 }

@@ -20,6 +20,9 @@ pub struct SettingsFile {
     pub database_url: String,
     /// Connections this node may hold open to the database.
     pub database_max_connections: u32,
+    /// Where migrations run when `database_url` goes through a pooler that cannot keep
+    /// a session (PgBouncer in transaction pooling): the database itself. Unset: there.
+    pub database_migration_url: Option<String>,
     /// `redis://HOST:PORT` when the Redis backends are wanted; unset means none. With
     /// `redis_cluster`, the comma-separated URLs of some of a Redis Cluster's nodes.
     pub redis_url: Option<String>,
@@ -152,6 +155,7 @@ impl Default for SettingsFile {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://practica.db".to_owned(),
             database_max_connections: 10,
+            database_migration_url: None,
             redis_url: None,
             redis_cluster: false,
             log_format: LogFormat::Text,
@@ -194,6 +198,7 @@ impl SettingsFile {
         "listen",
         "database_url",
         "database_max_connections",
+        "database_migration_url",
         "redis_url",
         "redis_cluster",
         "log_format",
@@ -255,6 +260,21 @@ impl SettingsFile {
                 "database_url",
                 "must start with sqlite:, postgres: or postgresql:",
             ));
+        }
+        if self
+            .database_migration_url
+            .as_deref()
+            .is_some_and(str::is_empty)
+        {
+            self.database_migration_url = None;
+        }
+        if let Some(url) = &self.database_migration_url {
+            if !(url.starts_with("postgres:") || url.starts_with("postgresql:")) {
+                return Err(ConfigError::new(
+                    "database_migration_url",
+                    "must start with postgres: or postgresql:",
+                ));
+            }
         }
         if self.redis_url.as_deref().is_some_and(str::is_empty) {
             self.redis_url = None;

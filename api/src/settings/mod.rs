@@ -59,6 +59,8 @@ pub struct DatabaseSettings {
     pub url: String,
     /// Connections this node may hold open.
     pub max_connections: u32,
+    /// The database itself, for migrations, when `url` goes through a pooler.
+    pub migration_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +165,7 @@ impl From<SettingsFile> for Settings {
             database: DatabaseSettings {
                 url: file.database_url,
                 max_connections: file.database_max_connections,
+                migration_url: file.database_migration_url,
             },
             redis_url: file.redis_url.filter(|url| !url.is_empty()),
             redis_cluster: file.redis_cluster,

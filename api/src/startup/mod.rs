@@ -53,10 +53,13 @@ impl Application {
 
     pub async fn build_with(settings: Settings, extra_routes: ExtraRoutes) -> anyhow::Result<Self> {
         let database = connect_database(&settings).await?;
-        database
-            .migrate()
-            .await
-            .context("applying database migrations")?;
+        match settings.database.migration_url {
+            Some(_) => migrate(&settings).await?,
+            None => database
+                .migrate()
+                .await
+                .context("applying database migrations")?,
+        }
 
         let mut probes: Vec<Arc<dyn HealthProbe>> = vec![database.health_probe()];
         let redis = match &settings.redis_url {
@@ -213,7 +216,7 @@ impl Application {
     }
 }
 
-/// Connects the database named by the settings. Also used by `practica migrate`.
+/// Connects the database named by the settings.
 pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
     let options = DatabaseOptions {
         url: settings.database.url.clone(),
@@ -223,6 +226,30 @@ pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
     Database::connect(&options)
         .await
         .context("connecting to the database")
+}
+
+/// Applies pending migrations, on `database_migration_url` when set (a pooler in
+/// transaction mode cannot hold the session the migration lock lives in). Also
+/// `practica migrate`.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let options = DatabaseOptions {
+        url: settings
+            .database
+            .migration_url
+            .clone()
+            .unwrap_or_else(|| settings.database.url.clone()),
+        max_connections: 2,
+        acquire_timeout: Duration::from_secs(5),
+    };
+    let database = Database::connect(&options)
+        .await
+        .context("connecting to the database for migrations")?;
+    let outcome = database
+        .migrate()
+        .await
+        .context("applying database migrations");
+    database.close().await;
+    outcome
 }
 
 /// Turns `stop` true when the process is asked to terminate (SIGTERM, Ctrl-C).

@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# A practica cluster on one machine, without Docker: N nodes on loopback ports against
+# one PostgreSQL database, behind nginx (round robin) on one port.
+#
+#   scripts/cluster.sh up N [--redis] [--redis-cluster] [--pgbouncer]
+#   scripts/cluster.sh status
+#   scripts/cluster.sh down
+#   scripts/cluster.sh kill NODE [SIGNAL]   # e.g. kill 2 KILL, kill 1 STOP, kill 1 CONT
+#   scripts/cluster.sh start NODE           # starts a node again, on its port
+#
+# --redis          sessions and locks (and job leases) in a Redis server of the cluster's own
+# --redis-cluster  ... in a three-master Redis Cluster of its own
+# --pgbouncer      the nodes reach PostgreSQL through PgBouncer; migrations run first on
+#                  the direct URL (`practica migrate`, PRACTICA_DATABASE_MIGRATION_URL)
+#
+# Everything the cluster starts is recorded (pid files) in $PRACTICA_CLUSTER_DIR
+# (default /tmp/practica-cluster); `down` stops exactly those processes. The load
+# balancer listens on $PRACTICA_CLUSTER_PORT (default 18080), node i on that port + i.
+# PostgreSQL is the one at $PRACTICA_CLUSTER_POSTGRES (default postgres://postgres@127.0.0.1:5432);
+# the cluster's database is `practica_cluster`, made afresh by `up`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dir=${PRACTICA_CLUSTER_DIR:-/tmp/practica-cluster}
+port=${PRACTICA_CLUSTER_PORT:-18080}
+postgres=${PRACTICA_CLUSTER_POSTGRES:-postgres://postgres:postgres@127.0.0.1:5432}
+database=practica_cluster
+admin_password=${PRACTICA_CLUSTER_ADMIN_PASSWORD:-cluster admin password}
+profile=${PRACTICA_CLUSTER_PROFILE:-debug}
+target_dir=${CARGO_TARGET_DIR:-target}
+binary="$target_dir/$profile/practica"
+redis_port=$((port + 300))
+redis_cluster_port=$((port + 400))
+pgbouncer_port=$((port + 500))
+
+say() { printf '== %s\n' "$*" >&2; }
+
+need() { # command package
+  command -v "$1" >/dev/null && return
+  say "installing $2"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+wait_until() { # seconds command...
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+node_env() { cat "$dir/node.env"; }
+
+start_node() { # i
+  local i=$1 node_port=$((port + $1))
+  if alive "$dir/node-$i.pid"; then say "node $i runs already"; return; fi
+  (
+    set -a
+    # shellcheck disable=SC1091
+    . "$dir/node.env"
+    set +a
+    export PRACTICA_NODE_ID="node-$i"
+    exec "$binary" serve --listen "127.0.0.1:$node_port" >>"$dir/node-$i.log" 2>&1
+  ) &
+  echo $! >"$dir/node-$i.pid"
+  if ! wait_until 60 curl -fsS "http://127.0.0.1:$node_port/health/ready"; then
+    say "node $i did not become ready; its log: $dir/node-$i.log"
+    tail -n 20 "$dir/node-$i.log" >&2
+    return 1
+  fi
+}
+
+write_nginx_conf() { # nodes
+  local servers="" i
+  for i in $(seq 1 "$1"); do
+    servers+="    server 127.0.0.1:$((port + i)) max_fails=1 fail_timeout=2s;"$'\n'
+  done
+  mkdir -p "$dir/nginx"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log $dir/nginx-access.log;
+  client_body_temp_path $dir/nginx/body;
+  proxy_temp_path $dir/nginx/proxy;
+  fastcgi_temp_path $dir/nginx/fastcgi;
+  uwsgi_temp_path $dir/nginx/uwsgi;
+  scgi_temp_path $dir/nginx/scgi;
+  client_max_body_size 200m;
+  upstream practica {
+$servers    keepalive 32;
+  }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://practica;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+      proxy_request_buffering off;
+      proxy_buffering off;
+      proxy_connect_timeout 1s;
+      proxy_read_timeout 30s;
+      # Idempotent requests (GET, HEAD, PUT, DELETE...) go to the next node when one is
+      # down; nginx never retries a POST on its own: its Idempotency-Key retry is the
+      # client's.
+      proxy_next_upstream error timeout http_502;
+      proxy_next_upstream_tries 3;
+    }
+  }
+}
+EOF
+}
+
+write_pgbouncer_conf() {
+  local version mode extra=""
+  version=$(pgbouncer --version | awk 'NR==1 { print $2 }')
+  # why: PgBouncer tracks prepared statements in transaction pooling from 1.21 on
+  # (max_prepared_statements). Before that, sqlx's named statements cannot cross
+  # transactions there, so the older one pools by session.
+  if printf '1.21\n%s\n' "$version" | sort -V -C; then
+    mode=transaction
+    extra="max_prepared_statements = 200"
+  else
+    mode=session
+    say "PgBouncer $version has no prepared statements in transaction pooling (1.21+): pooling by session"
+  fi
+  echo '"postgres" ""' >"$dir/pgbouncer-users.txt"
+  cat >"$dir/pgbouncer.ini" <<EOF
+[databases]
+$database = host=127.0.0.1 port=5432 dbname=$database user=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $pgbouncer_port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/pgbouncer-users.txt
+pool_mode = $mode
+ignore_startup_parameters = extra_float_digits
+max_client_conn = 500
+default_pool_size = 20
+logfile = $dir/pgbouncer/pgbouncer.log
+pidfile = $dir/pgbouncer/pgbouncer.pid
+$extra
+EOF
+}
+
+up() {
+  local nodes=${1:?usage: cluster.sh up N [--redis] [--redis-cluster] [--pgbouncer]}
+  shift
+  local redis=0 redis_cluster=0 pgbouncer=0
+  for flag in "$@"; do
+    case "$flag" in
+      --redis) redis=1 ;;
+      --redis-cluster) redis_cluster=1 ;;
+      --pgbouncer) pgbouncer=1 ;;
+      *) echo "unknown flag: $flag" >&2; exit 2 ;;
+    esac
+  done
+  if [ -d "$dir" ] && ls "$dir"/*.pid >/dev/null 2>&1; then
+    say "a cluster is recorded in $dir: stopping it first"
+    down
+  fi
+  trap 'say "up failed: stopping what it started"; down' ERR
+  need nginx nginx-light
+  [ "$pgbouncer" = 0 ] || need pgbouncer pgbouncer
+  need psql postgresql-client
+  mkdir -p "$dir"
+
+  say "building practica ($profile)"
+  if [ "$profile" = release ]; then cargo build -q --release -p api; else cargo build -q -p api; fi
+
+  say "a fresh database $database"
+  psql -q "$postgres/postgres" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
+  local direct_url="$postgres/$database" url="$postgres/$database"
+  if [ "$pgbouncer" = 1 ]; then
+    write_pgbouncer_conf
+    mkdir -p "$dir/pgbouncer"
+    if [ "$(id -u)" = 0 ]; then
+      # PgBouncer will not run as root: as the postgres user, writing where it may.
+      chown postgres "$dir/pgbouncer"
+      runuser -u postgres -- pgbouncer -d "$dir/pgbouncer.ini"
+    else
+      pgbouncer -d "$dir/pgbouncer.ini"
+    fi
+    wait_until 10 test -s "$dir/pgbouncer/pgbouncer.pid"
+    url="postgres://postgres@127.0.0.1:$pgbouncer_port/$database"
+    say "migrating on the direct URL (PgBouncer in front of the nodes)"
+    PRACTICA_DATABASE_URL="$direct_url" "$binary" migrate >>"$dir/migrate.log" 2>&1
+  fi
+
+  {
+    echo "PRACTICA_DATABASE_URL=$url"
+    [ "$pgbouncer" = 0 ] || echo "PRACTICA_DATABASE_MIGRATION_URL=$direct_url"
+    echo "PRACTICA_ADMIN_PASSWORD=\"$admin_password\""
+    echo "PRACTICA_LOG_FORMAT=json"
+    echo "PRACTICA_LOG_LEVEL=${PRACTICA_CLUSTER_LOG_LEVEL:-info}"
+    echo "PRACTICA_TRUSTED_PROXIES='[\"127.0.0.1\"]'"
+    echo "PRACTICA_WORKERS=${PRACTICA_CLUSTER_WORKERS:-2}"
+    echo "PRACTICA_SHUTDOWN_TIMEOUT_SECS=10"
+    echo "PRACTICA_LOGIN_MAX_FAILURES_PER_ADDRESS=100000"
+    echo "PRACTICA_JOB_LEASE_SECONDS=${PRACTICA_JOB_LEASE_SECONDS:-6}"
+    echo "PRACTICA_JOB_TICK_SECONDS=${PRACTICA_JOB_TICK_SECONDS:-1}"
+    if [ "$redis" = 1 ]; then
+      echo "PRACTICA_REDIS_URL=redis://127.0.0.1:$redis_port"
+    elif [ "$redis_cluster" = 1 ]; then
+      echo "PRACTICA_REDIS_URL=redis://127.0.0.1:$redis_cluster_port,redis://127.0.0.1:$((redis_cluster_port + 1)),redis://127.0.0.1:$((redis_cluster_port + 2))"
+      echo "PRACTICA_REDIS_CLUSTER=true"
+    fi
+    if [ "$redis" = 1 ] || [ "$redis_cluster" = 1 ]; then
+      echo "PRACTICA_SESSION_BACKEND=redis"
+      echo "PRACTICA_LOCK_BACKEND=redis"
+    fi
+  } >"$dir/node.env"
+  if [ "$redis" = 1 ]; then
+    redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
+      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
+    wait_until 10 redis-cli -p "$redis_port" ping
+  fi
+  if [ "$redis_cluster" = 1 ]; then
+    scripts/redis-cluster.sh start "$dir/redis-cluster" "$redis_cluster_port"
+  fi
+
+  echo "$nodes" >"$dir/nodes"
+  for i in $(seq 1 "$nodes"); do
+    say "node $i on 127.0.0.1:$((port + i))"
+    start_node "$i"
+  done
+  write_nginx_conf "$nodes"
+  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log"
+  wait_until 10 curl -fsS "http://127.0.0.1:$port/health/ready"
+  say "the cluster answers on http://127.0.0.1:$port (admin / $admin_password)"
+}
+
+status() {
+  [ -f "$dir/nodes" ] || { echo "no cluster recorded in $dir"; return 0; }
+  local nodes i health
+  nodes=$(cat "$dir/nodes")
+  printf '%-10s %-8s %-22s %s\n' process pid address health
+  for i in $(seq 1 "$nodes"); do
+    health=down
+    if alive "$dir/node-$i.pid"; then
+      health=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$((port + i))/health/ready" || true)
+      [ "$health" = 200 ] && health=ready || health="not ready ($health)"
+    fi
+    printf '%-10s %-8s %-22s %s\n' "node-$i" "$(cat "$dir/node-$i.pid" 2>/dev/null || echo -)" "127.0.0.1:$((port + i))" "$health"
+  done
+  for part in nginx pgbouncer/pgbouncer redis; do
+    [ -f "$dir/$part.pid" ] || continue
+    alive "$dir/$part.pid" && health=running || health=down
+    printf '%-10s %-8s %-22s %s\n' "${part#*/}" "$(cat "$dir/$part.pid")" "" "$health"
+  done
+  if [ -d "$dir/redis-cluster" ]; then
+    printf '%-10s %-8s %-22s %s\n' redis-cluster - "127.0.0.1:$redis_cluster_port+" \
+      "$(redis-cli -p "$redis_cluster_port" cluster info 2>/dev/null | grep -o 'cluster_state:[a-z]*' || echo down)"
+  fi
+}
+
+stop_pid_file() { # file [signal]
+  local file=$1 pid
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -CONT "$pid" 2>/dev/null || true
+    kill "-${2:-TERM}" "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+down() {
+  [ -d "$dir" ] || return 0
+  [ -f "$dir/nginx.pid" ] && stop_pid_file "$dir/nginx.pid" QUIT
+  for file in "$dir"/node-*.pid; do stop_pid_file "$file"; done
+  stop_pid_file "$dir/pgbouncer/pgbouncer.pid"
+  stop_pid_file "$dir/redis.pid"
+  [ -d "$dir/redis-cluster" ] && scripts/redis-cluster.sh stop "$dir/redis-cluster"
+  rm -f "$dir/nodes"
+  say "stopped; logs stay in $dir"
+}
+
+signal_node() { # i [signal]
+  local file="$dir/node-${1:?which node}.pid"
+  [ -f "$file" ] || { echo "node $1 is not recorded" >&2; return 1; }
+  kill "-${2:-TERM}" "$(cat "$file")"
+}
+
+case "${1:-}" in
+  up) shift; up "$@" ;;
+  status) status ;;
+  down) down ;;
+  kill) shift; signal_node "$@" ;;
+  start) shift; start_node "${1:?which node}" ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
