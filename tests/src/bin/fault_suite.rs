@@ -188,7 +188,7 @@ fn run_tag() -> String {
     format!("{}", chrono::Utc::now().timestamp_millis())
 }
 
-/// 1. A session works on every node, survives a node's `kill -9` under load, and a
+/// Case 1: A session works on every node, survives a node's `kill -9` under load, and a
 /// logout through one node ends it on all.
 async fn sessions(cluster: Cluster) -> Result<(), String> {
     let admin = cluster.admin().await;
@@ -360,7 +360,7 @@ async fn sessions(cluster: Cluster) -> Result<(), String> {
     Ok(())
 }
 
-/// 2. Twenty clients update five patients with If-Match for 20 s: every acknowledged
+/// Case 2: Twenty clients update five patients with If-Match for 20 s: every acknowledged
 /// update is in the database.
 async fn lost_updates(cluster: Cluster) -> Result<(), String> {
     let admin = cluster.admin().await;
@@ -498,7 +498,7 @@ async fn lost_updates(cluster: Cluster) -> Result<(), String> {
     }
 }
 
-/// 3. Fifty concurrent overlapping bookings across nodes: exactly one per slot.
+/// Case 3: Fifty concurrent overlapping bookings across nodes: exactly one per slot.
 async fn double_booking(cluster: Cluster) -> Result<(), String> {
     let admin = cluster.admin().await;
     let tag = run_tag();
@@ -568,7 +568,7 @@ async fn double_booking(cluster: Cluster) -> Result<(), String> {
     Ok(())
 }
 
-/// 5. Two clients fight for one record across nodes; the holder's node is stopped past
+/// Case 5: Two clients fight for one record across nodes; the holder's node is stopped past
 /// the lease, the other takes the lock and writes; the first, resumed, is refused.
 async fn locks(cluster: Cluster) -> Result<(), String> {
     let admin = cluster.admin().await;
@@ -718,7 +718,7 @@ fn node_number(name: &str) -> u16 {
     name.trim_start_matches("node-").parse().unwrap()
 }
 
-/// 6. The job holder killed: another node runs the job within lease + tick; the holder
+/// Case 6: The job holder killed: another node runs the job within lease + tick; the holder
 /// stopped past its lease and resumed: no period runs twice; reminders once each.
 async fn singletons(cluster: Cluster) -> Result<(), String> {
     let admin = cluster.admin().await;
@@ -795,7 +795,7 @@ async fn singletons(cluster: Cluster) -> Result<(), String> {
     Ok(())
 }
 
-/// 11. Each node in turn gets SIGTERM and starts again while traffic runs: no request
+/// Case 11: Each node in turn gets SIGTERM and starts again while traffic runs: no request
 /// fails through nginx.
 async fn rolling_restart(cluster: Cluster) -> Result<(), String> {
     let admin = cluster.admin().await;
