@@ -25,6 +25,7 @@ mod m20261126_000014_create_job_runs;
 mod m20261126_000015_create_nodes;
 mod m20261126_000016_create_job_requests;
 mod m20261126_000017_create_notification_outbox;
+mod m20261126_000018_idempotency_committed_work;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000015_create_nodes::Migration),
             Box::new(m20261126_000016_create_job_requests::Migration),
             Box::new(m20261126_000017_create_notification_outbox::Migration),
+            Box::new(m20261126_000018_idempotency_committed_work::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use crate::audit;
 use crate::clock::database_now;
 use crate::error::{StoreError, StoreResult};
+use crate::idempotency::sql_idempotency as idempotency;
 
 /// Attempts before SQLite's busy error is passed on.
 const ATTEMPTS: u32 = 40;
@@ -141,6 +142,7 @@ where
         let context = context.ok_or_else(|| {
             StoreError::internal("a unit of work recorded audit events without an audit context")
         })?;
+        idempotency::mark_committed(&work.transaction, &work.events).await?;
         audit::record(&work.transaction, context, now, work.events).await?;
     }
     work.transaction.commit().await?;

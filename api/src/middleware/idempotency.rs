@@ -7,7 +7,9 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 use domain::auth::AuthService;
-use domain::idempotency::{Claim, IdempotencyKey, IdempotencyStore, StoredResponse};
+use domain::idempotency::{
+    Claim, ClaimedKey, CommittedWork, IdempotencyKey, IdempotencyStore, StoredResponse, CLAIMED_KEY,
+};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
@@ -35,6 +37,11 @@ pub struct Idempotency {
 /// the shared database), and a retry with the same key and body, on any node, gets
 /// that answer again instead of running twice. The same key with another body is 422;
 /// a retry while the first still runs is 409. Keys belong to the signed-in user.
+///
+/// The claim is marked committed in the same transaction as the request's writes
+/// (`CLAIMED_KEY`), so a node that dies between committing and storing the answer
+/// leaves a claim a retry answers with `303 See Other` to what was made, never a
+/// second run.
 ///
 /// Sign-in, refresh and locking are left out: their answers are tokens, which are never
 /// stored. (Locking needs no key: the holding session asking again gets its lock back.)
@@ -124,9 +131,14 @@ pub async fn idempotency(
             return Ok(request.into_response(ApiError::IdempotencyKeyReused.error_response()))
         }
         Claim::Replay(stored) => return Ok(request.into_response(replay(stored))),
+        Claim::Committed(work) => return Ok(request.into_response(see_committed(&work))),
     }
 
-    let outcome = next.call(request).await;
+    let claimed = ClaimedKey {
+        user: principal.user_id,
+        key: key.clone(),
+    };
+    let outcome = CLAIMED_KEY.scope(claimed, next.call(request)).await;
     let response = match outcome {
         Ok(response) if !response.status().is_server_error() => response,
         other => {
@@ -165,6 +177,27 @@ pub async fn idempotency(
         .await
         .map_err(ApiError::from)?;
     Ok(ServiceResponse::new(http_request, rebuilt.body(body)))
+}
+
+/// The answer to a retry whose first request committed its work and then lost its
+/// answer (its node died): `303 See Other` to what the work made, which a client reads
+/// with a GET. Nothing is done twice.
+fn see_committed(work: &CommittedWork) -> HttpResponse {
+    let collection = match work.resource_type.as_str() {
+        "patient" => "patients",
+        "note" => "notes",
+        "appointment" => "appointments",
+        "document" => "documents",
+        "user" => "users",
+        _ => return ApiError::IdempotencyKeyInUse.error_response(),
+    };
+    HttpResponse::SeeOther()
+        .insert_header((
+            LOCATION,
+            format!("/api/v1/{collection}/{}", work.resource_id),
+        ))
+        .insert_header((REPLAYED_HEADER, HeaderValue::from_static("true")))
+        .finish()
 }
 
 async fn read_body(mut payload: Payload, limit: usize) -> Result<web::Bytes, ApiError> {

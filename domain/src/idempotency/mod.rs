@@ -45,6 +45,35 @@ pub enum Claim {
     Mismatch,
     /// The key's request finished: answer this again.
     Replay(StoredResponse),
+    /// The key's request committed its work but no answer was stored (its node died
+    /// between the two): the work is not done again; the retry is shown what it made.
+    Committed(CommittedWork),
+}
+
+/// What a keyed request's committed work wrote first, as its audit trail names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommittedWork {
+    pub resource_type: String,
+    pub resource_id: uuid::Uuid,
+}
+
+/// The claim of the request being served, when it came with a key.
+#[derive(Debug, Clone)]
+pub struct ClaimedKey {
+    pub user: UserId,
+    pub key: IdempotencyKey,
+}
+
+tokio::task_local! {
+    /// Set around a keyed request's handling: the unit of work that commits the
+    /// request's writes marks the claim committed in the same transaction, so a node
+    /// that dies before storing the answer cannot make a retry do the work twice.
+    pub static CLAIMED_KEY: ClaimedKey;
+}
+
+/// The key the current request holds, if any.
+pub fn claimed_key() -> Option<ClaimedKey> {
+    CLAIMED_KEY.try_with(Clone::clone).ok()
 }
 
 /// Where keys and their answers live: shared by all nodes, so a retry on another node
@@ -52,7 +81,8 @@ pub enum Claim {
 ///
 /// Contract: `claim` is atomic (of two concurrent claims of one key, one is
 /// `Acquired`); a key past `ttl` is free again; a claim never completed within
-/// `stale_after` (its node died) may be taken over.
+/// `stale_after` (its node died) may be taken over, unless its work committed
+/// (`Committed`); `release` gives up only a claim whose work did not commit.
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
     async fn claim(

@@ -13,6 +13,8 @@ pub struct Model {
     pub response_body: Option<Vec<u8>>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    pub committed_resource_type: Option<String>,
+    pub committed_resource_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,6 @@
 //! The SQL backend of the idempotency store.
 
 pub(crate) mod entity;
-mod sql_idempotency;
+pub(crate) mod sql_idempotency;
 
 pub use sql_idempotency::SqlIdempotencyStore;

@@ -1,15 +1,21 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use domain::audit::NewAuditEvent;
 use domain::auth::UserId;
-use domain::idempotency::{Claim, IdempotencyKey, IdempotencyStore, StoredResponse};
+use domain::idempotency::{
+    claimed_key, Claim, CommittedWork, IdempotencyKey, IdempotencyStore, StoredResponse,
+};
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr};
+use sea_orm::{
+    ActiveValue, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    SqlErr,
+};
 
 use super::entity::{self, Column, Entity};
 use crate::clock::{database_now, span};
-use crate::error::{domain_result, StoreError};
+use crate::error::{domain_result, StoreError, StoreResult};
 
 /// [`IdempotencyStore`] on the SQL database: the primary key (user, key) decides which
 /// of two concurrent claims wins.
@@ -47,6 +53,8 @@ impl IdempotencyStore for SqlIdempotencyStore {
                     response_body: ActiveValue::Set(None),
                     created_at: ActiveValue::Set(now),
                     expires_at: ActiveValue::Set(now + span(ttl)?),
+                    committed_resource_type: ActiveValue::Set(None),
+                    committed_resource_id: ActiveValue::Set(None),
                 };
                 match Entity::insert(claim)
                     .exec_without_returning(&self.connection)
@@ -66,7 +74,19 @@ impl IdempotencyStore for SqlIdempotencyStore {
                 else {
                     continue;
                 };
+                if existing.fingerprint == fingerprint && existing.response_status.is_none() {
+                    if let (Some(resource_type), Some(resource_id)) = (
+                        existing.committed_resource_type.clone(),
+                        existing.committed_resource_id,
+                    ) {
+                        return Ok(Claim::Committed(CommittedWork {
+                            resource_type,
+                            resource_id,
+                        }));
+                    }
+                }
                 let abandoned = existing.response_status.is_none()
+                    && existing.committed_resource_type.is_none()
                     && existing.created_at + span(stale_after)? <= now;
                 if existing.expires_at <= now || abandoned {
                     Entity::delete_many()
@@ -130,10 +150,35 @@ impl IdempotencyStore for SqlIdempotencyStore {
                 .filter(Column::UserId.eq(user.as_uuid()))
                 .filter(Column::IdempotencyKey.eq(key.as_str()))
                 .filter(Column::ResponseStatus.is_null())
+                .filter(Column::CommittedResourceType.is_null())
                 .exec(&self.connection)
                 .await?;
             Ok(())
         })
         .await
     }
+}
+
+/// Marks the claim of the request being served, if it has one, as committed with the
+/// first of `events`, in `transaction`: the work and the mark land together.
+pub(crate) async fn mark_committed(
+    transaction: &DatabaseTransaction,
+    events: &[NewAuditEvent],
+) -> StoreResult<()> {
+    let (Some(claimed), Some(first)) = (claimed_key(), events.first()) else {
+        return Ok(());
+    };
+    Entity::update_many()
+        .col_expr(
+            Column::CommittedResourceType,
+            Expr::value(first.resource_type),
+        )
+        .col_expr(Column::CommittedResourceId, Expr::value(first.resource_id))
+        .filter(Column::UserId.eq(claimed.user.as_uuid()))
+        .filter(Column::IdempotencyKey.eq(claimed.key.as_str()))
+        .filter(Column::ResponseStatus.is_null())
+        .filter(Column::CommittedResourceType.is_null())
+        .exec(transaction)
+        .await?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Patients: registration, versions, search, archiving, permissions, audit, retries.
 
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use tests::{test_on_every_database, Backend, TestApp};
 
@@ -509,7 +510,57 @@ async fn an_idempotency_key_makes_a_retry_return_the_first_answer(backend: Backe
     assert_eq!(everyone["items"].as_array().unwrap().len(), 2);
 }
 
+async fn a_retry_after_the_answer_was_lost_is_shown_the_work_not_run_again(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let desk = app.user_with_roles("desk", &["front_desk"]).await;
+    let post = || {
+        app.authed(Method::POST, "/api/v1/patients", &desk)
+            .header("idempotency-key", "lost-answer")
+            .json(&ada())
+            .send()
+    };
+    let original: Value = post().await.unwrap().json().await.unwrap();
+    // The node "dies" after its work committed and before it stored the answer: the
+    // claim keeps what the work's own transaction marked, and no answer; it is old.
+    app.database()
+        .connection()
+        .execute_unprepared(
+            "UPDATE idempotency_keys SET response_status = NULL, response_headers = NULL, \
+             response_body = NULL, created_at = '2000-01-01T00:00:00+00:00' \
+             WHERE idempotency_key = 'lost-answer'",
+        )
+        .await
+        .unwrap();
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let retry = client
+        .post(app.url("/api/v1/patients"))
+        .bearer_auth(&desk)
+        .header("idempotency-key", "lost-answer")
+        .json(&ada())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retry.status(), StatusCode::SEE_OTHER);
+    let location = retry.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("/api/v1/patients/{}", original["id"].as_str().unwrap())
+    );
+    // A client that follows the redirect reads what the first request made.
+    let followed: Value = post().await.unwrap().json().await.unwrap();
+    assert_eq!(followed["id"], original["id"]);
+    let everyone = app.get_json("/api/v1/patients?q=ada", &desk).await;
+    assert_eq!(everyone["items"].as_array().unwrap().len(), 1, "made once");
+}
+
 test_on_every_database!(
+    a_retry_after_the_answer_was_lost_is_shown_the_work_not_run_again,
     the_front_desk_registers_reads_changes_and_archives_by_version,
     invalid_patients_are_refused_field_by_field,
     patients_are_found_by_name_prefix_birth_date_and_mrn_in_pages,
