@@ -145,7 +145,9 @@ auth_file = $dir/pgbouncer-users.txt
 pool_mode = $mode
 ignore_startup_parameters = extra_float_digits
 max_client_conn = 500
-default_pool_size = 20
+# why: in session pooling each node connection holds a server connection, so the
+# pool must cover every node's whole pool (3 nodes x 10, and restarts beside them).
+default_pool_size = 60
 logfile = $dir/pgbouncer/pgbouncer.log
 pidfile = $dir/pgbouncer/pgbouncer.pid
 $extra
@@ -172,6 +174,7 @@ up() {
   need nginx nginx-light
   [ "$pgbouncer" = 0 ] || need pgbouncer pgbouncer
   need psql postgresql-client
+  rm -rf "$dir"
   mkdir -p "$dir"
 
   say "building practica ($profile)"
@@ -208,6 +211,7 @@ up() {
     echo "PRACTICA_LOGIN_MAX_FAILURES_PER_ADDRESS=100000"
     echo "PRACTICA_JOB_LEASE_SECONDS=${PRACTICA_JOB_LEASE_SECONDS:-6}"
     echo "PRACTICA_JOB_TICK_SECONDS=${PRACTICA_JOB_TICK_SECONDS:-1}"
+    [ -z "${PRACTICA_JOB_INTERVAL_SECONDS:-}" ] || echo "PRACTICA_JOB_INTERVAL_SECONDS=$PRACTICA_JOB_INTERVAL_SECONDS"
     if [ "$redis" = 1 ]; then
       echo "PRACTICA_REDIS_URL=redis://127.0.0.1:$redis_port"
     elif [ "$redis_cluster" = 1 ]; then
@@ -278,11 +282,11 @@ stop_pid_file() { # file [signal]
 
 down() {
   [ -d "$dir" ] || return 0
-  [ -f "$dir/nginx.pid" ] && stop_pid_file "$dir/nginx.pid" QUIT
+  if [ -f "$dir/nginx.pid" ]; then stop_pid_file "$dir/nginx.pid" QUIT; fi
   for file in "$dir"/node-*.pid; do stop_pid_file "$file"; done
   stop_pid_file "$dir/pgbouncer/pgbouncer.pid"
   stop_pid_file "$dir/redis.pid"
-  [ -d "$dir/redis-cluster" ] && scripts/redis-cluster.sh stop "$dir/redis-cluster"
+  if [ -d "$dir/redis-cluster" ]; then scripts/redis-cluster.sh stop "$dir/redis-cluster"; fi
   rm -f "$dir/nodes"
   say "stopped; logs stay in $dir"
 }

@@ -14,6 +14,8 @@ target_dir=${CARGO_TARGET_DIR:-target}
 export PRACTICA_CLUSTER_NODES=3
 export PRACTICA_JOB_LEASE_SECONDS=${PRACTICA_JOB_LEASE_SECONDS:-4}
 export PRACTICA_JOB_TICK_SECONDS=1
+# Every job every 2 s, so the singleton case sees many periods.
+export PRACTICA_JOB_INTERVAL_SECONDS=2
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(sessions lost-updates double-booking locks singletons rolling-restart)
 

@@ -744,6 +744,34 @@ async fn singletons(cluster: Cluster) -> Result<(), String> {
             None
         }
     };
+    // Appointments in the next hours: each gets one reminder, whatever happens below.
+    let tag = run_tag();
+    let (doctor, provider) = cluster
+        .user(&admin, &format!("remind-{tag}"), &["clinician"])
+        .await;
+    let patient = cluster
+        .register_patient(&doctor, &format!("Remind{tag}"))
+        .await;
+    let mut appointments = Vec::new();
+    for hour in 2..5 {
+        let start = chrono::Utc::now() + chrono::Duration::hours(hour);
+        let (status, booked, _) = cluster
+            .send(
+                Method::POST,
+                &cluster.balanced("/api/v1/appointments"),
+                &doctor,
+                Some(&json!({
+                    "patientId": patient["id"], "providerId": provider["id"], "start": start,
+                    "end": start + chrono::Duration::minutes(20), "reason": "fault suite"
+                })),
+            )
+            .await;
+        if status != StatusCode::CREATED {
+            return Err(format!("booking answered {status}: {booked}"));
+        }
+        appointments.push(booked["id"].as_str().unwrap().to_owned());
+    }
+
     let (holder, _) = wait_for_holder(None).await.ok_or("no node took the job")?;
     let victim = node_number(&holder);
     cluster.signal(victim, "KILL");
@@ -783,6 +811,24 @@ async fn singletons(cluster: Cluster) -> Result<(), String> {
         }
     }
     println!("singletons: {runs} runs over five jobs, {duplicates} periods run twice; {} stopped {} s and resumed", successor, (lease + Duration::from_secs(3)).as_secs());
+    let mut reminders = Vec::new();
+    for appointment in &appointments {
+        let (_, page, _) = cluster
+            .send(
+                Method::GET,
+                &cluster.balanced(&format!(
+                    "/api/v1/admin/notifications?appointmentId={appointment}"
+                )),
+                &admin,
+                None,
+            )
+            .await;
+        reminders.push(page["items"].as_array().map_or(0, Vec::len));
+    }
+    println!("singletons: reminders per appointment {reminders:?}");
+    if reminders.iter().any(|count| *count != 1) {
+        return Err("an appointment did not get exactly one reminder".to_owned());
+    }
     if took_over > lease + Duration::from_secs(5) {
         return Err(format!(
             "the take-over took {:.1} s",
