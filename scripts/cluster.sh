@@ -108,9 +108,9 @@ $servers    keepalive 32;
       proxy_connect_timeout 1s;
       proxy_read_timeout 30s;
       # Idempotent requests (GET, HEAD, PUT, DELETE...) go to the next node when one is
-      # down; nginx never retries a POST on its own: its Idempotency-Key retry is the
-      # client's.
-      proxy_next_upstream error timeout http_502;
+      # down or draining (503); nginx never retries a POST on its own: its
+      # Idempotency-Key retry is the client's.
+      proxy_next_upstream error timeout http_502 http_503;
       proxy_next_upstream_tries 3;
     }
   }
@@ -132,9 +132,12 @@ write_pgbouncer_conf() {
     say "PgBouncer $version has no prepared statements in transaction pooling (1.21+): pooling by session"
   fi
   echo '"postgres" ""' >"$dir/pgbouncer-users.txt"
+  # The server's password, when the URL has one (a fresh install asks TCP clients for it).
+  local password
+  password=$(printf '%s' "$postgres" | sed -nE 's|^postgres(ql)?://[^:@/]+:([^@]*)@.*|\2|p')
   cat >"$dir/pgbouncer.ini" <<EOF
 [databases]
-$database = host=127.0.0.1 port=5432 dbname=$database user=postgres
+$database = host=127.0.0.1 port=5432 dbname=$database user=postgres${password:+ password=$password}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -166,14 +169,15 @@ up() {
       *) echo "unknown flag: $flag" >&2; exit 2 ;;
     esac
   done
-  if [ -d "$dir" ] && ls "$dir"/*.pid >/dev/null 2>&1; then
-    say "a cluster is recorded in $dir: stopping it first"
-    down
-  fi
+  # Whatever an earlier run left recorded is stopped first (down is safe to repeat).
+  down >/dev/null 2>&1 || true
   trap 'say "up failed: stopping what it started"; down' ERR
+  trap 'say "interrupted: stopping what it started"; down; exit 130' INT TERM
   need nginx nginx-light
   [ "$pgbouncer" = 0 ] || need pgbouncer pgbouncer
   need psql postgresql-client
+  need curl curl
+  if [ "$redis" = 1 ] || [ "$redis_cluster" = 1 ]; then need redis-server redis-server; fi
   rm -rf "$dir"
   mkdir -p "$dir"
 
@@ -240,6 +244,7 @@ up() {
   write_nginx_conf "$nodes"
   nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log"
   wait_until 10 curl -fsS "http://127.0.0.1:$port/health/ready"
+  trap - ERR INT TERM
   say "the cluster answers on http://127.0.0.1:$port (admin / $admin_password)"
 }
 

@@ -17,6 +17,9 @@ export PRACTICA_JOB_TICK_SECONDS=1
 # Every job every 2 s, so the singleton case sees many periods.
 export PRACTICA_JOB_INTERVAL_SECONDS=2
 cases=("$@")
+# database-restart (restarts and stops this machine's PostgreSQL) runs only when named:
+# one keyed write in some runs still waits two connection timeouts (4 s) for its 503,
+# past the 2 s bound it asserts (see RELIABILITY.md).
 [ ${#cases[@]} -gt 0 ] || cases=(sessions lost-updates double-booking locks singletons rolling-restart)
 
 cargo build -q -p api -p tests --bin practica --bin fault-suite
@@ -29,7 +32,7 @@ for configuration in "" "--redis-cluster --pgbouncer"; do
   label=${configuration:-sql}
   echo "== configuration: $label"
   # shellcheck disable=SC2086
-  scripts/cluster.sh up 3 $configuration 2>/dev/null
+  scripts/cluster.sh up 3 $configuration
   for case in "${cases[@]}"; do
     case_started=$SECONDS
     if "$driver" "$case"; then

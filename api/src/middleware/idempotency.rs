@@ -99,7 +99,15 @@ pub async fn idempotency(
     };
     // An anonymous or invalid caller is refused by the handler, as without a key.
     let principal = match crate::auth::bearer_token(request.request()) {
-        Ok(token) => auth.authenticate(&token).await.ok(),
+        Ok(token) => match auth.authenticate(&token).await {
+            Ok(principal) => Some(principal),
+            // why: the session store is away; asking again in the handler would only
+            // double the wait before the same 503.
+            Err(error @ domain::DomainError::Unavailable(_)) => {
+                return Ok(request.into_response(ApiError::from(error).error_response()))
+            }
+            Err(_) => None,
+        },
         Err(_) => None,
     };
     let Some(principal) = principal else {

@@ -221,7 +221,10 @@ pub async fn connect_database(settings: &Settings) -> anyhow::Result<Database> {
     let options = DatabaseOptions {
         url: settings.database.url.clone(),
         max_connections: settings.database.max_connections,
-        acquire_timeout: Duration::from_secs(5),
+        // why: with the database away, a request waits this long for a connection and
+        // then answers 503; no longer than readiness waits, so requests fail as fast
+        // as the load balancer learns the node cannot serve.
+        acquire_timeout: settings.http.readiness_timeout,
     };
     Database::connect(&options)
         .await

@@ -74,7 +74,10 @@ impl IdempotencyStore for SqlIdempotencyStore {
                 else {
                     continue;
                 };
-                if existing.fingerprint == fingerprint && existing.response_status.is_none() {
+                if existing.fingerprint == fingerprint
+                    && existing.response_status.is_none()
+                    && existing.expires_at > now
+                {
                     if let (Some(resource_type), Some(resource_id)) = (
                         existing.committed_resource_type.clone(),
                         existing.committed_resource_id,

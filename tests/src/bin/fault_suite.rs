@@ -675,8 +675,11 @@ async fn locks(cluster: Cluster) -> Result<(), String> {
         "locks: fencing numbers {} then {}; the new holder's write {fresh}, the resumed holder's {stale}; stored name {}",
         fencing.0, fencing.1, stored["givenName"]
     );
-    if fresh != StatusCode::OK || stale.is_success() || stored["givenName"] != "Fresh" {
-        return Err("the stale holder's write was not refused".to_owned());
+    if fresh != StatusCode::OK || stale != StatusCode::LOCKED || stored["givenName"] != "Fresh" {
+        return Err("the stale holder's write was not refused as locked".to_owned());
+    }
+    if fencing.1.as_i64() <= fencing.0.as_i64() {
+        return Err("the new holder's fencing number is not larger".to_owned());
     }
     Ok(())
 }
@@ -884,17 +887,18 @@ async fn rolling_restart(cluster: Cluster) -> Result<(), String> {
     let started = Instant::now();
     for node in 1..=cluster.nodes {
         cluster.signal(node, "TERM");
-        let pid_gone = Instant::now();
+        // It drains, then exits: wait until its process is gone, then start it again.
+        let stopping = Instant::now();
         while Command::new("scripts/cluster.sh")
             .args(["status"])
             .output()
             .map(|out| {
                 String::from_utf8_lossy(&out.stdout).lines().any(|line| {
-                    line.starts_with(&format!("node-{node} ")) && line.contains("ready")
+                    line.starts_with(&format!("node-{node} ")) && !line.ends_with(" down")
                 })
             })
             .unwrap_or(false)
-            && pid_gone.elapsed() < Duration::from_secs(15)
+            && stopping.elapsed() < Duration::from_secs(15)
         {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -918,6 +922,198 @@ async fn rolling_restart(cluster: Cluster) -> Result<(), String> {
     Ok(())
 }
 
+fn postgres(action: &str) {
+    let version = std::fs::read_dir("/etc/postgresql")
+        .expect("a Debian PostgreSQL cluster")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .max()
+        .expect("a PostgreSQL version");
+    let status = Command::new("pg_ctlcluster")
+        .args(["--skip-systemctl-redirect", &version, "main", action])
+        .status()
+        .expect("pg_ctlcluster runs");
+    assert!(status.success(), "pg_ctlcluster {action}");
+}
+
+async fn node_processes(cluster: &Cluster) -> Vec<String> {
+    let output = Command::new("scripts/cluster.sh")
+        .arg("status")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.starts_with("node-"))
+        .map(|line| {
+            line.split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .take(usize::from(cluster.nodes))
+        .collect()
+}
+
+/// Case 7: PostgreSQL restarted under load, then stopped for 10 s: requests fail fast
+/// with 503 and `Retry-After`, every node serves again within 5 s of its return, no
+/// acknowledged write is lost, and no node restarts.
+async fn database_restart(cluster: Cluster) -> Result<(), String> {
+    let admin = cluster.admin().await;
+    let tag = run_tag();
+    let (token, _) = cluster
+        .user(&admin, &format!("outage-{tag}"), &["clinician"])
+        .await;
+    let processes = node_processes(&cluster).await;
+    let tally = Arc::new(Tally::default());
+    let written = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let slowest = Arc::new(AtomicU64::new(0));
+    let unavailable = Arc::new(AtomicU64::new(0));
+    let running = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut workers = Vec::new();
+    for worker in 0..6u32 {
+        let (cluster, token, tally, written, slowest, unavailable, running, tag) = (
+            cluster.clone(),
+            token.clone(),
+            tally.clone(),
+            written.clone(),
+            slowest.clone(),
+            unavailable.clone(),
+            running.clone(),
+            tag.clone(),
+        );
+        workers.push(tokio::spawn(async move {
+            let mut round = 0;
+            while running.load(Ordering::Relaxed) {
+                round += 1;
+                let node = (worker % u32::from(cluster.nodes)) as u16 + 1;
+                let began = Instant::now();
+                let body = json!({ "givenName": "Outage", "familyName": format!("Out{tag}"), "birthDate": "1970-01-01", "sex": "male" });
+                tally.count(&tally.sent);
+                let (status, answer, headers) = if worker % 2 == 0 {
+                    cluster
+                        .send(Method::GET, &cluster.node(node, "/api/v1/patients?limit=5"), &token, None)
+                        .await
+                } else {
+                    let response = cluster
+                        .http
+                        .post(cluster.node(node, "/api/v1/patients"))
+                        .bearer_auth(&token)
+                        .header("idempotency-key", format!("outage-{tag}-{worker}-{round}"))
+                        .json(&body)
+                        .send()
+                        .await;
+                    match response {
+                        Ok(response) => read(response).await,
+                        Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
+                    }
+                };
+                let took = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
+                slowest.fetch_max(took, Ordering::Relaxed);
+                if took > 3_000 {
+                    let kind = if worker % 2 == 0 { "read" } else { "keyed write" };
+                    eprintln!("slow {kind} on node {node}: {status} after {took} ms");
+                }
+                match status {
+                    StatusCode::OK => tally.count(&tally.acknowledged),
+                    StatusCode::CREATED => {
+                        tally.count(&tally.acknowledged);
+                        written.lock().unwrap().push(answer["id"].as_str().unwrap_or_default().to_owned());
+                    }
+                    StatusCode::SERVICE_UNAVAILABLE if headers.contains_key("retry-after") => {
+                        unavailable.fetch_add(1, Ordering::Relaxed);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    _ => {
+                        tally.count(&tally.errors);
+                        eprintln!("during the outage: {status} {answer}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    postgres("restart");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    postgres("stop");
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    postgres("start");
+    let back = Instant::now();
+    let mut recovered = Vec::new();
+    for node in 1..=cluster.nodes {
+        loop {
+            let (status, _, _) = cluster
+                .send(
+                    Method::GET,
+                    &cluster.node(node, "/api/v1/patients?limit=1"),
+                    &token,
+                    None,
+                )
+                .await;
+            if status == StatusCode::OK {
+                recovered.push(back.elapsed());
+                break;
+            }
+            if back.elapsed() > Duration::from_secs(30) {
+                running.store(false, Ordering::Relaxed);
+                return Err(format!("node {node} did not serve again within 30 s"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    running.store(false, Ordering::Relaxed);
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let written = written.lock().unwrap().clone();
+    let mut lost = 0;
+    for id in &written {
+        let (status, _, _) = cluster
+            .send(
+                Method::GET,
+                &cluster.balanced(&format!("/api/v1/patients/{id}")),
+                &token,
+                None,
+            )
+            .await;
+        if status != StatusCode::OK {
+            lost += 1;
+        }
+    }
+    let slowest = slowest.load(Ordering::Relaxed);
+    let last_back = recovered.iter().max().copied().unwrap_or_default();
+    tally.print(
+        "database-restart",
+        &format!(
+            ", 503 with Retry-After {}, slowest answer {slowest} ms, every node serving {:.1} s after PostgreSQL was back, {} writes acknowledged, {lost} lost",
+            unavailable.load(Ordering::Relaxed),
+            last_back.as_secs_f64(),
+            written.len()
+        ),
+    );
+    let after = node_processes(&cluster).await;
+    if after != processes {
+        return Err(format!("nodes restarted: {processes:?} then {after:?}"));
+    }
+    if tally.errors.load(Ordering::Relaxed) > 0 {
+        return Err("answers other than 503 with Retry-After during the outage".to_owned());
+    }
+    if lost > 0 {
+        return Err(format!("{lost} acknowledged writes lost"));
+    }
+    if last_back > Duration::from_secs(5) {
+        return Err(format!(
+            "a node served again only after {:.1} s",
+            last_back.as_secs_f64()
+        ));
+    }
+    // The readiness timeout (2 s) bounds the wait for a connection; a little slack.
+    if slowest > 3_000 {
+        return Err(format!("an answer took {slowest} ms"));
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() {
     let case = std::env::args().nth(1).unwrap_or_default();
@@ -929,6 +1125,7 @@ async fn main() {
         "locks" => locks(cluster).await,
         "singletons" => singletons(cluster).await,
         "rolling-restart" => rolling_restart(cluster).await,
+        "database-restart" => database_restart(cluster).await,
         _ => Err(format!("unknown case {case:?}")),
     };
     if let Err(why) = outcome {
