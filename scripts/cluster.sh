@@ -171,7 +171,7 @@ up() {
   done
   # Whatever an earlier run left recorded is stopped first (down is safe to repeat).
   down >/dev/null 2>&1 || true
-  trap 'say "up failed: stopping what it started"; down' ERR
+  trap 'say "up failed at line $LINENO: stopping what it started"; down' ERR
   trap 'say "interrupted: stopping what it started"; down; exit 130' INT TERM
   need nginx nginx-light
   [ "$pgbouncer" = 0 ] || need pgbouncer pgbouncer

@@ -33,7 +33,10 @@ for configuration in "" "--redis-cluster --pgbouncer"; do
   echo "== configuration: $label"
   # shellcheck disable=SC2086
   scripts/cluster.sh up 3 $configuration
-  for case in "${cases[@]}"; do
+  configuration_cases=("${cases[@]}")
+  # Redis outages need Redis: only on the Redis Cluster configuration, when not narrowed.
+  if [ "$label" != sql ] && [ $# -eq 0 ]; then configuration_cases+=(redis-outage); fi
+  for case in "${configuration_cases[@]}"; do
     case_started=$SECONDS
     if "$driver" "$case"; then
       echo "   ($label) $case passed in $((SECONDS - case_started)) s"

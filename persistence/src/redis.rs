@@ -41,20 +41,48 @@ pub enum RedisConnection {
     Cluster(cluster::Connection),
 }
 
+/// How long handing out a connection may take in all: waiting for a free one, checking
+/// an idle one (PING) and opening a new one. A Redis that hangs (paused, black-holed)
+/// should cost a request about a second before its 503, not the sum of every step.
+const CONNECTION_WAIT: Duration = Duration::from_millis(1500);
+
 impl RedisPool {
     pub async fn get(&self) -> Result<RedisConnection, PoolError> {
-        Ok(match self {
-            Self::Server(pool) => RedisConnection::Server(pool.get().await?),
-            Self::Cluster(pool) => RedisConnection::Cluster(pool.get().await?),
-        })
+        let connection = async {
+            Ok(match self {
+                Self::Server(pool) => RedisConnection::Server(pool.get().await?),
+                Self::Cluster(pool) => RedisConnection::Cluster(pool.get().await?),
+            })
+        };
+        tokio::time::timeout(CONNECTION_WAIT, connection)
+            .await
+            .map_err(|_| PoolError::Timeout(deadpool_redis::TimeoutType::Wait))?
     }
+}
+
+/// How long one command (or pipeline) may take, retries included. Neither client bounds
+/// it by itself: a black-holed server, or a Redis Cluster retrying towards a dead
+/// master with growing pauses, would hold a request for minutes.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn bounded<'a, T: Send + 'a>(reply: RedisFuture<'a, T>) -> RedisFuture<'a, T> {
+    Box::pin(async move {
+        tokio::time::timeout(COMMAND_TIMEOUT, reply)
+            .await
+            .map_err(|_| {
+                redis::RedisError::from(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "Redis did not answer in time",
+                ))
+            })?
+    })
 }
 
 impl ConnectionLike for RedisConnection {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
         match self {
-            Self::Server(connection) => connection.req_packed_command(cmd),
-            Self::Cluster(connection) => connection.req_packed_command(cmd),
+            Self::Server(connection) => bounded(connection.req_packed_command(cmd)),
+            Self::Cluster(connection) => bounded(connection.req_packed_command(cmd)),
         }
     }
 
@@ -65,8 +93,12 @@ impl ConnectionLike for RedisConnection {
         count: usize,
     ) -> RedisFuture<'a, Vec<Value>> {
         match self {
-            Self::Server(connection) => connection.req_packed_commands(pipeline, offset, count),
-            Self::Cluster(connection) => connection.req_packed_commands(pipeline, offset, count),
+            Self::Server(connection) => {
+                bounded(connection.req_packed_commands(pipeline, offset, count))
+            }
+            Self::Cluster(connection) => {
+                bounded(connection.req_packed_commands(pipeline, offset, count))
+            }
         }
     }
 
