@@ -130,8 +130,8 @@ pub async fn idempotency(
         .claim(principal.user_id, &key, &fingerprint, KEY_TTL, STALE_CLAIM)
         .await
         .map_err(ApiError::from)?;
-    match claim {
-        Claim::Acquired => {}
+    let claimed_at = match claim {
+        Claim::Acquired(claimed_at) => claimed_at,
         Claim::InProgress => {
             return Ok(request.into_response(ApiError::IdempotencyKeyInUse.error_response()))
         }
@@ -140,11 +140,12 @@ pub async fn idempotency(
         }
         Claim::Replay(stored) => return Ok(request.into_response(replay(stored))),
         Claim::Committed(work) => return Ok(request.into_response(see_committed(&work))),
-    }
+    };
 
     let claimed = ClaimedKey {
         user: principal.user_id,
         key: key.clone(),
+        claimed_at,
     };
     let outcome = CLAIMED_KEY.scope(claimed, next.call(request)).await;
     let response = match outcome {
@@ -152,7 +153,11 @@ pub async fn idempotency(
         other => {
             // Our failure, not the request's: let a retry run it afresh. If the claim
             // cannot be released it expires after STALE_CLAIM; the answer stays ours.
-            if let Err(error) = settings.store.release(principal.user_id, &key).await {
+            if let Err(error) = settings
+                .store
+                .release(principal.user_id, &key, claimed_at)
+                .await
+            {
                 tracing::warn!(error = %error, "releasing an idempotency claim failed");
             }
             return other.map(ServiceResponse::map_into_boxed_body);
@@ -181,7 +186,7 @@ pub async fn idempotency(
     };
     settings
         .store
-        .complete(principal.user_id, &key, stored)
+        .complete(principal.user_id, &key, claimed_at, stored)
         .await
         .map_err(ApiError::from)?;
     Ok(ServiceResponse::new(http_request, rebuilt.body(body)))

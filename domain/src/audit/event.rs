@@ -30,6 +30,14 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// Whether the action changes a record (not a read, a list, or a lock's own event).
+    pub fn changes_a_record(self) -> bool {
+        matches!(
+            self,
+            Self::Create | Self::Update | Self::Archive | Self::Sign | Self::Amend | Self::Delete
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Create => "create",

@@ -37,8 +37,9 @@ pub struct StoredResponse {
 /// What claiming a key found.
 #[derive(Debug)]
 pub enum Claim {
-    /// The key is this request's: do the work, then complete or release it.
-    Acquired,
+    /// The key is this request's, claimed at this instant (the store's clock): do the
+    /// work, then complete or release it.
+    Acquired(chrono::DateTime<chrono::Utc>),
     /// Another request with this key is still running.
     InProgress,
     /// The key was used for a different request.
@@ -62,6 +63,9 @@ pub struct CommittedWork {
 pub struct ClaimedKey {
     pub user: UserId,
     pub key: IdempotencyKey,
+    /// When this request claimed it: a claim a retry took over (this request ran past
+    /// `stale_after`) is another claim, and this request may no longer commit under it.
+    pub claimed_at: chrono::DateTime<chrono::Utc>,
 }
 
 tokio::task_local! {
@@ -94,13 +98,22 @@ pub trait IdempotencyStore: Send + Sync {
         stale_after: Duration,
     ) -> Result<Claim, DomainError>;
 
+    /// Stores the answer under the claim made at `claimed_at` (if a retry took the key
+    /// over since, its claim is left alone).
     async fn complete(
         &self,
         user: UserId,
         key: &IdempotencyKey,
+        claimed_at: chrono::DateTime<chrono::Utc>,
         response: StoredResponse,
     ) -> Result<(), DomainError>;
 
-    /// Gives the key up (the request failed on our side), so a retry can run it.
-    async fn release(&self, user: UserId, key: &IdempotencyKey) -> Result<(), DomainError>;
+    /// Gives up the claim made at `claimed_at` (the request failed on our side), so a
+    /// retry can run it.
+    async fn release(
+        &self,
+        user: UserId,
+        key: &IdempotencyKey,
+        claimed_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), DomainError>;
 }

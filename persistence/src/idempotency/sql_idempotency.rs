@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use domain::audit::NewAuditEvent;
 use domain::auth::UserId;
 use domain::idempotency::{
@@ -60,7 +61,7 @@ impl IdempotencyStore for SqlIdempotencyStore {
                     .exec_without_returning(&self.connection)
                     .await
                 {
-                    Ok(_) => return Ok(Claim::Acquired),
+                    Ok(_) => return Ok(Claim::Acquired(now)),
                     Err(error)
                         if matches!(
                             error.sql_err(),
@@ -127,6 +128,7 @@ impl IdempotencyStore for SqlIdempotencyStore {
         &self,
         user: UserId,
         key: &IdempotencyKey,
+        claimed_at: DateTime<Utc>,
         response: StoredResponse,
     ) -> Result<(), DomainError> {
         domain_result(async move {
@@ -140,6 +142,7 @@ impl IdempotencyStore for SqlIdempotencyStore {
                 .col_expr(Column::ResponseBody, Expr::value(response.body))
                 .filter(Column::UserId.eq(user.as_uuid()))
                 .filter(Column::IdempotencyKey.eq(key.as_str()))
+                .filter(Column::CreatedAt.eq(claimed_at))
                 .exec(&self.connection)
                 .await?;
             Ok(())
@@ -147,11 +150,17 @@ impl IdempotencyStore for SqlIdempotencyStore {
         .await
     }
 
-    async fn release(&self, user: UserId, key: &IdempotencyKey) -> Result<(), DomainError> {
+    async fn release(
+        &self,
+        user: UserId,
+        key: &IdempotencyKey,
+        claimed_at: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
         domain_result(async move {
             Entity::delete_many()
                 .filter(Column::UserId.eq(user.as_uuid()))
                 .filter(Column::IdempotencyKey.eq(key.as_str()))
+                .filter(Column::CreatedAt.eq(claimed_at))
                 .filter(Column::ResponseStatus.is_null())
                 .filter(Column::CommittedResourceType.is_null())
                 .exec(&self.connection)
@@ -163,15 +172,17 @@ impl IdempotencyStore for SqlIdempotencyStore {
 }
 
 /// Marks the claim of the request being served, if it has one, as committed with the
-/// first of `events`, in `transaction`: the work and the mark land together.
+/// first record `events` change, in `transaction`: the work and the mark land together.
+/// A unit that only reads leaves the claim as it is.
 pub(crate) async fn mark_committed(
     transaction: &DatabaseTransaction,
     events: &[NewAuditEvent],
 ) -> StoreResult<()> {
-    let (Some(claimed), Some(first)) = (claimed_key(), events.first()) else {
+    let changed = events.iter().find(|event| event.action.changes_a_record());
+    let (Some(claimed), Some(first)) = (claimed_key(), changed) else {
         return Ok(());
     };
-    Entity::update_many()
+    let marked = Entity::update_many()
         .col_expr(
             Column::CommittedResourceType,
             Expr::value(first.resource_type),
@@ -179,9 +190,17 @@ pub(crate) async fn mark_committed(
         .col_expr(Column::CommittedResourceId, Expr::value(first.resource_id))
         .filter(Column::UserId.eq(claimed.user.as_uuid()))
         .filter(Column::IdempotencyKey.eq(claimed.key.as_str()))
+        .filter(Column::CreatedAt.eq(claimed.claimed_at))
         .filter(Column::ResponseStatus.is_null())
-        .filter(Column::CommittedResourceType.is_null())
         .exec(transaction)
         .await?;
+    // why: no row means the claim is no longer this request's (it ran so long that a
+    // retry took the key over): committing now would do the work twice.
+    if marked.rows_affected == 0 {
+        return Err(StoreError::Domain(DomainError::conflict(
+            domain::ErrorCode::IdempotencyKeyInUse,
+            "this request's Idempotency-Key was taken over by a retry; nothing was written",
+        )));
+    }
     Ok(())
 }

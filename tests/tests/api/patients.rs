@@ -559,7 +559,88 @@ async fn a_retry_after_the_answer_was_lost_is_shown_the_work_not_run_again(backe
     assert_eq!(everyone["items"].as_array().unwrap().len(), 1, "made once");
 }
 
+async fn a_request_whose_key_a_retry_took_over_commits_nothing(backend: Backend) {
+    use domain::idempotency::{Claim, ClaimedKey, IdempotencyKey, IdempotencyStore, CLAIMED_KEY};
+    use domain::patients::{BirthDate, PatientDetails, PatientRepository, PersonName, Sex};
+
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let desk = app.user_with_roles("desk", &["front_desk"]).await;
+    let me = app.get_json("/api/v1/me", &desk).await;
+    let user = domain::auth::UserId::from_uuid(me["id"].as_str().unwrap().parse().unwrap());
+    let connection = app.database().connection().clone();
+    let store = persistence::idempotency::SqlIdempotencyStore::new(connection.clone());
+    let key = IdempotencyKey::parse("slow-request").unwrap();
+    let day = std::time::Duration::from_secs(86_400);
+    let claim = |stale_after| store.claim(user, &key, "fingerprint", day, stale_after);
+
+    // The first request claims the key and runs long; a retry finds its claim stale
+    // and takes the key over.
+    let Claim::Acquired(first) = claim(day).await.unwrap() else {
+        panic!("the first claim")
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let Claim::Acquired(second) = claim(std::time::Duration::ZERO).await.unwrap() else {
+        panic!("the retry takes the stale claim over")
+    };
+    assert_ne!(first, second);
+
+    // The first request's work now tries to commit under its own claim: refused whole.
+    let patients = persistence::patients::SqlPatientRepository::new(connection.clone());
+    let context = domain::audit::AuditContext {
+        actor: user,
+        session: domain::auth::SessionId::generate(),
+        request_id: "slow-request".to_owned(),
+        node_id: "test".to_owned(),
+    };
+    let details = PatientDetails {
+        given_name: PersonName::parse("Slow").unwrap(),
+        family_name: PersonName::parse("Request").unwrap(),
+        birth_date: BirthDate::parse("1970-01-01", chrono::Utc::now().date_naive()).unwrap(),
+        sex: Sex::parse("female").unwrap(),
+        phone: None,
+        email: None,
+        address: domain::patients::Address::default(),
+        emergency_contact: None,
+        active: true,
+    };
+    let register = move |(), now| Ok(domain::patients::Patient::register(details.clone(), now));
+    let stale = ClaimedKey {
+        user,
+        key: key.clone(),
+        claimed_at: first,
+    };
+    let refused = CLAIMED_KEY
+        .scope(stale, patients.create(&context, &register))
+        .await;
+    assert!(
+        matches!(&refused, Err(domain::DomainError::Conflict { .. })),
+        "{refused:?}"
+    );
+    let found = app.get_json("/api/v1/patients?q=slow", &desk).await;
+    assert_eq!(
+        found["items"].as_array().unwrap().len(),
+        0,
+        "nothing written"
+    );
+
+    // Under the retry's claim the same work commits.
+    let current = ClaimedKey {
+        user,
+        key,
+        claimed_at: second,
+    };
+    CLAIMED_KEY
+        .scope(current, patients.create(&context, &register))
+        .await
+        .unwrap();
+    let found = app.get_json("/api/v1/patients?q=slow", &desk).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+}
+
 test_on_every_database!(
+    a_request_whose_key_a_retry_took_over_commits_nothing,
     a_retry_after_the_answer_was_lost_is_shown_the_work_not_run_again,
     the_front_desk_registers_reads_changes_and_archives_by_version,
     invalid_patients_are_refused_field_by_field,
