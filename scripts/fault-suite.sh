@@ -20,7 +20,7 @@ cases=("$@")
 # database-restart (restarts and stops this machine's PostgreSQL) runs only when named:
 # one keyed write in some runs still waits two connection timeouts (4 s) for its 503,
 # past the 2 s bound it asserts (see RELIABILITY.md).
-[ ${#cases[@]} -gt 0 ] || cases=(sessions lost-updates double-booking locks singletons rolling-restart)
+[ ${#cases[@]} -gt 0 ] || cases=(sessions lost-updates double-booking files locks singletons rolling-restart)
 
 cargo build -q -p api -p tests --bin practica --bin fault-suite
 driver="$target_dir/debug/fault-suite"
