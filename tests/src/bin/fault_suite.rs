@@ -107,10 +107,7 @@ impl Cluster {
         if let Some(body) = body {
             request = request.json(body);
         }
-        match request.send().await {
-            Ok(response) => read(response).await,
-            Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
-        }
+        answer(request).await
     }
 
     async fn register_patient(&self, token: &str, family: &str) -> Value {
@@ -140,6 +137,14 @@ impl Cluster {
 
     fn restart(&self, node: u16) {
         self.script(&["start", &node.to_string()]);
+    }
+}
+
+/// Sends `request`: its answer, or a 502 when it got none (the node died under it).
+async fn answer(request: reqwest::RequestBuilder) -> (StatusCode, Value, HashMap<String, String>) {
+    match request.send().await {
+        Ok(response) => read(response).await,
+        Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
     }
 }
 
@@ -239,18 +244,12 @@ async fn sessions(cluster: Cluster) -> Result<(), String> {
                     let body = json!({ "givenName": "Load", "familyName": format!("Key{tag}"), "birthDate": "1970-01-01", "sex": "male" });
                     for _ in 0..20 {
                         tally.count(&tally.sent);
-                        let response = cluster
+                        let (status, patient, _) = answer(cluster
                             .http
                             .post(cluster.balanced("/api/v1/patients"))
                             .bearer_auth(&token)
                             .header("idempotency-key", &key)
-                            .json(&body)
-                            .send()
-                            .await;
-                        let (status, patient, _) = match response {
-                            Ok(response) => read(response).await,
-                            Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
-                        };
+                            .json(&body)).await;
                         match status {
                             StatusCode::CREATED | StatusCode::OK => {
                                 tally.count(&tally.acknowledged);
@@ -431,18 +430,15 @@ async fn lost_updates(cluster: Cluster) -> Result<(), String> {
                     .map(|(field, value)| (field.clone(), value.clone()))
                     .collect();
                 tally.count(&tally.sent);
-                let response = cluster
-                    .http
-                    .put(cluster.node(node, &path))
-                    .bearer_auth(&token)
-                    .header("if-match", format!("\"{version}\""))
-                    .json(&current)
-                    .send()
-                    .await;
-                let (status, written, _) = match response {
-                    Ok(response) => read(response).await,
-                    Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
-                };
+                let (status, written, _) = answer(
+                    cluster
+                        .http
+                        .put(cluster.node(node, &path))
+                        .bearer_auth(&token)
+                        .header("if-match", format!("\"{version}\""))
+                        .json(&current),
+                )
+                .await;
                 match status {
                     StatusCode::OK => {
                         tally.count(&tally.acknowledged);
@@ -988,23 +984,20 @@ async fn database_restart(cluster: Cluster) -> Result<(), String> {
                 let began = Instant::now();
                 let body = json!({ "givenName": "Outage", "familyName": format!("Out{tag}"), "birthDate": "1970-01-01", "sex": "male" });
                 tally.count(&tally.sent);
-                let (status, answer, headers) = if worker % 2 == 0 {
+                let (status, reply, headers) = if worker % 2 == 0 {
                     cluster
                         .send(Method::GET, &cluster.node(node, "/api/v1/patients?limit=5"), &token, None)
                         .await
                 } else {
-                    let response = cluster
-                        .http
-                        .post(cluster.node(node, "/api/v1/patients"))
-                        .bearer_auth(&token)
-                        .header("idempotency-key", format!("outage-{tag}-{worker}-{round}"))
-                        .json(&body)
-                        .send()
-                        .await;
-                    match response {
-                        Ok(response) => read(response).await,
-                        Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
-                    }
+                    answer(
+                        cluster
+                            .http
+                            .post(cluster.node(node, "/api/v1/patients"))
+                            .bearer_auth(&token)
+                            .header("idempotency-key", format!("outage-{tag}-{worker}-{round}"))
+                            .json(&body),
+                    )
+                    .await
                 };
                 let took = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
                 slowest.fetch_max(took, Ordering::Relaxed);
@@ -1016,7 +1009,7 @@ async fn database_restart(cluster: Cluster) -> Result<(), String> {
                     StatusCode::OK => tally.count(&tally.acknowledged),
                     StatusCode::CREATED => {
                         tally.count(&tally.acknowledged);
-                        written.lock().unwrap().push(answer["id"].as_str().unwrap_or_default().to_owned());
+                        written.lock().unwrap().push(reply["id"].as_str().unwrap_or_default().to_owned());
                     }
                     StatusCode::SERVICE_UNAVAILABLE if headers.contains_key("retry-after") => {
                         unavailable.fetch_add(1, Ordering::Relaxed);
@@ -1024,7 +1017,7 @@ async fn database_restart(cluster: Cluster) -> Result<(), String> {
                     }
                     _ => {
                         tally.count(&tally.errors);
-                        eprintln!("during the outage: {status} {answer}");
+                        eprintln!("during the outage: {status} {reply}");
                         tokio::time::sleep(Duration::from_millis(100)).await;
                     }
                 }
@@ -1414,20 +1407,14 @@ async fn files(cluster: Cluster) -> Result<(), String> {
                 let body = document_text(worker * 1_000_003 + round, len);
                 let sha = hex::encode(Sha256::digest(&body));
                 tally.count(&tally.sent);
-                let response = cluster
+                let (status, document, _) = answer(cluster
                     .http
                     .post(cluster.balanced(&format!(
                         "/api/v1/patients/{patient_id}/documents?title=fault-{worker}-{round}&category=lab"
                     )))
                     .bearer_auth(&token)
                     .header("content-type", "text/plain")
-                    .body(body)
-                    .send()
-                    .await;
-                let (status, document, _) = match response {
-                    Ok(response) => read(response).await,
-                    Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
-                };
+                    .body(body)).await;
                 if status == StatusCode::CREATED {
                     tally.count(&tally.acknowledged);
                     if document["sha256"].as_str() != Some(sha.as_str()) {

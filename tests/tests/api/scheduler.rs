@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -28,102 +29,92 @@ use tokio::sync::{watch, Notify};
 const LEASE: Duration = Duration::from_secs(2);
 const JOB: JobName = JobName::IdempotencyPurge;
 
-/// The idempotency purge of one node, stopped at the door of its write until the test
-/// lets it through.
-struct GatedHousekeeping {
+type PurgeHook = Box<
+    dyn Fn(JobName) -> futures_util::future::BoxFuture<'static, Result<(), DomainError>>
+        + Send
+        + Sync,
+>;
+
+/// The real housekeeping, with a hook that runs before each purge: the tests' way to
+/// stop one at the door of its write, or to break it.
+struct HookedHousekeeping {
+    inner: SqlHousekeeping,
+    before_purge: PurgeHook,
+}
+
+#[async_trait]
+impl Housekeeping for HookedHousekeeping {
+    async fn purge(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        purge: Purge,
+    ) -> Result<u64, DomainError> {
+        (self.before_purge)(job).await?;
+        self.inner.purge(job, fence, purge).await
+    }
+
+    async fn rotate_signing_key(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        rotation: KeyRotation,
+    ) -> Result<u64, DomainError> {
+        self.inner.rotate_signing_key(job, fence, rotation).await
+    }
+
+    async fn queue_reminders(
+        &self,
+        job: JobName,
+        fence: FencingToken,
+        window: Duration,
+    ) -> Result<u64, DomainError> {
+        self.inner.queue_reminders(job, fence, window).await
+    }
+
+    async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError> {
+        self.inner.claim(job, fence).await
+    }
+}
+
+/// The idempotency purge stops at the door of its write (after saying so on `entered`)
+/// until `gate` opens.
+fn gated(
     inner: SqlHousekeeping,
     entered: Arc<Notify>,
     gate: watch::Receiver<bool>,
-}
-
-#[async_trait]
-impl Housekeeping for GatedHousekeeping {
-    async fn purge(
-        &self,
-        job: JobName,
-        fence: FencingToken,
-        purge: Purge,
-    ) -> Result<u64, DomainError> {
-        if job == JOB {
-            self.entered.notify_one();
-            let mut gate = self.gate.clone();
-            let _ = gate.wait_for(|open| *open).await;
-        }
-        self.inner.purge(job, fence, purge).await
-    }
-
-    async fn rotate_signing_key(
-        &self,
-        job: JobName,
-        fence: FencingToken,
-        rotation: KeyRotation,
-    ) -> Result<u64, DomainError> {
-        self.inner.rotate_signing_key(job, fence, rotation).await
-    }
-
-    async fn queue_reminders(
-        &self,
-        job: JobName,
-        fence: FencingToken,
-        window: Duration,
-    ) -> Result<u64, DomainError> {
-        self.inner.queue_reminders(job, fence, window).await
-    }
-
-    async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError> {
-        self.inner.claim(job, fence).await
-    }
-}
-
-/// Housekeeping whose login-failure purge fails and whose lock reaper panics, while
-/// `broken` is set.
-struct BrokenHousekeeping {
-    inner: SqlHousekeeping,
-    broken: std::sync::atomic::AtomicBool,
-}
-
-#[async_trait]
-impl Housekeeping for BrokenHousekeeping {
-    async fn purge(
-        &self,
-        job: JobName,
-        fence: FencingToken,
-        purge: Purge,
-    ) -> Result<u64, DomainError> {
-        if self.broken.load(std::sync::atomic::Ordering::SeqCst) {
-            match job {
-                JobName::LoginFailurePurge => {
-                    return Err(DomainError::Unavailable(anyhow::anyhow!(
-                        "connection refused"
-                    )))
+) -> HookedHousekeeping {
+    HookedHousekeeping {
+        inner,
+        before_purge: Box::new(move |job| {
+            let (entered, mut gate) = (entered.clone(), gate.clone());
+            Box::pin(async move {
+                if job == JOB {
+                    entered.notify_one();
+                    let _ = gate.wait_for(|open| *open).await;
                 }
-                JobName::LockReaper => panic!("a bug in the lock reaper"),
-                _ => {}
-            }
-        }
-        self.inner.purge(job, fence, purge).await
+                Ok(())
+            })
+        }),
     }
+}
 
-    async fn rotate_signing_key(
-        &self,
-        job: JobName,
-        fence: FencingToken,
-        rotation: KeyRotation,
-    ) -> Result<u64, DomainError> {
-        self.inner.rotate_signing_key(job, fence, rotation).await
-    }
-
-    async fn queue_reminders(
-        &self,
-        job: JobName,
-        fence: FencingToken,
-        window: Duration,
-    ) -> Result<u64, DomainError> {
-        self.inner.queue_reminders(job, fence, window).await
-    }
-
-    async fn claim(&self, job: JobName, fence: FencingToken) -> Result<(), DomainError> {
-        self.inner.claim(job, fence).await
+/// While `broken` is set, the login-failure purge fails and the lock reaper panics.
+fn broken(inner: SqlHousekeeping, broken: Arc<AtomicBool>) -> HookedHousekeeping {
+    HookedHousekeeping {
+        inner,
+        before_purge: Box::new(move |job| {
+            let broken = broken.load(Ordering::SeqCst);
+            Box::pin(async move {
+                match job {
+                    JobName::LoginFailurePurge if broken => Err(DomainError::Unavailable(
+                        anyhow::anyhow!("connection refused"),
+                    )),
+                    JobName::LockReaper if broken => panic!("a bug in the lock reaper"),
+                    _ => Ok(()),
+                }
+            })
+        }),
     }
 }
 
@@ -241,11 +232,11 @@ async fn a_holder_paused_past_its_lease_writes_nothing_when_it_resumes(backend: 
     let paused_node = node(
         &connection,
         "node-paused",
-        Arc::new(GatedHousekeeping {
-            inner: SqlHousekeeping::new(connection.clone()),
-            entered: entered.clone(),
+        Arc::new(gated(
+            SqlHousekeeping::new(connection.clone()),
+            entered.clone(),
             gate,
-        }),
+        )),
     );
     let live_node = node(
         &connection,
@@ -305,11 +296,12 @@ async fn a_failing_job_is_recorded_and_retried_and_the_others_run(backend: Backe
         return;
     };
     let connection = app.database().connection().clone();
-    let housekeeping = Arc::new(BrokenHousekeeping {
-        inner: SqlHousekeeping::new(connection.clone()),
-        broken: true.into(),
-    });
-    let scheduler = node(&connection, "node-a", housekeeping.clone());
+    let is_broken = Arc::new(AtomicBool::new(true));
+    let housekeeping = Arc::new(broken(
+        SqlHousekeeping::new(connection.clone()),
+        is_broken.clone(),
+    ));
+    let scheduler = node(&connection, "node-a", housekeeping);
     let (_stop, never_stop) = watch::channel(false);
     scheduler.tick(&never_stop).await;
 
@@ -341,9 +333,7 @@ async fn a_failing_job_is_recorded_and_retried_and_the_others_run(backend: Backe
     }
 
     // Mended, the failed job runs again at its next period (here, a run asked for).
-    housekeeping
-        .broken
-        .store(false, std::sync::atomic::Ordering::SeqCst);
+    is_broken.store(false, Ordering::SeqCst);
     runs.request(JobName::LoginFailurePurge).await.unwrap();
     scheduler.tick(&never_stop).await;
     let history = runs
