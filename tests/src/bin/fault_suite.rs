@@ -166,7 +166,8 @@ struct Tally {
     acknowledged: AtomicU64,
     conflicts: AtomicU64,
     errors: AtomicU64,
-    /// Keyed POSTs that failed in flight and were sent again with the same key.
+    /// Requests sent again: keyed POSTs that failed in flight, and requests shed with
+    /// 503 and Retry-After (refused, so nothing of theirs may be counted as written).
     retried: AtomicU64,
     unauthenticated: AtomicU64,
 }
@@ -404,8 +405,15 @@ async fn lost_updates(cluster: Cluster) -> Result<(), String> {
                 let (status, mut current, _) = cluster
                     .send(Method::GET, &cluster.node(node, &path), &token, None)
                     .await;
+                if status == StatusCode::SERVICE_UNAVAILABLE {
+                    // Shed under load with Retry-After: refused, not lost; try again.
+                    tally.count(&tally.retried);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
                 if status != StatusCode::OK {
                     tally.count(&tally.errors);
+                    eprintln!("read answered {status}");
                     continue;
                 }
                 let version = current["version"].as_i64().unwrap();
@@ -450,6 +458,7 @@ async fn lost_updates(cluster: Cluster) -> Result<(), String> {
                             .push((version, phone));
                     }
                     StatusCode::PRECONDITION_FAILED => tally.count(&tally.conflicts),
+                    StatusCode::SERVICE_UNAVAILABLE => tally.count(&tally.retried),
                     _ => {
                         tally.count(&tally.errors);
                         eprintln!("update answered {status}: {written}");
