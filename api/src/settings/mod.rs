@@ -4,6 +4,7 @@
 //! by concern, with durations as [`Duration`]s, once they have been checked.
 
 mod file;
+mod validation;
 // why: figment's Jail closures return its own large error type; not ours to box.
 #[allow(clippy::result_large_err)]
 #[cfg(test)]
