@@ -151,6 +151,10 @@ max_client_conn = 500
 # why: in session pooling each node connection holds a server connection, so the
 # pool must cover every node's whole pool (3 nodes x 10, and restarts beside them).
 default_pool_size = 60
+# why: after a failed login to PostgreSQL (a restart), PgBouncer waits this long before
+# trying again; its default of 15 s would keep every node refused long after the
+# database is back.
+server_login_retry = 1
 logfile = $dir/pgbouncer/pgbouncer.log
 pidfile = $dir/pgbouncer/pgbouncer.pid
 $extra

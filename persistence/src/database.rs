@@ -11,8 +11,9 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Connection};
+use sqlx::{ConnectOptions, Connection as _};
 
+use crate::connection::Connection;
 use crate::health::SqlProbe;
 
 /// The advisory lock key that serialises migrations across nodes ("practica" in ASCII).
@@ -38,6 +39,7 @@ pub enum DatabaseKind {
 #[derive(Clone)]
 pub struct Database {
     connection: DatabaseConnection,
+    bounded: Connection,
     pool: Pool,
 }
 
@@ -98,7 +100,11 @@ impl Database {
             Pool::Sqlite(pool) => SqlxSqliteConnector::from_sqlx_sqlite_pool(pool.clone()),
             Pool::Postgres(pool) => SqlxPostgresConnector::from_sqlx_postgres_pool(pool.clone()),
         };
-        Ok(Self { connection, pool })
+        Ok(Self {
+            bounded: Connection::new(connection.clone()),
+            connection,
+            pool,
+        })
     }
 
     /// Applies every pending migration.
@@ -131,8 +137,9 @@ impl Database {
         outcome
     }
 
-    pub fn connection(&self) -> &DatabaseConnection {
-        &self.connection
+    /// The pool, for repositories: waits within a request's budget.
+    pub fn connection(&self) -> &Connection {
+        &self.bounded
     }
 
     pub fn kind(&self) -> DatabaseKind {
@@ -172,7 +179,7 @@ impl Database {
     }
 
     pub fn health_probe(&self) -> Arc<dyn HealthProbe> {
-        Arc::new(SqlProbe::new(self.connection.clone()))
+        Arc::new(SqlProbe::new(self.bounded.clone()))
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 mod clock;
+mod connection;
 pub mod database;
 pub mod documents;
 mod error;
@@ -18,6 +19,9 @@ pub mod redis;
 pub mod schedule;
 mod unit_of_work;
 mod versioned;
+mod wait_budget;
 
+pub use connection::Connection;
 pub use database::{Database, DatabaseError, DatabaseKind, DatabaseOptions, PoolStats};
 pub use redis::{Redis, RedisError};
+pub use wait_budget::with_wait_budget;

@@ -54,9 +54,10 @@ impl RedisPool {
                 Self::Cluster(pool) => RedisConnection::Cluster(pool.get().await?),
             })
         };
-        tokio::time::timeout(CONNECTION_WAIT, connection)
+        crate::wait_budget::wait_for(tokio::time::timeout(CONNECTION_WAIT, connection))
             .await
-            .map_err(|_| PoolError::Timeout(deadpool_redis::TimeoutType::Wait))?
+            .and_then(Result::ok)
+            .ok_or(PoolError::Timeout(deadpool_redis::TimeoutType::Wait))?
     }
 }
 

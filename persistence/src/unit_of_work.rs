@@ -13,7 +13,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditContext, NewAuditEvent};
 use rand::Rng;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
+
+use crate::connection::Connection;
 
 use crate::audit;
 use crate::clock::database_now;
@@ -65,7 +67,7 @@ impl Work {
 
 /// Runs `work` as one transaction whose audit events are written as `context`'s.
 pub async fn audited<T, F, Fut>(
-    connection: &DatabaseConnection,
+    connection: &Connection,
     context: &AuditContext,
     work: F,
 ) -> StoreResult<T>
@@ -77,7 +79,7 @@ where
 }
 
 /// Runs `work` as one transaction that records no audit event.
-pub async fn run<T, F, Fut>(connection: &DatabaseConnection, work: F) -> StoreResult<T>
+pub async fn run<T, F, Fut>(connection: &Connection, work: F) -> StoreResult<T>
 where
     F: Fn(Work) -> Fut,
     Fut: Future<Output = StoreResult<Done<T>>>,
@@ -86,7 +88,7 @@ where
 }
 
 async fn with_retries<T, F, Fut>(
-    connection: &DatabaseConnection,
+    connection: &Connection,
     context: Option<&AuditContext>,
     work: F,
 ) -> StoreResult<T>
@@ -122,7 +124,7 @@ where
 }
 
 async fn once<T, F, Fut>(
-    connection: &DatabaseConnection,
+    connection: &Connection,
     context: Option<&AuditContext>,
     work: &F,
 ) -> StoreResult<T>

@@ -48,7 +48,8 @@ pub struct HttpSettings {
     pub workers: Option<usize>,
     /// How long in-flight requests may run after SIGTERM or Ctrl-C.
     pub shutdown_timeout: Duration,
-    /// Upper bound of one readiness check of each dependency.
+    /// Upper bound of one readiness check of each dependency, and of the time one
+    /// request may wait, in all, for database and Redis connections.
     pub readiness_timeout: Duration,
     /// Load balancers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,

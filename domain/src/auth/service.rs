@@ -235,13 +235,18 @@ impl AuthService {
             .map(SessionId::from_uuid)
             .map_err(|_| invalid())?;
         let roles = Roles::parse(&claims.roles).map_err(|_| invalid())?;
-        let session = self
+        let touched = self
             .sessions
             .touch(session_id, self.config.idle_timeout)
             .await?
             .ok_or(DomainError::Unauthenticated(AuthFailure::SessionEnded))?;
-        if session.user_id != user_id {
+        if touched.session.user_id != user_id {
             return Err(invalid());
+        }
+        // why: by the store's clock, which every node shares; this node's may run ahead
+        // or behind.
+        if touched.now.timestamp() >= claims.exp {
+            return Err(DomainError::Unauthenticated(AuthFailure::ExpiredToken));
         }
         Ok(Principal {
             user_id,

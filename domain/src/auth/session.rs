@@ -118,6 +118,15 @@ pub enum RefreshMatch {
     Previous,
 }
 
+/// A live session as the store found it on a request, with the store's clock at that
+/// moment: the clock an access token's expiry is judged by, so that a node whose own
+/// clock runs ahead or behind ends no session early and keeps none late.
+#[derive(Debug, Clone)]
+pub struct TouchedSession {
+    pub session: Session,
+    pub now: DateTime<Utc>,
+}
+
 /// A session found by refresh-token hash, with the store's clock at the time of reading.
 #[derive(Debug, Clone)]
 pub struct SessionLookup {

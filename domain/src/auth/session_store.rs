@@ -2,7 +2,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{NewSession, RevocationReason, Session, SessionId, SessionLookup, TokenHash, UserId};
+use super::{NewSession, RevocationReason, Session, SessionId, SessionLookup, TokenHash, TouchedSession, UserId,
+};
 use crate::DomainError;
 
 /// Where sessions live: a store every node shares, so any node accepts any session
@@ -19,13 +20,13 @@ pub trait SessionStore: Send + Sync {
     async fn create(&self, session: NewSession) -> Result<Session, DomainError>;
 
     /// The live session with `id`, its idle expiry pushed to now + `idle_timeout`
-    /// (never past the absolute expiry). Backends may skip the write when the session
-    /// was seen moments ago.
+    /// (never past the absolute expiry), with the store's clock when it looked. Backends
+    /// may skip the write when the session was seen moments ago.
     async fn touch(
         &self,
         id: SessionId,
         idle_timeout: Duration,
-    ) -> Result<Option<Session>, DomainError>;
+    ) -> Result<Option<TouchedSession>, DomainError>;
 
     async fn get(&self, id: SessionId) -> Result<Option<Session>, DomainError>;
 
@@ -95,7 +96,9 @@ pub mod conformance {
         assert_eq!(created.generation, 0);
         assert_eq!(created.client_ip.as_deref(), Some("192.0.2.7"));
         let touched = store.touch(created.id, HOUR).await.unwrap().expect("live");
-        assert_eq!(touched.id, created.id);
+        assert_eq!(touched.session.id, created.id);
+        assert!(touched.now >= created.created_at, "the store's clock, not a stale time");
+        assert!(touched.session.is_live_at(touched.now));
         let found = store
             .find_by_refresh_hash(&TokenHash::of(&token))
             .await

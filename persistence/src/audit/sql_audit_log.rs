@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use domain::audit::{AuditContext, AuditEvent, AuditFilter, AuditLog, NewAuditEvent};
 use domain::auth::{SessionId, UserId};
 use domain::{DomainError, Page, PageRequest};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::connection::Connection;
 
 use super::entity::{Column, Entity, Model};
 use crate::error::domain_result;
@@ -10,11 +12,11 @@ use crate::unit_of_work::audited;
 
 /// [`AuditLog`] on the SQL database. Ids are time-ordered, so id order is time order.
 pub struct SqlAuditLog {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlAuditLog {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -105,7 +105,7 @@ redis.call('PEXPIRE', KEYS[2], ttl)
 return cjson.encode(s)
 "#;
 
-/// ARGV: idle ms, touch interval ms.
+/// ARGV: idle ms, touch interval ms. Returns { session json, now } if it is live.
 const TOUCH: &str = r#"
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
@@ -116,7 +116,7 @@ if now - s.last_seen_at >= tonumber(ARGV[2]) then
   s.idle_expires_at = math.min(now + tonumber(ARGV[1]), s.absolute_expires_at)
   save(KEYS[1], s)
 end
-return cjson.encode(s)
+return { cjson.encode(s), tostring(now) }
 "#;
 
 /// ARGV: a refresh hash. Returns { session json, now } if the session holds or held it.

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::auth::{
     NewSession, RefreshMatch, RevocationReason, Session, SessionId, SessionLookup, SessionStore,
+    TouchedSession,
     TokenHash, UserId,
 };
 use domain::DomainError;
@@ -168,15 +169,21 @@ impl SessionStore for RedisSessionStore {
         &self,
         id: SessionId,
         idle_timeout: Duration,
-    ) -> Result<Option<Session>, DomainError> {
+    ) -> Result<Option<TouchedSession>, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
-            let touched: Option<String> = on_session(&SCRIPTS.touch, id.as_uuid())
+            let touched: Option<(String, String)> = on_session(&SCRIPTS.touch, id.as_uuid())
                 .arg(millis(idle_timeout))
                 .arg(TOUCH_INTERVAL_MS)
                 .invoke_async(&mut connection)
                 .await?;
-            touched.as_deref().map(to_session).transpose()
+            let Some((json, now)) = touched else {
+                return Ok(None);
+            };
+            Ok(Some(TouchedSession {
+                session: to_session(&json)?,
+                now: instant(now.parse()?)?,
+            }))
         })
         .await
     }

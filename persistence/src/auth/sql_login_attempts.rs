@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use domain::auth::{FailureWindow, LoginAttempts};
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::login_failures::{self, Column, Entity};
@@ -19,11 +19,11 @@ const RETENTION: Duration = Duration::from_secs(24 * 3600);
 
 /// [`LoginAttempts`] on the SQL database: one row per failure.
 pub struct SqlLoginAttempts {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlLoginAttempts {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -4,14 +4,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::auth::{
     NewSession, RefreshMatch, RevocationReason, Session, SessionId, SessionLookup, SessionStore,
+    TouchedSession,
     TokenHash, UserId,
 };
 use domain::DomainError;
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{
-    ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entities::sessions::{self, Column, Entity};
 use super::entities::spent_refresh_tokens as spent;
@@ -25,11 +25,11 @@ const TOUCH_INTERVAL: Duration = Duration::from_secs(15);
 
 /// [`SessionStore`] on the SQL database: one row per session.
 pub struct SqlSessionStore {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlSessionStore {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 
@@ -93,7 +93,7 @@ impl SessionStore for SqlSessionStore {
         &self,
         id: SessionId,
         idle_timeout: Duration,
-    ) -> Result<Option<Session>, DomainError> {
+    ) -> Result<Option<TouchedSession>, DomainError> {
         domain_result(async move {
             let now = database_now(&self.connection).await?;
             let Some(mut row) = self.row(id).await? else {
@@ -104,7 +104,7 @@ impl SessionStore for SqlSessionStore {
                 return Ok(None);
             }
             if now - session.last_seen_at < span(TOUCH_INTERVAL)? {
-                return Ok(Some(session));
+                return Ok(Some(TouchedSession { session, now }));
             }
             let idle_expires_at = idle_expiry(now, idle_timeout, session.absolute_expires_at)?;
             let result = Entity::update_many()
@@ -122,7 +122,7 @@ impl SessionStore for SqlSessionStore {
             row.last_seen_at = now;
             row.idle_expires_at = idle_expires_at;
             session = to_session(row)?;
-            Ok(Some(session))
+            Ok(Some(TouchedSession { session, now }))
         })
         .await
     }

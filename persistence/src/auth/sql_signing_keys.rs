@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use domain::auth::{SigningKey, SigningKeyStore};
 use domain::DomainError;
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::entities::signing_keys::{self, Column, Entity};
 use crate::clock::database_now;
@@ -13,11 +15,11 @@ use crate::error::domain_result;
 
 /// [`SigningKeyStore`] on the SQL database.
 pub struct SqlSigningKeyStore {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlSigningKeyStore {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -5,10 +5,9 @@ use domain::auth::{
 };
 use domain::{DomainError, ErrorCode, Page, PageRequest, Version};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::users::{self, Column, Entity};
@@ -21,11 +20,11 @@ versioned_entity!(users, "user");
 
 /// [`UserRepository`] on the SQL database.
 pub struct SqlUserRepository {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlUserRepository {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -5,7 +5,9 @@ use domain::documents::{Category, ContentHash, Document, DocumentId, DocumentRep
 use domain::locks::FencingToken;
 use domain::patients::{PatientId, PatientStanding};
 use domain::{DomainError, Page, PageRequest, Rule, Version};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::connection::Connection;
 
 use super::entities::documents::{self, Column, Entity, Model};
 use crate::error::{corrupt, StoreError, StoreResult};
@@ -16,11 +18,11 @@ const RESOURCE: &str = "document";
 
 /// [`DocumentRepository`] on the SQL database; each call one audited unit of work.
 pub struct SqlDocumentRepository {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlDocumentRepository {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -6,9 +6,9 @@ use domain::documents::{ChunkStream, Collected, ContentHash, FileStore, UploadId
 use domain::DomainError;
 use futures_util::{stream, StreamExt};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, SqlErr,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr};
 use uuid::Uuid;
 
 use super::entities::{blobs, chunks};
@@ -20,11 +20,11 @@ use crate::unit_of_work::retry_when_busy;
 /// per chunk. Every statement is short and stands alone, so a slow upload never holds a
 /// write transaction open (SQLite has one writer).
 pub struct SqlFileStore {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlFileStore {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 

@@ -1,14 +1,15 @@
 use async_trait::async_trait;
 use domain::health::HealthProbe;
-use sea_orm::DatabaseConnection;
+
+use crate::connection::Connection;
 
 /// Probes the SQL database with a ping on a pooled connection.
 pub struct SqlProbe {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlProbe {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -9,10 +9,9 @@ use domain::idempotency::{
 };
 use domain::DomainError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    SqlErr,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr};
 
 use super::entity::{self, Column, Entity};
 use crate::clock::{database_now, span};
@@ -21,11 +20,11 @@ use crate::error::{domain_result, StoreError, StoreResult};
 /// [`IdempotencyStore`] on the SQL database: the primary key (user, key) decides which
 /// of two concurrent claims wins.
 pub struct SqlIdempotencyStore {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlIdempotencyStore {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -5,7 +5,9 @@ use domain::jobs::{Housekeeping, JobName, KeyRotation, Purge};
 use domain::locks::FencingToken;
 use domain::DomainError;
 use sea_orm::sea_query::{Condition, Expr, OnConflict};
-use sea_orm::{ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entities::job_fences;
 use crate::auth::entities::{login_failures, sessions, signing_keys};
@@ -18,11 +20,11 @@ use crate::unit_of_work::{run, Work};
 /// [`Housekeeping`] on the SQL database: each purge one transaction behind the job's
 /// fence.
 pub struct SqlHousekeeping {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlHousekeeping {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -4,9 +4,9 @@ use domain::jobs::{JobName, JobRun, JobRuns, RunOutcome};
 use domain::locks::FencingToken;
 use domain::{DomainError, Page, PageRequest};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::job_requests;
@@ -16,11 +16,11 @@ use crate::error::{corrupt, domain_result, StoreError, StoreResult};
 
 /// [`JobRuns`] on the SQL database: `job_runs`, one row per job and period.
 pub struct SqlJobRuns {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlJobRuns {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use domain::jobs::{NodeInfo, NodeRecord, NodeRegistry};
 use domain::DomainError;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue, DatabaseConnection, EntityTrait, QueryOrder};
+
+use crate::connection::Connection;
+use sea_orm::{ActiveValue, EntityTrait, QueryOrder};
 
 use super::entities::nodes::{self, Column, Entity, Model};
 use crate::clock::database_now;
@@ -11,11 +13,11 @@ use crate::error::{domain_result, StoreResult};
 
 /// [`NodeRegistry`] on the SQL database: a `nodes` row per node name.
 pub struct SqlNodeRegistry {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlNodeRegistry {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

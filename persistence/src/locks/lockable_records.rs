@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use domain::locks::{LockableRecords, LockedResource};
 use domain::patients::PatientId;
 use domain::DomainError;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::connection::Connection;
 use uuid::Uuid;
 
 use crate::documents::entities::documents;
@@ -13,11 +15,11 @@ use crate::schedule::entity as appointments;
 
 /// [`LockableRecords`] on the SQL database: one indexed read by primary key.
 pub struct SqlLockableRecords {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlLockableRecords {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

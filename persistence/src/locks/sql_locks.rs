@@ -7,10 +7,9 @@ use domain::locks::{
     FencingToken, LockHolder, LockManager, LockOutcome, LockToken, LockedResource, RecordLock,
 };
 use domain::DomainError;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, Statement, Value,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, Statement, Value};
+
+use crate::connection::Connection;
 
 use super::entity::{Column, Entity, Model};
 use crate::error::{StoreError, StoreResult};
@@ -21,11 +20,11 @@ use crate::unit_of_work::{run, Work};
 /// clock; fencing numbers from a sequence (PostgreSQL) or a counter row bumped in the
 /// acquiring transaction (SQLite, one writer).
 pub struct SqlLockManager {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlLockManager {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -5,10 +5,9 @@ use domain::notes::{Addendum, Note, NoteId, NoteRepository, NoteSubject};
 use domain::patients::PatientId;
 use domain::schedule::AppointmentId;
 use domain::{DomainError, Page, PageRequest, Rule};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::connection::Connection;
 use uuid::Uuid;
 
 use super::entities::{addenda, notes};
@@ -21,11 +20,11 @@ const RESOURCE: &str = "note";
 
 /// [`NoteRepository`] on the SQL database; each call is one audited unit of work.
 pub struct SqlNoteRepository {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlNoteRepository {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use domain::notifications::{Notification, Outbox};
 use domain::schedule::AppointmentId;
 use domain::{DomainError, Page, PageRequest};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::connection::Connection;
 
 use super::entity::{Column, Entity};
 use crate::error::{domain_result, StoreResult};
@@ -10,11 +12,11 @@ use crate::jobs::to_notification;
 
 /// [`Outbox`] on the SQL database: `notification_outbox`.
 pub struct SqlOutbox {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlOutbox {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -4,10 +4,9 @@ use domain::locks::FencingToken;
 use domain::patients::{Patient, PatientId, PatientRepository, PatientSearch, PatientStanding};
 use domain::{DomainError, Page, PageRequest, Rule};
 use sea_orm::sea_query::{Condition, Expr, LikeExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::{self, Column, Entity};
 use super::rows::{patient_row, to_patient};
@@ -18,7 +17,7 @@ use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
 /// [`PatientRepository`] on the SQL database; every call is one unit of work holding
 /// the work and its audit events.
 pub struct SqlPatientRepository {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 const RESOURCE: &str = "patient";
@@ -26,7 +25,7 @@ const RESOURCE: &str = "patient";
 const MRN_ATTEMPTS: usize = 5;
 
 impl SqlPatientRepository {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

@@ -9,10 +9,9 @@ use domain::schedule::{
 };
 use domain::{DomainError, Page, PageRequest, Rule};
 use sea_orm::sea_query::Condition;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+
+use crate::connection::Connection;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entity::{self, Column, Entity};
@@ -29,11 +28,11 @@ const NO_DOUBLE_BOOKING: &str = "appointments_no_double_booking";
 /// constraint forbids overlaps; on SQLite (one writer) the unit of work checks and
 /// writes, and one that raced another starts over and sees its booking.
 pub struct SqlAppointmentRepository {
-    connection: DatabaseConnection,
+    connection: Connection,
 }
 
 impl SqlAppointmentRepository {
-    pub fn new(connection: DatabaseConnection) -> Self {
+    pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
 }

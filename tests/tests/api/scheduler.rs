@@ -21,7 +21,8 @@ use persistence::documents::SqlFileStore;
 use persistence::jobs::{SqlHousekeeping, SqlJobRuns, SqlNodeRegistry};
 use persistence::locks::SqlLockManager;
 use reqwest::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use persistence::Connection;
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use tests::{test_on_every_database, Backend, TestApp};
 use tokio::sync::{watch, Notify};
@@ -164,7 +165,7 @@ impl<F: Future> Future for Pausable<F> {
 }
 
 fn node(
-    connection: &DatabaseConnection,
+    connection: &Connection,
     name: &str,
     housekeeping: Arc<dyn Housekeeping>,
 ) -> Scheduler {
@@ -190,7 +191,7 @@ fn node(
     Scheduler::new(info, ports, settings.job_schedule())
 }
 
-async fn idempotency_records(connection: &DatabaseConnection) -> i64 {
+async fn idempotency_records(connection: &Connection) -> i64 {
     let row = connection
         .query_one(Statement::from_string(
             connection.get_database_backend(),
