@@ -6,7 +6,9 @@
 #   scripts/cluster.sh status
 #   scripts/cluster.sh down
 #   scripts/cluster.sh kill NODE [SIGNAL]   # e.g. kill 2 KILL, kill 1 STOP, kill 1 CONT
-#   scripts/cluster.sh start NODE           # starts a node again, on its port
+#   scripts/cluster.sh start NODE [OFFSET]  # starts a node again, on its port; with an
+#                                           # OFFSET (e.g. +300s), its clock runs that far
+#                                           # ahead (libfaketime, Debian's faketime)
 #
 # --redis          sessions and locks (and job leases) in a Redis server of the cluster's own
 # --redis-cluster  ... in a three-master Redis Cluster of its own
@@ -54,15 +56,21 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 node_env() { cat "$dir/node.env"; }
 
-start_node() { # i
-  local i=$1 node_port=$((port + $1))
+start_node() { # i [clock offset]
+  local i=$1 offset=${2:-} node_port=$((port + $1))
   if alive "$dir/node-$i.pid"; then say "node $i runs already"; return; fi
+  if [ -n "$offset" ]; then need faketime faketime; fi
   (
     set -a
     # shellcheck disable=SC1091
     . "$dir/node.env"
     set +a
     export PRACTICA_NODE_ID="node-$i"
+    if [ -n "$offset" ]; then
+      # why: preloaded into the node itself (not the faketime wrapper, which would stand
+      # between the recorded pid and the node), in its thread-safe build.
+      export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 FAKETIME="$offset"
+    fi
     exec "$binary" serve --listen "127.0.0.1:$node_port" >>"$dir/node-$i.log" 2>&1
   ) &
   echo $! >"$dir/node-$i.pid"
@@ -311,6 +319,6 @@ case "${1:-}" in
   status) status ;;
   down) down ;;
   kill) shift; signal_node "$@" ;;
-  start) shift; start_node "${1:?which node}" ;;
+  start) shift; start_node "${1:?which node}" "${2:-}" ;;
   *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -22,8 +22,8 @@ pub use ids::{SessionId, UserId};
 pub use login_attempts::{FailureWindow, LoginAttempts};
 pub use roles::{Permission, Role, Roles};
 pub use service::{AuthConfig, AuthService, ClientInfo, Principal, TokenPair};
-pub use session::{NewSession, RefreshMatch, RevocationReason, Session, SessionLookup, TokenHash,
-    TouchedSession,
+pub use session::{
+    NewSession, RefreshMatch, RevocationReason, Session, SessionLookup, TokenHash, TouchedSession,
 };
 pub use session_store::SessionStore;
 pub use signing_keys::{SigningKey, SigningKeyStore, SigningKeys, RETIRED_KEY_GRACE};

@@ -2,7 +2,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{NewSession, RevocationReason, Session, SessionId, SessionLookup, TokenHash, TouchedSession, UserId,
+use super::{
+    NewSession, RevocationReason, Session, SessionId, SessionLookup, TokenHash, TouchedSession,
+    UserId,
 };
 use crate::DomainError;
 
@@ -97,7 +99,10 @@ pub mod conformance {
         assert_eq!(created.client_ip.as_deref(), Some("192.0.2.7"));
         let touched = store.touch(created.id, HOUR).await.unwrap().expect("live");
         assert_eq!(touched.session.id, created.id);
-        assert!(touched.now >= created.created_at, "the store's clock, not a stale time");
+        assert!(
+            touched.now >= created.created_at,
+            "the store's clock, not a stale time"
+        );
         assert!(touched.session.is_live_at(touched.now));
         let found = store
             .find_by_refresh_hash(&TokenHash::of(&token))

@@ -11,8 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::auth::{
     NewSession, RefreshMatch, RevocationReason, Session, SessionId, SessionLookup, SessionStore,
-    TouchedSession,
-    TokenHash, UserId,
+    TokenHash, TouchedSession, UserId,
 };
 use domain::DomainError;
 use serde::{Deserialize, Serialize};

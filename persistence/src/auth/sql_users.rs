@@ -7,7 +7,9 @@ use domain::{DomainError, ErrorCode, Page, PageRequest, Version};
 use sea_orm::sea_query::Expr;
 
 use crate::connection::Connection;
-use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::entities::users::{self, Column, Entity};

@@ -7,7 +7,10 @@ use domain::locks::{
     FencingToken, LockHolder, LockManager, LockOutcome, LockToken, LockedResource, RecordLock,
 };
 use domain::DomainError;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, Statement, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter,
+    Statement, Value,
+};
 
 use crate::connection::Connection;
 

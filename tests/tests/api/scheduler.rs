@@ -20,8 +20,8 @@ use domain::DomainError;
 use persistence::documents::SqlFileStore;
 use persistence::jobs::{SqlHousekeeping, SqlJobRuns, SqlNodeRegistry};
 use persistence::locks::SqlLockManager;
-use reqwest::{Method, StatusCode};
 use persistence::Connection;
+use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use tests::{test_on_every_database, Backend, TestApp};
@@ -164,11 +164,7 @@ impl<F: Future> Future for Pausable<F> {
     }
 }
 
-fn node(
-    connection: &Connection,
-    name: &str,
-    housekeeping: Arc<dyn Housekeeping>,
-) -> Scheduler {
+fn node(connection: &Connection, name: &str, housekeeping: Arc<dyn Housekeeping>) -> Scheduler {
     let mut settings = api::Settings::default();
     settings.jobs.lease = LEASE;
     settings.jobs.tick = Duration::from_millis(100);

@@ -1,0 +1,220 @@
+//! The cluster under test, as the driver reaches it: nginx, each node, and the
+//! `scripts/cluster.sh` that starts, signals and restarts them; and the tally a case keeps.
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub const ADMIN_PASSWORD_ENV: &str = "PRACTICA_CLUSTER_ADMIN_PASSWORD";
+
+#[derive(Clone)]
+pub struct Cluster {
+    pub http: reqwest::Client,
+    pub port: u16,
+    pub nodes: u16,
+}
+
+impl Cluster {
+    pub fn from_env() -> Self {
+        let port = std::env::var("PRACTICA_CLUSTER_PORT")
+            .ok()
+            .and_then(|port| port.parse().ok())
+            .unwrap_or(18080);
+        let nodes = std::env::var("PRACTICA_CLUSTER_NODES")
+            .ok()
+            .and_then(|nodes| nodes.parse().ok())
+            .unwrap_or(3);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .unwrap();
+        Self { http, port, nodes }
+    }
+
+    /// nginx, in front of every node.
+    pub fn balanced(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Node `i` (1-based), directly.
+    pub fn node(&self, i: u16, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port + i)
+    }
+
+    pub async fn login_at(&self, url: &str, username: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(url)
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "login {username}");
+        let pair: Value = response.json().await.unwrap();
+        pair["accessToken"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        let password = std::env::var(ADMIN_PASSWORD_ENV)
+            .unwrap_or_else(|_| "cluster admin password".to_owned());
+        self.login_at(&self.balanced("/api/v1/auth/login"), "admin", &password)
+            .await
+    }
+
+    /// A user with `roles`, signed in through nginx; its token.
+    pub async fn user(&self, admin: &str, username: &str, roles: &[&str]) -> (String, Value) {
+        let password = "a long enough password for the fault suite";
+        let created = self
+            .http
+            .post(self.balanced("/api/v1/users"))
+            .bearer_auth(admin)
+            .json(&json!({
+                "username": username, "displayName": username, "password": password,
+                "roles": roles, "specialty": "Family medicine"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "create {username}");
+        let user: Value = created.json().await.unwrap();
+        let token = self
+            .login_at(&self.balanced("/api/v1/auth/login"), username, password)
+            .await;
+        (token, user)
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value, HashMap<String, String>) {
+        let mut request = self.http.request(method, url).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        answer(request).await
+    }
+
+    pub async fn register_patient(&self, token: &str, family: &str) -> Value {
+        let (status, patient, _) = self
+            .send(
+                Method::POST,
+                &self.balanced("/api/v1/patients"),
+                token,
+                Some(&json!({ "givenName": "Fault", "familyName": family, "birthDate": "1970-01-01", "sex": "female" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "register {family}: {patient}");
+        patient
+    }
+
+    pub fn script(&self, args: &[&str]) {
+        let status = Command::new("scripts/cluster.sh")
+            .args(args)
+            .status()
+            .expect("scripts/cluster.sh runs");
+        assert!(status.success(), "scripts/cluster.sh {args:?}");
+    }
+
+    pub fn signal(&self, node: u16, signal: &str) {
+        self.script(&["kill", &node.to_string(), signal]);
+    }
+
+    pub fn restart(&self, node: u16) {
+        self.script(&["start", &node.to_string()]);
+    }
+}
+
+/// Sends `request`: its answer, or a 502 when it got none (the node died under it).
+pub async fn answer(
+    request: reqwest::RequestBuilder,
+) -> (StatusCode, Value, HashMap<String, String>) {
+    match request.send().await {
+        Ok(response) => read(response).await,
+        Err(_) => (StatusCode::BAD_GATEWAY, Value::Null, HashMap::new()),
+    }
+}
+
+pub async fn read(response: reqwest::Response) -> (StatusCode, Value, HashMap<String, String>) {
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body, headers)
+}
+
+/// Counts of what a case's traffic met.
+#[derive(Default)]
+pub struct Tally {
+    pub sent: AtomicU64,
+    pub acknowledged: AtomicU64,
+    pub conflicts: AtomicU64,
+    pub errors: AtomicU64,
+    /// Requests sent again: keyed POSTs that failed in flight, and requests shed with
+    /// 503 and Retry-After (refused, so nothing of theirs may be counted as written).
+    pub retried: AtomicU64,
+    pub unauthenticated: AtomicU64,
+}
+
+impl Tally {
+    pub fn count(&self, field: &AtomicU64) {
+        field.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn print(&self, case: &str, extra: &str) {
+        println!(
+            "{case}: sent {}, acknowledged {}, conflicts {}, errors {}, retried {}, unauthenticated {}{extra}",
+            self.sent.load(Ordering::Relaxed),
+            self.acknowledged.load(Ordering::Relaxed),
+            self.conflicts.load(Ordering::Relaxed),
+            self.errors.load(Ordering::Relaxed),
+            self.retried.load(Ordering::Relaxed),
+            self.unauthenticated.load(Ordering::Relaxed),
+        );
+    }
+}
+
+pub fn run_tag() -> String {
+    format!("{}", chrono::Utc::now().timestamp_millis())
+}
+
+pub async fn node_processes(cluster: &Cluster) -> Vec<String> {
+    let output = Command::new("scripts/cluster.sh")
+        .arg("status")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.starts_with("node-"))
+        .map(|line| {
+            line.split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .take(usize::from(cluster.nodes))
+        .collect()
+}
+
+/// One number from the cluster's database, by `psql`.
+pub fn database_count(sql: &str) -> i64 {
+    let server = std::env::var("PRACTICA_CLUSTER_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432".to_owned());
+    let output = Command::new("psql")
+        .args(["-tAq", &format!("{server}/practica_cluster"), "-c", sql])
+        .output()
+        .expect("psql runs");
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(-1)
+}
