@@ -16,10 +16,13 @@ export PRACTICA_JOB_LEASE_SECONDS=${PRACTICA_JOB_LEASE_SECONDS:-4}
 export PRACTICA_JOB_TICK_SECONDS=1
 # Every job every 2 s, so the singleton case sees many periods.
 export PRACTICA_JOB_INTERVAL_SECONDS=2
+# Access tokens shorter-lived than the clock-skew case's offset (5 min), so that a node
+# judging their expiry by its own clock would refuse every one.
+export PRACTICA_ACCESS_TOKEN_TTL_SECS=240
 cases=("$@")
 # database-restart restarts, then stops for 10 s, this machine's PostgreSQL (the one the
 # nodes use); the exit trap starts it again whatever happens.
-[ ${#cases[@]} -gt 0 ] || cases=(sessions lost-updates double-booking files locks singletons database-restart rolling-restart)
+[ ${#cases[@]} -gt 0 ] || cases=(sessions lost-updates double-booking files locks singletons database-restart clock-skew rolling-restart)
 
 cargo build -q -p api -p tests --bin practica --bin fault-suite
 driver="$target_dir/debug/fault-suite"

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -128,6 +128,30 @@ impl Cluster {
 
     pub fn restart(&self, node: u16) {
         self.script(&["start", &node.to_string()]);
+    }
+
+    /// Starts `node` again with its clock `offset` ahead (`+300s`), through libfaketime.
+    pub fn restart_with_clock_ahead(&self, node: u16, offset: &str) {
+        self.script(&["start", &node.to_string(), offset]);
+    }
+
+    /// Sends `node` SIGTERM and waits until it has drained and exited (15 s at most).
+    pub async fn stop(&self, node: u16) {
+        self.signal(node, "TERM");
+        let stopping = Instant::now();
+        while Command::new("scripts/cluster.sh")
+            .args(["status"])
+            .output()
+            .map(|out| {
+                String::from_utf8_lossy(&out.stdout).lines().any(|line| {
+                    line.starts_with(&format!("node-{node} ")) && !line.ends_with(" down")
+                })
+            })
+            .unwrap_or(false)
+            && stopping.elapsed() < Duration::from_secs(15)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 

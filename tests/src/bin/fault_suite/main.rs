@@ -10,6 +10,7 @@
 // why: a test driver: a failed step should stop the case loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod clock_skew;
 mod cluster;
 mod database_restart;
 mod double_booking;
@@ -37,6 +38,7 @@ async fn main() {
         "database-restart" => database_restart::database_restart(cluster).await,
         "redis-outage" => redis_outage::redis_outage(cluster).await,
         "files" => files::files(cluster).await,
+        "clock-skew" => clock_skew::clock_skew(cluster).await,
         _ => Err(format!("unknown case {case:?}")),
     };
     if let Err(why) = outcome {

@@ -1,7 +1,6 @@
-use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::{Method, StatusCode};
 
@@ -49,22 +48,7 @@ pub async fn rolling_restart(cluster: Cluster) -> Result<(), String> {
     }
     let started = Instant::now();
     for node in 1..=cluster.nodes {
-        cluster.signal(node, "TERM");
-        // It drains, then exits: wait until its process is gone, then start it again.
-        let stopping = Instant::now();
-        while Command::new("scripts/cluster.sh")
-            .args(["status"])
-            .output()
-            .map(|out| {
-                String::from_utf8_lossy(&out.stdout).lines().any(|line| {
-                    line.starts_with(&format!("node-{node} ")) && !line.ends_with(" down")
-                })
-            })
-            .unwrap_or(false)
-            && stopping.elapsed() < Duration::from_secs(15)
-        {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        cluster.stop(node).await;
         cluster.restart(node);
     }
     running.store(false, Ordering::Relaxed);
