@@ -9,6 +9,11 @@
 #   scripts/cluster.sh start NODE [OFFSET]  # starts a node again, on its port; with an
 #                                           # OFFSET (e.g. +300s), its clock runs that far
 #                                           # ahead (libfaketime, Debian's faketime)
+#   scripts/cluster.sh isolate NODE         # restarts a node in a network namespace of its
+#                                           # own, joined by a veth pair (ip netns)
+#   scripts/cluster.sh partition NODE       # drops, without a close, every packet between
+#   scripts/cluster.sh heal NODE            # an isolated node and the database, and again
+#   scripts/cluster.sh rejoin NODE          # lets them through; rejoin: back on loopback
 #
 # --redis          sessions and locks (and job leases) in a Redis server of the cluster's own
 # --redis-cluster  ... in a three-master Redis Cluster of its own
@@ -57,9 +62,13 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 node_env() { cat "$dir/node.env"; }
 
 start_node() { # i [clock offset]
-  local i=$1 offset=${2:-} node_port=$((port + $1))
+  local i=$1 offset=${2:-} node_port=$((port + $1)) listen_host=127.0.0.1 netns=()
   if alive "$dir/node-$i.pid"; then say "node $i runs already"; return; fi
   if [ -n "$offset" ]; then need faketime faketime; fi
+  if [ -f "$dir/netns-$i" ]; then
+    listen_host=$(ns_address "$i" 2)
+    netns=(ip netns exec "practica-node-$i")
+  fi
   (
     set -a
     # shellcheck disable=SC1091
@@ -71,7 +80,11 @@ start_node() { # i [clock offset]
       # between the recorded pid and the node), in its thread-safe build.
       export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 FAKETIME="$offset"
     fi
-    exec "$binary" serve --listen "127.0.0.1:$node_port" >>"$dir/node-$i.log" 2>&1
+    if [ ${#netns[@]} -gt 0 ]; then
+      # The database, seen from the namespace, is at the host's end of the veth pair.
+      PRACTICA_DATABASE_URL=${PRACTICA_DATABASE_URL/@127.0.0.1:/@$(ns_address "$i" 1):}
+    fi
+    exec "${netns[@]}" "$binary" serve --listen "$listen_host:$node_port" >>"$dir/node-$i.log" 2>&1
   ) &
   echo $! >"$dir/node-$i.pid"
   if ! wait_until 60 curl -fsS "http://127.0.0.1:$node_port/health/ready"; then
@@ -302,11 +315,90 @@ down() {
   [ -d "$dir" ] || return 0
   if [ -f "$dir/nginx.pid" ]; then stop_pid_file "$dir/nginx.pid" QUIT; fi
   for file in "$dir"/node-*.pid; do stop_pid_file "$file"; done
+  for file in "$dir"/netns-?; do
+    [ -f "$file" ] || continue
+    remove_namespace "${file##*-}"
+  done
   stop_pid_file "$dir/pgbouncer/pgbouncer.pid"
   stop_pid_file "$dir/redis.pid"
   if [ -d "$dir/redis-cluster" ]; then scripts/redis-cluster.sh stop "$dir/redis-cluster"; fi
   rm -f "$dir/nodes"
   say "stopped; logs stay in $dir"
+}
+
+# Node i's namespace is practica-node-i, joined to the host by a veth pair on
+# 10.231.i.0/30: the host's end is .1, the node's .2. Two socat forwarders on the host
+# keep the rest of the cluster unchanged: 127.0.0.1:<node port> (nginx, the fault suite)
+# to the node, and the host's end, on the database's port, to the database.
+ns_address() { echo "10.231.$1.$2"; } # i, 1 (host) or 2 (node)
+
+database_port() {
+  local url
+  url=$(sed -n 's/^PRACTICA_DATABASE_URL=//p' "$dir/node.env")
+  url=${url#*@127.0.0.1:}
+  echo "${url%%/*}"
+}
+
+isolate() { # i
+  local i=${1:?which node} host node
+  [ ! -f "$dir/netns-$i" ] || { say "node $i is isolated already"; return; }
+  need socat socat
+  host=$(ns_address "$i" 1) node=$(ns_address "$i" 2)
+  stop_pid_file "$dir/node-$i.pid"
+  ip netns add "practica-node-$i"
+  echo "practica-node-$i" >"$dir/netns-$i"
+  ip link add "pn$i-host" type veth peer name "pn$i-node"
+  ip link set "pn$i-node" netns "practica-node-$i"
+  ip addr add "$host/30" dev "pn$i-host"
+  ip link set "pn$i-host" up
+  ip netns exec "practica-node-$i" ip addr add "$node/30" dev "pn$i-node"
+  ip netns exec "practica-node-$i" ip link set "pn$i-node" up
+  ip netns exec "practica-node-$i" ip link set lo up
+  # Each forwarder leads a process group of its own, with a child per connection.
+  setsid socat "TCP-LISTEN:$(database_port),bind=$host,fork,reuseaddr" \
+    "TCP:127.0.0.1:$(database_port)" >>"$dir/socat.log" 2>&1 &
+  echo $! >"$dir/netns-$i-database.pid"
+  setsid socat "TCP-LISTEN:$((port + i)),bind=127.0.0.1,fork,reuseaddr" \
+    "TCP:$node:$((port + i))" >>"$dir/socat.log" 2>&1 &
+  echo $! >"$dir/netns-$i-http.pid"
+  start_node "$i"
+}
+
+partition() { # i
+  local i=${1:?which node} host
+  host=$(ns_address "$i" 1)
+  [ -f "$dir/netns-$i" ] || { echo "node $i is not isolated" >&2; return 1; }
+  ip netns exec "practica-node-$i" nft -f - <<RULES
+table inet practica_partition {
+  chain out { type filter hook output priority 0; ip daddr $host tcp dport $(database_port) drop; }
+  chain in { type filter hook input priority 0; ip saddr $host tcp sport $(database_port) drop; }
+}
+RULES
+}
+
+heal() { # i
+  ip netns exec "practica-node-${1:?which node}" nft delete table inet practica_partition 2>/dev/null || true
+}
+
+rejoin() { # i
+  local i=${1:?which node}
+  stop_pid_file "$dir/node-$i.pid"
+  remove_namespace "$i"
+  start_node "$i"
+}
+
+remove_namespace() { # i
+  local i=$1
+  [ -f "$dir/netns-$i" ] || return 0
+  local forwarder
+  for forwarder in "$dir/netns-$i-http.pid" "$dir/netns-$i-database.pid"; do
+    [ -f "$forwarder" ] || continue
+    kill -TERM -- "-$(cat "$forwarder")" 2>/dev/null || true
+    rm -f "$forwarder"
+  done
+  ip netns del "practica-node-$i" 2>/dev/null || true
+  ip link del "pn$i-host" 2>/dev/null || true
+  rm -f "$dir/netns-$i"
 }
 
 signal_node() { # i [signal]
@@ -321,5 +413,9 @@ case "${1:-}" in
   down) down ;;
   kill) shift; signal_node "$@" ;;
   start) shift; start_node "${1:?which node}" "${2:-}" ;;
-  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  isolate) shift; isolate "$@" ;;
+  partition) shift; partition "$@" ;;
+  heal) shift; heal "$@" ;;
+  rejoin) shift; rejoin "$@" ;;
+  *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2 ;;
 esac

@@ -1,18 +1,21 @@
 //! The pool as repositories see it: within a request, every statement waits for its
-//! connection within the request's wait budget (see [`crate::wait_budget`]).
+//! connection within the request's budget, and runs within its bound on database work
+//! (see [`crate::request_limits`]).
 //!
 //! sea-orm takes a connection from the pool inside each statement, so the wait cannot be
 //! bounded apart from the statement. Within a request, a statement outside a unit of
 //! work therefore runs in a transaction of its own: the budget bounds `BEGIN`, which
-//! waits for the connection, and never the statement, so a statement is either never sent
-//! or runs to its end, as it would have on its own. Outside a request it runs as is.
+//! waits for the connection, and the statement, with its commit, has its own bound.
+//! Outside a request it runs as is.
+
+use std::future::Future;
 
 use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    ExecResult, QueryResult, Statement, TransactionTrait,
+    ExecResult, QueryResult, RuntimeErr, Statement, TransactionTrait,
 };
 
-use crate::wait_budget;
+use crate::request_limits;
 
 #[derive(Debug, Clone)]
 pub struct Connection {
@@ -26,17 +29,42 @@ impl Connection {
 
     /// Begins a transaction once a connection is free, within the request's budget.
     pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
-        wait_budget::wait_for(self.pool.begin())
+        request_limits::wait_for(self.pool.begin())
             .await
             .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))
     }
 
     /// Checks that the database answers, once a connection is free.
     pub async fn ping(&self) -> Result<(), DbErr> {
-        wait_budget::wait_for(self.pool.ping())
+        request_limits::wait_for(self.pool.ping())
             .await
             .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))
     }
+
+    /// Runs one statement in a transaction of its own, within the request's limits.
+    async fn alone<T, Fut>(
+        &self,
+        statement: impl FnOnce(DatabaseTransaction) -> Fut,
+    ) -> Result<T, DbErr>
+    where
+        Fut: Future<Output = Result<T, DbErr>>,
+    {
+        let transaction = self.begin().await?;
+        within_work_bound(statement(transaction)).await
+    }
+}
+
+/// `work` within the request's bound on database work; past it, the connection counts
+/// as lost.
+async fn within_work_bound<T>(work: impl Future<Output = Result<T, DbErr>>) -> Result<T, DbErr> {
+    request_limits::bounded_work(work).await.unwrap_or_else(|| {
+        Err(DbErr::Conn(RuntimeErr::SqlxError(sqlx::Error::Io(
+            std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the database did not answer within the request's bound",
+            ),
+        ))))
+    })
 }
 
 #[async_trait::async_trait]
@@ -46,42 +74,50 @@ impl ConnectionTrait for Connection {
     }
 
     async fn execute(&self, statement: Statement) -> Result<ExecResult, DbErr> {
-        if !wait_budget::applies() {
+        if !request_limits::applies() {
             return self.pool.execute(statement).await;
         }
-        let transaction = self.begin().await?;
-        let result = transaction.execute(statement).await?;
-        transaction.commit().await?;
-        Ok(result)
+        self.alone(|transaction| async move {
+            let result = transaction.execute(statement).await?;
+            transaction.commit().await?;
+            Ok(result)
+        })
+        .await
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        if !wait_budget::applies() {
+        if !request_limits::applies() {
             return self.pool.execute_unprepared(sql).await;
         }
-        let transaction = self.begin().await?;
-        let result = transaction.execute_unprepared(sql).await?;
-        transaction.commit().await?;
-        Ok(result)
+        self.alone(|transaction| async move {
+            let result = transaction.execute_unprepared(sql).await?;
+            transaction.commit().await?;
+            Ok(result)
+        })
+        .await
     }
 
     async fn query_one(&self, statement: Statement) -> Result<Option<QueryResult>, DbErr> {
-        if !wait_budget::applies() {
+        if !request_limits::applies() {
             return self.pool.query_one(statement).await;
         }
-        let transaction = self.begin().await?;
-        let row = transaction.query_one(statement).await?;
-        transaction.commit().await?;
-        Ok(row)
+        self.alone(|transaction| async move {
+            let row = transaction.query_one(statement).await?;
+            transaction.commit().await?;
+            Ok(row)
+        })
+        .await
     }
 
     async fn query_all(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        if !wait_budget::applies() {
+        if !request_limits::applies() {
             return self.pool.query_all(statement).await;
         }
-        let transaction = self.begin().await?;
-        let rows = transaction.query_all(statement).await?;
-        transaction.commit().await?;
-        Ok(rows)
+        self.alone(|transaction| async move {
+            let rows = transaction.query_all(statement).await?;
+            transaction.commit().await?;
+            Ok(rows)
+        })
+        .await
     }
 }

@@ -16,12 +16,12 @@ pub mod notes;
 pub mod notifications;
 pub mod patients;
 pub mod redis;
+mod request_limits;
 pub mod schedule;
 mod unit_of_work;
 mod versioned;
-mod wait_budget;
 
 pub use connection::Connection;
 pub use database::{Database, DatabaseError, DatabaseKind, DatabaseOptions, PoolStats};
 pub use redis::{Redis, RedisError};
-pub use wait_budget::with_wait_budget;
+pub use request_limits::{within_request_limits, RequestLimits};

@@ -54,7 +54,7 @@ impl RedisPool {
                 Self::Cluster(pool) => RedisConnection::Cluster(pool.get().await?),
             })
         };
-        crate::wait_budget::wait_for(tokio::time::timeout(CONNECTION_WAIT, connection))
+        crate::request_limits::wait_for(tokio::time::timeout(CONNECTION_WAIT, connection))
             .await
             .and_then(Result::ok)
             .ok_or(PoolError::Timeout(deadpool_redis::TimeoutType::Wait))?

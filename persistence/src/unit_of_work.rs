@@ -21,6 +21,7 @@ use crate::audit;
 use crate::clock::database_now;
 use crate::error::{StoreError, StoreResult};
 use crate::idempotency::sql_idempotency as idempotency;
+use crate::request_limits;
 
 /// Attempts before SQLite's busy error is passed on.
 const ATTEMPTS: u32 = 40;
@@ -133,20 +134,30 @@ where
     Fut: Future<Output = StoreResult<Done<T>>>,
 {
     let transaction = connection.begin().await?;
-    let now = database_now(&transaction).await?;
-    let Done { work, value } = work(Work {
-        transaction,
-        now,
-        events: Vec::new(),
-    })
-    .await?;
-    if !work.events.is_empty() {
-        let context = context.ok_or_else(|| {
-            StoreError::internal("a unit of work recorded audit events without an audit context")
-        })?;
-        idempotency::mark_committed(&work.transaction, &work.events).await?;
-        audit::record(&work.transaction, context, now, work.events).await?;
+    let unit = async {
+        let now = database_now(&transaction).await?;
+        let Done { work, value } = work(Work {
+            transaction,
+            now,
+            events: Vec::new(),
+        })
+        .await?;
+        if !work.events.is_empty() {
+            let context = context.ok_or_else(|| {
+                StoreError::internal(
+                    "a unit of work recorded audit events without an audit context",
+                )
+            })?;
+            idempotency::mark_committed(&work.transaction, &work.events).await?;
+            audit::record(&work.transaction, context, now, work.events).await?;
+        }
+        work.transaction.commit().await?;
+        Ok(value)
+    };
+    match request_limits::bounded_work(unit).await {
+        Some(outcome) => outcome,
+        None => Err(StoreError::Unreachable(anyhow::anyhow!(
+            "the database did not answer within the request's bound"
+        ))),
     }
-    work.transaction.commit().await?;
-    Ok(value)
 }

@@ -23,6 +23,9 @@ pub struct SettingsFile {
     /// Where migrations run when `database_url` goes through a pooler that cannot keep
     /// a session (PgBouncer in transaction pooling): the database itself. Unset: there.
     pub database_migration_url: Option<String>,
+    /// Bound on each transaction or statement a request runs; past it the request
+    /// answers 503. It ends a request stuck on a connection that died without a close.
+    pub database_statement_timeout_ms: u64,
     /// `redis://HOST:PORT` when the Redis backends are wanted; unset means none. With
     /// `redis_cluster`, the comma-separated URLs of some of a Redis Cluster's nodes.
     pub redis_url: Option<String>,
@@ -156,6 +159,7 @@ impl Default for SettingsFile {
             database_url: "sqlite://practica.db".to_owned(),
             database_max_connections: 10,
             database_migration_url: None,
+            database_statement_timeout_ms: 10_000,
             redis_url: None,
             redis_cluster: false,
             log_format: LogFormat::Text,
@@ -199,6 +203,7 @@ impl SettingsFile {
         "database_url",
         "database_max_connections",
         "database_migration_url",
+        "database_statement_timeout_ms",
         "redis_url",
         "redis_cluster",
         "log_format",

@@ -63,6 +63,8 @@ pub struct DatabaseSettings {
     pub max_connections: u32,
     /// The database itself, for migrations, when `url` goes through a pooler.
     pub migration_url: Option<String>,
+    /// Bound on each transaction or statement a request runs.
+    pub statement_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -168,6 +170,7 @@ impl From<SettingsFile> for Settings {
                 url: file.database_url,
                 max_connections: file.database_max_connections,
                 migration_url: file.database_migration_url,
+                statement_timeout: Duration::from_millis(file.database_statement_timeout_ms),
             },
             redis_url: file.redis_url.filter(|url| !url.is_empty()),
             redis_cluster: file.redis_cluster,

@@ -62,6 +62,12 @@ impl SettingsFile {
         if self.workers == Some(0) {
             return Err(ConfigError::new("workers", "must be at least 1"));
         }
+        if self.database_statement_timeout_ms == 0 {
+            return Err(ConfigError::new(
+                "database_statement_timeout_ms",
+                "must be at least 1",
+            ));
+        }
         if self.readiness_timeout_ms == 0 {
             return Err(ConfigError::new(
                 "readiness_timeout_ms",

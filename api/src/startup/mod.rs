@@ -124,7 +124,10 @@ impl Application {
         };
         let scheduler = Scheduler::new(node, job_ports, settings.job_schedule());
         let max_body_bytes = settings.http.max_body_bytes;
-        let wait_budget = web::Data::new(mw::WaitBudget(settings.http.readiness_timeout));
+        let request_limits = web::Data::new(persistence::RequestLimits {
+            connection_wait: settings.http.readiness_timeout,
+            database_work: settings.database.statement_timeout,
+        });
 
         let server = HttpServer::new(move || {
             App::new()
@@ -132,7 +135,7 @@ impl Application {
                 .configure(routes::contract)
                 .into_app()
                 .configure(|config| services.register(config))
-                .app_data(wait_budget.clone())
+                .app_data(request_limits.clone())
                 .app_data(json_config(max_body_bytes))
                 .app_data(path_config())
                 .app_data(query_config())
@@ -144,7 +147,7 @@ impl Application {
                 .wrap(from_fn(mw::catch_panic))
                 .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
                 .wrap(from_fn(mw::idempotency))
-                .wrap(from_fn(mw::wait_budget))
+                .wrap(from_fn(mw::request_limits))
                 .wrap(from_fn(mw::observe))
         })
         .workers(settings.http.workers.unwrap_or_else(default_workers))

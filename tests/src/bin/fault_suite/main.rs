@@ -3,7 +3,7 @@
 //! script, prints the case's figures, and exits non-zero on any loss.
 //!
 //! `fault-suite CASE` with CASE one of: sessions, lost-updates, double-booking, files,
-//! locks, singletons, database-restart, clock-skew, rolling-restart, redis-outage; each
+//! locks, singletons, database-restart, clock-skew, network-partition, rolling-restart, redis-outage; each
 //! in a module of its own. The cluster's port comes from `PRACTICA_CLUSTER_PORT`
 //! (default 18080; node i listens on that port + i), its size from `PRACTICA_CLUSTER_NODES`.
 
@@ -17,6 +17,7 @@ mod double_booking;
 mod files;
 mod locks;
 mod lost_updates;
+mod network_partition;
 mod redis_outage;
 mod rolling_restart;
 mod sessions;
@@ -39,6 +40,7 @@ async fn main() {
         "redis-outage" => redis_outage::redis_outage(cluster).await,
         "files" => files::files(cluster).await,
         "clock-skew" => clock_skew::clock_skew(cluster).await,
+        "network-partition" => network_partition::network_partition(cluster).await,
         _ => Err(format!("unknown case {case:?}")),
     };
     if let Err(why) = outcome {
