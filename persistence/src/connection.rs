@@ -3,10 +3,12 @@
 //! (see [`crate::request_limits`]).
 //!
 //! sea-orm takes a connection from the pool inside each statement, so the wait cannot be
-//! bounded apart from the statement. Within a request, a statement outside a unit of
-//! work therefore runs in a transaction of its own: the budget bounds `BEGIN`, which
-//! waits for the connection, and the statement, with its commit, has its own bound.
-//! Outside a request it runs as is.
+//! bounded apart from the statement. Within a request, a read (`SELECT`) outside a unit
+//! of work spends its whole time from the budget: abandoning a read changes nothing, and
+//! reads are quick. Any other statement runs in a transaction of its own: the budget
+//! bounds `BEGIN`, which waits for the connection, and the statement, with its commit,
+//! has its own bound, so a write is never abandoned for having waited. Outside a request
+//! every statement runs as is.
 
 use std::future::Future;
 
@@ -41,6 +43,13 @@ impl Connection {
             .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))
     }
 
+    /// Runs one read within the request's budget.
+    async fn read<T>(&self, read: impl Future<Output = Result<T, DbErr>>) -> Result<T, DbErr> {
+        request_limits::wait_for(read)
+            .await
+            .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))
+    }
+
     /// Runs one statement in a transaction of its own, within the request's limits.
     async fn alone<T, Fut>(
         &self,
@@ -65,6 +74,16 @@ async fn within_work_bound<T>(work: impl Future<Output = Result<T, DbErr>>) -> R
             ),
         ))))
     })
+}
+
+/// Whether `statement` only reads: a `SELECT` (sea-orm writes `INSERT … RETURNING` and
+/// the like through the query methods too).
+fn is_read(statement: &Statement) -> bool {
+    statement
+        .sql
+        .trim_start()
+        .get(..7)
+        .is_some_and(|start| start.eq_ignore_ascii_case("SELECT "))
 }
 
 #[async_trait::async_trait]
@@ -101,6 +120,9 @@ impl ConnectionTrait for Connection {
         if !request_limits::applies() {
             return self.pool.query_one(statement).await;
         }
+        if is_read(&statement) {
+            return self.read(self.pool.query_one(statement)).await;
+        }
         self.alone(|transaction| async move {
             let row = transaction.query_one(statement).await?;
             transaction.commit().await?;
@@ -112,6 +134,9 @@ impl ConnectionTrait for Connection {
     async fn query_all(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
         if !request_limits::applies() {
             return self.pool.query_all(statement).await;
+        }
+        if is_read(&statement) {
+            return self.read(self.pool.query_all(statement)).await;
         }
         self.alone(|transaction| async move {
             let rows = transaction.query_all(statement).await?;

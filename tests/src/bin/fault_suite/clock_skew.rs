@@ -116,6 +116,14 @@ async fn judged_by_the_store(cluster: &Cluster, skewed: u16) -> Result<(), Strin
 
     // Job leases: with every node alive, no lease changes hands; a node that judged the
     // leases by its own clock would find them all expired and take them.
+    // why: a lease the node's former process held lapses only after the lease, when
+    // its release at shutdown failed; the watch starts once any such lease is gone.
+    let lease = std::env::var("PRACTICA_JOB_LEASE_SECONDS")
+        .ok()
+        .and_then(|seconds| seconds.parse().ok())
+        .unwrap_or(6);
+    wait_for_every_holder(cluster, &admin).await?;
+    tokio::time::sleep(Duration::from_secs(lease + 1)).await;
     let jobs = wait_for_every_holder(cluster, &admin).await?;
     let watched = Instant::now();
     let mut changes = Vec::new();
