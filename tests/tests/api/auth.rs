@@ -138,6 +138,39 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit(backend: Backend)
     );
 }
 
+async fn an_access_token_ends_with_its_lifetime_and_a_refresh_gives_a_new_one(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |s| {
+        s.auth.access_token_ttl = Duration::from_secs(1);
+    })
+    .await
+    else {
+        return;
+    };
+    let pair = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(
+        pair["expiresIn"], 1,
+        "the lifetime as the store's clock counts it"
+    );
+    assert_eq!(me_status(&app, &access_token(&pair)).await, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let expired = app
+        .authed(Method::GET, "/api/v1/me", &access_token(&pair))
+        .send()
+        .await
+        .unwrap();
+    assert_unauthenticated(expired).await;
+    let renewed: Value = refresh(&app, pair["refreshToken"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me_status(&app, &access_token(&renewed)).await,
+        StatusCode::OK,
+        "the session outlives its access tokens"
+    );
+}
+
 const PINNED_SECRET: &str = "a pinned signing secret of 32+ bytes for tests";
 
 fn forge(header: Value, claims: &Value, secret: &[u8]) -> String {
@@ -310,6 +343,7 @@ test_on_every_database!(
     login_refresh_and_logout,
     a_reused_refresh_token_ends_the_session_but_a_quick_retry_gets_the_same_pair,
     sessions_expire_when_idle_and_at_their_absolute_limit,
+    an_access_token_ends_with_its_lifetime_and_a_refresh_gives_a_new_one,
     every_kind_of_bad_token_is_refused,
     unknown_users_and_wrong_passwords_get_the_same_answer,
     a_deactivated_account_cannot_sign_in,
