@@ -343,6 +343,7 @@ isolate() { # i
   local i=${1:?which node} host node
   [ ! -f "$dir/netns-$i" ] || { say "node $i is isolated already"; return; }
   need socat socat
+  need nft nftables
   host=$(ns_address "$i" 1) node=$(ns_address "$i" 2)
   stop_pid_file "$dir/node-$i.pid"
   ip netns add "practica-node-$i"
