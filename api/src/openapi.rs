@@ -1,8 +1,9 @@
 //! The OpenAPI contract, derived from the same registration that builds the router.
 
 use actix_web::App;
+use utoipa::openapi::schema::{ArrayItems, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -20,6 +21,7 @@ use crate::routes;
             `{ \"items\": [...], \"nextCursor\": ... }`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
+    servers((url = "/", description = "The server that serves this document")),
     tags(
         (name = "health", description = "Liveness and readiness, for load balancers"),
         (name = "auth", description = "Sign in, refresh, sign out; sessions any node accepts"),
@@ -140,7 +142,57 @@ pub fn document() -> utoipa::openapi::OpenApi {
     // why: the routes' operations exist only after the registration above; a modifier
     // in `#[openapi(modifiers(...))]` would run before them.
     SharedResponses.modify(&mut document);
+    PublicOperations.modify(&mut document);
+    NamedPageItems.modify(&mut document);
     document
+}
+
+/// Says of every operation that needs no caller (sign-in, refresh, health) that it is
+/// public (`security: []`), rather than leaving readers and linters to guess.
+struct PublicOperations;
+
+impl Modify for PublicOperations {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for path in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut path.get,
+                &mut path.put,
+                &mut path.post,
+                &mut path.delete,
+                &mut path.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation.security.get_or_insert_with(Vec::new);
+            }
+        }
+    }
+}
+
+/// Makes each page's `items` name its item schema (`PageBody_PatientBody` lists
+/// `PatientBody`s) where utoipa inlined it, so a generated client has one type per item.
+struct NamedPageItems;
+
+impl Modify for NamedPageItems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let names: Vec<String> = components.schemas.keys().cloned().collect();
+        for name in names {
+            let Some(item) = name.strip_prefix("PageBody_") else {
+                continue;
+            };
+            if !components.schemas.contains_key(item) {
+                continue;
+            }
+            let Some(RefOr::T(Schema::Object(page))) = components.schemas.get_mut(&name) else {
+                continue;
+            };
+            if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
+                items.items = ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(item).into()));
+            }
+        }
+    }
 }
 
 /// The committed form of the contract (`openapi.yaml`).

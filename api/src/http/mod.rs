@@ -9,7 +9,7 @@ mod range;
 
 pub use client::client_info;
 pub use context::{Caller, NodeId};
-pub use lock_token::PresentedLock;
+pub use lock_token::{PresentedLock, LOCK_TOKEN};
 pub use page::{Cursor, PageBody, PageQuery};
 pub use precondition::{etag, versioned_ok, IfMatch};
 pub use range::{parse_range, ByteRange};

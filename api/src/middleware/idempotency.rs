@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiError;
 
 pub const IDEMPOTENCY_KEY_HEADER: HeaderName = HeaderName::from_static("idempotency-key");
-const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
+pub const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// Keys expire after a day.
 const KEY_TTL: Duration = Duration::from_secs(24 * 3600);
 /// A claim not completed this long after it was made belongs to a request whose node

@@ -1,14 +1,15 @@
 //! The middleware every request passes, outermost first: observation (request id, span,
-//! access log, metrics), the limits on
-//! backend work, idempotency, problem
-//! bodies for bare errors, panic capture.
+//! access log, metrics), CORS, the limits on backend work, idempotency, problem bodies
+//! for bare errors, panic capture.
 
 mod catch_panic;
+mod cors;
 mod idempotency;
 mod observe;
 mod request_limits;
 
 pub use catch_panic::catch_panic;
-pub use idempotency::{idempotency, Idempotency, IDEMPOTENCY_KEY_HEADER};
+pub use cors::cors;
+pub use idempotency::{idempotency, Idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER};
 pub use observe::{observe, RequestId, REQUEST_ID_HEADER};
 pub use request_limits::request_limits;

@@ -63,6 +63,9 @@ pub struct SettingsFile {
     pub login_failure_window_secs: u64,
     /// Load balancers whose `X-Forwarded-For` is believed, e.g. `["10.0.0.2"]`.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Origins of browser apps allowed to call the API from another origin (CORS), e.g.
+    /// `["https://app.example.org"]`; none by default.
+    pub cors_allowed_origins: Vec<String>,
     /// This node's name in audit events; unset means a random one at each start.
     pub node_id: Option<String>,
     /// Largest document upload, in bytes; checked while the upload streams.
@@ -178,6 +181,7 @@ impl Default for SettingsFile {
             login_max_failures_per_address: 50,
             login_failure_window_secs: 15 * 60,
             trusted_proxies: Vec::new(),
+            cors_allowed_origins: Vec::new(),
             node_id: None,
             max_upload_bytes: 100 * 1024 * 1024,
             allowed_media_types: domain::documents::media::DEFAULT_ALLOWED
@@ -222,6 +226,7 @@ impl SettingsFile {
         "login_max_failures_per_address",
         "login_failure_window_secs",
         "trusted_proxies",
+        "cors_allowed_origins",
         "node_id",
         "max_upload_bytes",
         "allowed_media_types",

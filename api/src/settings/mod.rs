@@ -53,6 +53,8 @@ pub struct HttpSettings {
     pub readiness_timeout: Duration,
     /// Load balancers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Browser origins granted cross-origin calls (CORS).
+    pub cors_allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +167,7 @@ impl From<SettingsFile> for Settings {
                 shutdown_timeout: Duration::from_secs(file.shutdown_timeout_secs),
                 readiness_timeout: Duration::from_millis(file.readiness_timeout_ms),
                 trusted_proxies: file.trusted_proxies,
+                cors_allowed_origins: file.cors_allowed_origins,
             },
             database: DatabaseSettings {
                 url: file.database_url,

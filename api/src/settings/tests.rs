@@ -147,6 +147,35 @@ fn trusted_proxies_are_a_list_of_addresses() {
 }
 
 #[test]
+fn cors_origins_are_an_allow_list_of_exact_origins() {
+    Jail::expect_with(|jail| {
+        jail.set_env(
+            "PRACTICA_CORS_ALLOWED_ORIGINS",
+            "[\"https://app.example.org\", \"http://127.0.0.1:5173\"]",
+        );
+        let settings = load_in(jail, None).unwrap();
+        assert_eq!(
+            settings.http.cors_allowed_origins,
+            ["https://app.example.org", "http://127.0.0.1:5173"]
+        );
+        for bad in [
+            "*",
+            "https://app.example.org/",
+            "app.example.org",
+            "http://h:port",
+        ] {
+            jail.set_env("PRACTICA_CORS_ALLOWED_ORIGINS", format!("[\"{bad}\"]"));
+            let error = load_in(jail, None).unwrap_err();
+            assert!(
+                error.to_string().contains("cors_allowed_origins"),
+                "{bad}: {error}"
+            );
+        }
+        Ok(())
+    });
+}
+
+#[test]
 fn a_missing_config_file_is_refused() {
     Jail::expect_with(|jail| {
         let error = load_in(jail, Some("absent.toml")).unwrap_err();

@@ -62,6 +62,16 @@ impl SettingsFile {
         if self.workers == Some(0) {
             return Err(ConfigError::new("workers", "must be at least 1"));
         }
+        if let Some(origin) = self
+            .cors_allowed_origins
+            .iter()
+            .find(|origin| !is_origin(origin))
+        {
+            return Err(ConfigError::new(
+                "cors_allowed_origins",
+                format!("{origin:?} is not an origin: expected scheme://host[:port], no path"),
+            ));
+        }
         if self.database_statement_timeout_ms == 0 {
             return Err(ConfigError::new(
                 "database_statement_timeout_ms",
@@ -152,4 +162,21 @@ impl SettingsFile {
         }
         Ok(self)
     }
+}
+
+/// Whether `origin` is an origin as browsers send it: `http(s)://host[:port]`, nothing
+/// after, and no wildcard (an allow-list names each origin).
+fn is_origin(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && !rest.contains(['/', '?', '#', '*', '@', ' '])
+        && rest
+            .split(':')
+            .nth(1)
+            .is_none_or(|port| port.parse::<u16>().is_ok())
 }

@@ -124,6 +124,7 @@ impl Application {
         };
         let scheduler = Scheduler::new(node, job_ports, settings.job_schedule());
         let max_body_bytes = settings.http.max_body_bytes;
+        let cors_allowed_origins = settings.http.cors_allowed_origins.clone();
         let request_limits = web::Data::new(persistence::RequestLimits {
             connection_wait: settings.http.readiness_timeout,
             database_work: settings.database.statement_timeout,
@@ -148,6 +149,7 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
                 .wrap(from_fn(mw::idempotency))
                 .wrap(from_fn(mw::request_limits))
+                .wrap(mw::cors(&cors_allowed_origins))
                 .wrap(from_fn(mw::observe))
         })
         .workers(settings.http.workers.unwrap_or_else(default_workers))

@@ -6,6 +6,7 @@
 mod auth;
 mod cluster;
 mod contract;
+mod cors;
 mod documents;
 mod errors;
 mod fencing;
