@@ -11,9 +11,9 @@ use crate::http::{Caller, IfMatch, PresentedLock};
     tag = "documents",
     security(("bearer" = [])),
     params(
-        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
+        ("Lock-Token" = Option<uuid::Uuid>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The document's id"),
-        ("If-Match" = String, Header, description = "The ETag the change is based on"),
+        ("If-Match" = String, Header, description = "The ETag the change is based on", pattern = "^\"[1-9][0-9]{0,17}\"$"),
     ),
     request_body = DocumentPatch,
     responses(

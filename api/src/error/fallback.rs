@@ -2,7 +2,10 @@
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
-use actix_web::http::header::CONTENT_TYPE;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use actix_web::http::header::{HeaderValue, ALLOW, CONTENT_TYPE};
 use actix_web::http::StatusCode;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -14,12 +17,42 @@ use super::{ApiError, PROBLEM_CONTENT_TYPE};
 /// The default service: a path no route matches (404), or a route asked with a method
 /// it does not serve (405: actix tries the next route when a method guard refuses).
 pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
-    if request.match_pattern().is_some() {
-        Err(ApiError::Http(StatusCode::METHOD_NOT_ALLOWED))
-    } else {
-        Err(ApiError::RouteNotFound)
+    let Some(pattern) = request.match_pattern() else {
+        return Err(ApiError::RouteNotFound);
+    };
+    let mut refused = ApiError::Http(StatusCode::METHOD_NOT_ALLOWED).error_response();
+    // why: RFC 9110 asks a 405 to say which methods the resource does answer.
+    if let Some(methods) = ALLOWED_METHODS.get(&pattern) {
+        if let Ok(value) = HeaderValue::from_str(methods) {
+            refused.headers_mut().insert(ALLOW, value);
+        }
     }
+    Ok(refused)
 }
+
+/// The methods each route answers (`GET, PUT`), by its pattern, as the contract lists
+/// them: the contract is built from the same registration as the router.
+static ALLOWED_METHODS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    crate::openapi::document()
+        .paths
+        .paths
+        .into_iter()
+        .map(|(path, item)| {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("PUT", item.put.is_some()),
+                ("POST", item.post.is_some()),
+                ("DELETE", item.delete.is_some()),
+                ("PATCH", item.patch.is_some()),
+            ];
+            let allowed: Vec<&str> = methods
+                .into_iter()
+                .filter_map(|(method, served)| served.then_some(method))
+                .collect();
+            (path, allowed.join(", "))
+        })
+        .collect()
+});
 
 /// For `ErrorHandlers`: an error answer without a problem body (a 405 from a resource, a
 /// 400 from actix's header parsing) gets one, keeping its status and headers (`Allow`).

@@ -11,8 +11,12 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `nextCursor` of the previous page; absent for the first page.
+    // why: a cursor is 16 bytes in unpadded base64url: 22 characters, the last of which
+    // carries 2 bits, so that every string the pattern allows is a cursor.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 

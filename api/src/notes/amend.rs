@@ -12,7 +12,7 @@ use crate::http::{Caller, PresentedLock};
     tag = "notes",
     security(("bearer" = [])),
     params(
-        ("Lock-Token" = Option<String>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
+        ("Lock-Token" = Option<uuid::Uuid>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The note's id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer instead of appending twice"),
     ),

@@ -14,7 +14,7 @@ use crate::http::IfMatch;
     security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "The user's id"),
-        ("If-Match" = String, Header, description = "The ETag the change is based on"),
+        ("If-Match" = String, Header, description = "The ETag the change is based on", pattern = "^\"[1-9][0-9]{0,17}\"$"),
     ),
     request_body = UpdateUserRequest,
     responses(

@@ -38,12 +38,24 @@ async fn a_known_route_with_the_wrong_method_is_a_405_problem(backend: Backend) 
         .send()
         .await
         .unwrap();
+    assert_eq!(response.headers()["allow"], "GET");
     problem(
         response,
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
     )
     .await;
+    let patient = app
+        .client
+        .request(
+            reqwest::Method::PATCH,
+            app.url("/api/v1/patients/0190a0f0-0000-7000-8000-000000000000"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patient.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(patient.headers()["allow"], "GET, PUT, DELETE");
 }
 
 async fn malformed_json_is_a_400_problem_naming_the_position(backend: Backend) {
