@@ -342,6 +342,12 @@ database_port() {
 isolate() { # i
   local i=${1:?which node} host node
   [ ! -f "$dir/netns-$i" ] || { say "node $i is isolated already"; return; }
+  [ "$(id -u)" = 0 ] || { echo "isolate needs root (ip netns, nftables)" >&2; return 1; }
+  # The namespace reaches PostgreSQL alone: not PgBouncer's migration URL, nor Redis.
+  if grep -q '^PRACTICA_REDIS_URL=\|^PRACTICA_DATABASE_MIGRATION_URL=' "$dir/node.env"; then
+    echo "isolate works on a cluster without --redis, --redis-cluster or --pgbouncer" >&2
+    return 1
+  fi
   need socat socat
   need nft nftables
   host=$(ns_address "$i" 1) node=$(ns_address "$i" 2)
@@ -362,7 +368,13 @@ isolate() { # i
   setsid socat "TCP-LISTEN:$((port + i)),bind=127.0.0.1,fork,reuseaddr" \
     "TCP:$node:$((port + i))" >>"$dir/socat.log" 2>&1 &
   echo $! >"$dir/netns-$i-http.pid"
-  start_node "$i"
+  if ! start_node "$i"; then
+    say "node $i did not start in its namespace: back on loopback"
+    stop_pid_file "$dir/node-$i.pid"
+    remove_namespace "$i"
+    start_node "$i"
+    return 1
+  fi
 }
 
 partition() { # i

@@ -31,9 +31,19 @@ impl Connection {
 
     /// Begins a transaction once a connection is free, within the request's budget.
     pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
-        request_limits::wait_for(self.pool.begin())
-            .await
-            .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))
+        // why: a `BEGIN` abandoned between being sent and being answered would leave its
+        // connection in a transaction that no guard knows of, back in the pool. A task
+        // of its own runs it to its end whatever the request does; a transaction the
+        // request no longer waits for is dropped there, and so rolled back.
+        let pool = self.pool.clone();
+        let begun = tokio::spawn(async move { pool.begin().await });
+        match request_limits::wait_for(begun).await {
+            Some(Ok(begun)) => begun,
+            Some(Err(failed)) => Err(DbErr::Custom(format!(
+                "beginning a transaction failed: {failed}"
+            ))),
+            None => Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)),
+        }
     }
 
     /// Checks that the database answers, once a connection is free.

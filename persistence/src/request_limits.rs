@@ -5,8 +5,11 @@
 //! database restart the first wait can end just as the server returns and the next one
 //! wait again, so the caller hears nothing for the sum of them. A request runs inside
 //! [`within_request_limits`]; every connection it waits for spends from one budget, and
-//! once the budget is spent the next wait fails at once. Only the waits count: a long
-//! upload whose statements find connections at once never runs out.
+//! once the budget is spent the next wait fails at once. What counts is the time taken
+//! to get each connection (with `BEGIN`, a round trip), and for a read outside a unit
+//! of work the read itself, which cannot be told apart from its wait: a long upload
+//! whose chunks each find a connection at once spends milliseconds of it in all, while
+//! a request that keeps meeting a busy pool or a dead database ends with a 503.
 //!
 //! A connection that died without a close (a network partition: packets dropped, no
 //! reset) would hold a statement until TCP gives up, many minutes later, and neither

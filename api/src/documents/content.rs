@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use domain::documents::{Document, DocumentId, Documents};
 use futures_util::StreamExt;
+use persistence::{within_request_limits, RequestLimits};
 
 use crate::error::{ApiError, Problem};
 use crate::http::{parse_range, ByteRange, Caller};
@@ -37,6 +38,7 @@ pub async fn download_content(
     id: web::Path<DocumentId>,
     request: HttpRequest,
     documents: web::Data<Documents>,
+    limits: web::Data<RequestLimits>,
 ) -> Result<HttpResponse, ApiError> {
     let document = documents
         .get(&caller.principal, &caller.audit, id.into_inner())
@@ -64,6 +66,14 @@ pub async fn download_content(
     };
     let length = range.end - range.start;
     let chunks = documents.content(&document, range.clone()).await?;
+    // why: the body is read after the handler, and its middleware, have returned; each
+    // chunk's read gets the request's limits again, so that a dead database ends a
+    // download within them rather than after TCP gives up.
+    let limits = **limits;
+    let chunks = futures_util::stream::unfold(chunks, move |mut chunks| async move {
+        let chunk = within_request_limits(limits, chunks.next()).await?;
+        Some((chunk, chunks))
+    });
     let body = SizedStream::new(
         length,
         chunks.map(|chunk| {

@@ -151,18 +151,24 @@ fn cors_origins_are_an_allow_list_of_exact_origins() {
     Jail::expect_with(|jail| {
         jail.set_env(
             "PRACTICA_CORS_ALLOWED_ORIGINS",
-            "[\"https://app.example.org\", \"http://127.0.0.1:5173\"]",
+            "[\"https://app.example.org\", \"http://127.0.0.1:5173\", \"http://[::1]:5173\"]",
         );
         let settings = load_in(jail, None).unwrap();
         assert_eq!(
             settings.http.cors_allowed_origins,
-            ["https://app.example.org", "http://127.0.0.1:5173"]
+            [
+                "https://app.example.org",
+                "http://127.0.0.1:5173",
+                "http://[::1]:5173"
+            ]
         );
         for bad in [
             "*",
             "https://app.example.org/",
             "app.example.org",
             "http://h:port",
+            "https://App.Example.org",
+            "http://[::1",
         ] {
             jail.set_env("PRACTICA_CORS_ALLOWED_ORIGINS", format!("[\"{bad}\"]"));
             let error = load_in(jail, None).unwrap_err();

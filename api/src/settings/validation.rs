@@ -164,19 +164,33 @@ impl SettingsFile {
     }
 }
 
-/// Whether `origin` is an origin as browsers send it: `http(s)://host[:port]`, nothing
-/// after, and no wildcard (an allow-list names each origin).
+/// Whether `origin` is an origin as browsers send it: `http(s)://host[:port]` in lower
+/// case (an IPv6 host in brackets), nothing after, and no wildcard: an allow-list names
+/// each origin, and a browser's `Origin` is compared with it as it is.
 fn is_origin(origin: &str) -> bool {
-    let Some(rest) = origin
+    let Some(authority) = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"))
     else {
         return false;
     };
-    !rest.is_empty()
-        && !rest.contains(['/', '?', '#', '*', '@', ' '])
-        && rest
-            .split(':')
-            .nth(1)
-            .is_none_or(|port| port.parse::<u16>().is_ok())
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((host, "")) if host.contains(':') => (host, None),
+            Some((host, rest)) if host.contains(':') => match rest.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return false,
+            },
+            _ => return false,
+        },
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let host_is_plain = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | ':'));
+    host_is_plain && port.is_none_or(|port| port.parse::<u16>().is_ok())
 }

@@ -4,6 +4,8 @@ use crate::locks::{release_locks_of_session, release_locks_of_user, LockManager}
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::DateTime;
+
 use uuid::Uuid;
 
 use super::tokens::{
@@ -237,7 +239,11 @@ impl AuthService {
         let roles = Roles::parse(&claims.roles).map_err(|_| invalid())?;
         let touched = self
             .sessions
-            .touch(session_id, self.config.idle_timeout)
+            .touch(
+                session_id,
+                self.config.idle_timeout,
+                DateTime::from_timestamp(claims.exp, 0).ok_or_else(invalid)?,
+            )
             .await?
             .ok_or(DomainError::Unauthenticated(AuthFailure::SessionEnded))?;
         if touched.session.user_id != user_id {

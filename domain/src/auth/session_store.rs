@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::{
     NewSession, RevocationReason, Session, SessionId, SessionLookup, TokenHash, TouchedSession,
@@ -21,13 +22,15 @@ use crate::DomainError;
 pub trait SessionStore: Send + Sync {
     async fn create(&self, session: NewSession) -> Result<Session, DomainError>;
 
-    /// The live session with `id`, its idle expiry pushed to now + `idle_timeout`
-    /// (never past the absolute expiry), with the store's clock when it looked. Backends
-    /// may skip the write when the session was seen moments ago.
+    /// The live session with `id`, with the store's clock when it looked, its idle
+    /// expiry pushed to now + `idle_timeout` (never past the absolute expiry) while that
+    /// clock is before `token_expires_at`: an expired access token extends nothing.
+    /// Backends may skip the write when the session was seen moments ago.
     async fn touch(
         &self,
         id: SessionId,
         idle_timeout: Duration,
+        token_expires_at: DateTime<Utc>,
     ) -> Result<Option<TouchedSession>, DomainError>;
 
     async fn get(&self, id: SessionId) -> Result<Option<Session>, DomainError>;
@@ -72,6 +75,7 @@ pub trait SessionStore: Send + Sync {
 pub mod conformance {
     use super::*;
     use crate::auth::RefreshMatch;
+    use chrono::TimeDelta;
 
     fn new_session(user: UserId, token: &str, idle: Duration, absolute: Duration) -> NewSession {
         NewSession {
@@ -97,7 +101,11 @@ pub mod conformance {
         assert_eq!(created.user_id, user);
         assert_eq!(created.generation, 0);
         assert_eq!(created.client_ip.as_deref(), Some("192.0.2.7"));
-        let touched = store.touch(created.id, HOUR).await.unwrap().expect("live");
+        let touched = store
+            .touch(created.id, HOUR, later())
+            .await
+            .unwrap()
+            .expect("live");
         assert_eq!(touched.session.id, created.id);
         assert!(
             touched.now >= created.created_at,
@@ -113,7 +121,7 @@ pub mod conformance {
         assert_eq!(found.matched, RefreshMatch::Current);
         assert!(found.session.is_live_at(found.now));
         assert!(store
-            .touch(SessionId::generate(), HOUR)
+            .touch(SessionId::generate(), HOUR, later())
             .await
             .unwrap()
             .is_none());
@@ -128,7 +136,11 @@ pub mod conformance {
             .revoke(created.id, RevocationReason::Logout)
             .await
             .unwrap());
-        assert!(store.touch(created.id, HOUR).await.unwrap().is_none());
+        assert!(store
+            .touch(created.id, HOUR, later())
+            .await
+            .unwrap()
+            .is_none());
         assert!(
             !store
                 .revoke(created.id, RevocationReason::Logout)
@@ -159,21 +171,25 @@ pub mod conformance {
             .await
             .unwrap();
         assert!(store
-            .touch(idle.id, Duration::from_millis(600))
+            .touch(idle.id, Duration::from_millis(600), later())
             .await
             .unwrap()
             .is_some());
         tokio::time::sleep(Duration::from_millis(800)).await;
         assert!(
             store
-                .touch(idle.id, Duration::from_millis(600))
+                .touch(idle.id, Duration::from_millis(600), later())
                 .await
                 .unwrap()
                 .is_none(),
             "idle expiry"
         );
         assert!(
-            store.touch(absolute.id, HOUR).await.unwrap().is_none(),
+            store
+                .touch(absolute.id, HOUR, later())
+                .await
+                .unwrap()
+                .is_none(),
             "absolute expiry"
         );
     }
@@ -243,6 +259,37 @@ pub mod conformance {
         assert_eq!(older.matched, RefreshMatch::Previous);
     }
 
+    /// An access token's expiry far ahead: touches that may extend the session.
+    fn later() -> DateTime<Utc> {
+        Utc::now() + TimeDelta::days(1)
+    }
+
+    /// Past the backends' 15 s between idle-expiry writes, a touch with an expired
+    /// token answers the session and extends nothing; one with a live token extends it.
+    pub async fn an_expired_token_extends_nothing(store: &dyn SessionStore, user: UserId) {
+        let created = store
+            .create(new_session(user, "expired-token", HOUR, HOUR * 2))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(16)).await;
+        let expired = Utc::now() - TimeDelta::minutes(5);
+        let untouched = store
+            .touch(created.id, HOUR, expired)
+            .await
+            .unwrap()
+            .expect("still live");
+        assert_eq!(
+            untouched.session.idle_expires_at, created.idle_expires_at,
+            "an expired token extended the session"
+        );
+        let touched = store
+            .touch(created.id, HOUR, later())
+            .await
+            .unwrap()
+            .expect("live");
+        assert!(touched.session.idle_expires_at > created.idle_expires_at);
+    }
+
     pub async fn revoking_all_of_a_users_sessions_can_keep_one(
         store: &dyn SessionStore,
         user: UserId,
@@ -260,8 +307,12 @@ pub mod conformance {
             .await
             .unwrap();
         assert!(ended >= 1);
-        assert!(store.touch(other.id, HOUR).await.unwrap().is_none());
-        assert!(store.touch(keep.id, HOUR).await.unwrap().is_some());
+        assert!(store
+            .touch(other.id, HOUR, later())
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store.touch(keep.id, HOUR, later()).await.unwrap().is_some());
         let live: Vec<_> = store.list_live_for_user(user).await.unwrap();
         assert_eq!(live.iter().map(|s| s.id).collect::<Vec<_>>(), vec![keep.id]);
     }

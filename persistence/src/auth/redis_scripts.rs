@@ -105,13 +105,14 @@ redis.call('PEXPIRE', KEYS[2], ttl)
 return cjson.encode(s)
 "#;
 
-/// ARGV: idle ms, touch interval ms. Returns { session json, now } if it is live.
+/// ARGV: idle ms, touch interval ms, the access token's expiry (ms). Returns { session
+/// json, now } if it is live; extends it only while the token is.
 const TOUCH: &str = r#"
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local s = cjson.decode(raw)
 if not live(s) then return false end
-if now - s.last_seen_at >= tonumber(ARGV[2]) then
+if now < tonumber(ARGV[3]) and now - s.last_seen_at >= tonumber(ARGV[2]) then
   s.last_seen_at = now
   s.idle_expires_at = math.min(now + tonumber(ARGV[1]), s.absolute_expires_at)
   save(KEYS[1], s)

@@ -168,12 +168,14 @@ impl SessionStore for RedisSessionStore {
         &self,
         id: SessionId,
         idle_timeout: Duration,
+        token_expires_at: DateTime<Utc>,
     ) -> Result<Option<TouchedSession>, DomainError> {
         domain_result(async move {
             let mut connection = self.connection().await?;
             let touched: Option<(String, String)> = on_session(&SCRIPTS.touch, id.as_uuid())
                 .arg(millis(idle_timeout))
                 .arg(TOUCH_INTERVAL_MS)
+                .arg(token_expires_at.timestamp_millis())
                 .invoke_async(&mut connection)
                 .await?;
             let Some((json, now)) = touched else {

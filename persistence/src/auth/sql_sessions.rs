@@ -92,6 +92,7 @@ impl SessionStore for SqlSessionStore {
         &self,
         id: SessionId,
         idle_timeout: Duration,
+        token_expires_at: DateTime<Utc>,
     ) -> Result<Option<TouchedSession>, DomainError> {
         domain_result(async move {
             let now = database_now(&self.connection).await?;
@@ -102,7 +103,7 @@ impl SessionStore for SqlSessionStore {
             if !session.is_live_at(now) {
                 return Ok(None);
             }
-            if now - session.last_seen_at < span(TOUCH_INTERVAL)? {
+            if now >= token_expires_at || now - session.last_seen_at < span(TOUCH_INTERVAL)? {
                 return Ok(Some(TouchedSession { session, now }));
             }
             let idle_expires_at = idle_expiry(now, idle_timeout, session.absolute_expires_at)?;

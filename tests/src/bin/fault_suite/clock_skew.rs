@@ -106,9 +106,9 @@ async fn judged_by_the_store(cluster: &Cluster, skewed: u16) -> Result<(), Strin
                 Some(&lock),
             )
             .await;
-        if status == StatusCode::CREATED {
+        if status != StatusCode::LOCKED {
             return Err(format!(
-                "node {rival_node} granted a lock node {holder_node} holds: {rival}"
+                "node {rival_node} answered {status} for a lock node {holder_node} holds: {rival}"
             ));
         }
         lock_answers.push(status.as_u16());

@@ -12,7 +12,13 @@ pub fn postgres(action: &str) {
     let version = std::fs::read_dir("/etc/postgresql")
         .expect("a Debian PostgreSQL cluster")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .max()
+        // why: by number, so that 16 comes after 9.6.
+        .max_by_key(|version| {
+            version
+                .split('.')
+                .map(|part| part.parse::<u32>().unwrap_or(0))
+                .collect::<Vec<_>>()
+        })
         .expect("a PostgreSQL version");
     let status = Command::new("pg_ctlcluster")
         .args(["--skip-systemctl-redirect", &version, "main", action])

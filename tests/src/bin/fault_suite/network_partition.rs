@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
@@ -135,11 +135,16 @@ async fn partitioned(cluster: &Cluster, cut: u16) -> Result<(), String> {
     }
 
     // Requests straight to the cut node, one after another, through the partition.
+    let cut_at = Arc::new(OnceLock::<Instant>::new());
     let probe = {
-        let (cluster, token, running) = (cluster.clone(), token.clone(), running.clone());
+        let (cluster, token, running, cut_at) = (
+            cluster.clone(),
+            token.clone(),
+            running.clone(),
+            cut_at.clone(),
+        );
         tokio::spawn(async move {
             let mut answers = CutNodeAnswers::default();
-            let mut cut_at: Option<Instant> = None;
             while running.load(Ordering::Relaxed) {
                 let began = Instant::now();
                 let (status, reply, headers) = cluster
@@ -155,14 +160,13 @@ async fn partitioned(cluster: &Cluster, cut: u16) -> Result<(), String> {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
-                let cut_at = *cut_at.get_or_insert(began);
                 if status == StatusCode::SERVICE_UNAVAILABLE && headers.contains_key("retry-after")
                 {
                     answers.unavailable += 1;
                 } else {
                     answers.other.push(format!("{status} {reply}"));
                 }
-                if began > cut_at {
+                if cut_at.get().is_some_and(|cut_at| began > *cut_at) {
                     answers.slowest_begun_during = answers.slowest_begun_during.max(took);
                 } else {
                     answers.slowest_in_flight = answers.slowest_in_flight.max(took);
@@ -175,6 +179,7 @@ async fn partitioned(cluster: &Cluster, cut: u16) -> Result<(), String> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     cluster.script(&["partition", &cut.to_string()]);
     let partitioned_at = Instant::now();
+    let _ = cut_at.set(partitioned_at);
     let taken_over = wait_for_takeover(cluster, &admin, cut, &held_by_cut).await;
     let remaining = PARTITION.saturating_sub(partitioned_at.elapsed());
     tokio::time::sleep(remaining).await;
@@ -223,7 +228,7 @@ async fn partitioned(cluster: &Cluster, cut: u16) -> Result<(), String> {
     tally.print(
         "network-partition",
         &format!(
-            "; node {cut} cut off from the database for {} s: {} answers 503 with Retry-After, the first failed in {} ms (it may have been in flight at the cut), the slowest after it in {} ms; its {} job leases taken over in {}; serving again {} after the link returned; {} keyed writes acknowledged, {lost} lost",
+            "; node {cut} cut off from the database for {} s: {} answers 503 with Retry-After, the slowest answer in flight at the cut {} ms, the slowest begun after it {} ms; its {} job leases taken over in {}; serving again {} after the link returned; {} keyed writes acknowledged, {lost} lost",
             PARTITION.as_secs(),
             answers.unavailable,
             answers.slowest_in_flight.as_millis(),

@@ -12,6 +12,7 @@ async fn run_suite(store: &dyn SessionStore, user: UserId) {
     suite::idle_and_absolute_expiry_end_a_session(store, user).await;
     suite::rotation_is_atomic_and_keeps_the_previous_hash(store, user).await;
     suite::revoking_all_of_a_users_sessions_can_keep_one(store, user).await;
+    suite::an_expired_token_extends_nothing(store, user).await;
 }
 
 /// The bootstrap admin of a fresh app: a user that exists in its database.
