@@ -97,39 +97,47 @@ struct SharedResponses;
 
 impl Modify for SharedResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for path in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut path.get,
-                &mut path.put,
-                &mut path.post,
-                &mut path.delete,
-                &mut path.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                let signed_in = operation
-                    .security
-                    .as_ref()
-                    .is_some_and(|requirements| !requirements.is_empty());
-                for (status, description, needs_sign_in) in SHARED_RESPONSES {
-                    if needs_sign_in && !signed_in {
-                        continue;
-                    }
-                    let problem = ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build();
-                    let response = ResponseBuilder::new()
-                        .description(description)
-                        .content(PROBLEM_CONTENT_TYPE, problem)
-                        .build();
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| response.into());
+        for operation in operations_mut(openapi) {
+            let signed_in = operation
+                .security
+                .as_ref()
+                .is_some_and(|requirements| !requirements.is_empty());
+            for (status, description, needs_sign_in) in SHARED_RESPONSES {
+                if needs_sign_in && !signed_in {
+                    continue;
                 }
+                let problem = ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build();
+                let response = ResponseBuilder::new()
+                    .description(description)
+                    .content(PROBLEM_CONTENT_TYPE, problem)
+                    .build();
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| response.into());
             }
         }
     }
+}
+
+/// Every operation of the contract, to change.
+fn operations_mut(
+    openapi: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    openapi.paths.paths.values_mut().flat_map(|path| {
+        [
+            &mut path.get,
+            &mut path.put,
+            &mut path.post,
+            &mut path.delete,
+            &mut path.patch,
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 /// The contract exactly as the router serves it.
@@ -153,17 +161,8 @@ struct PublicOperations;
 
 impl Modify for PublicOperations {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for path in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut path.get,
-                &mut path.put,
-                &mut path.post,
-                &mut path.delete,
-                &mut path.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                operation.security.get_or_insert_with(Vec::new);
-            }
+        for operation in operations_mut(openapi) {
+            operation.security.get_or_insert_with(Vec::new);
         }
     }
 }

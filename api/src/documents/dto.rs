@@ -24,6 +24,23 @@ pub enum CategoryCode {
     Other,
 }
 
+/// A file's bytes, as a request body: in the contract, a binary string (what a typed
+/// client sends as a Blob, a Buffer or a string), not an array of numbers.
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Binary,
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for FileBytes {}
+
 /// `?title=&category=` of a raw upload (a `multipart/form-data` upload may send them as
 /// form fields before the `file` field instead).
 #[derive(Debug, Default, Deserialize, IntoParams)]

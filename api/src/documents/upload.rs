@@ -9,7 +9,7 @@ use domain::patients::PatientId;
 use domain::DomainError;
 use futures_util::StreamExt;
 
-use super::dto::{document_response, DocumentBody, UploadQuery};
+use super::dto::{document_response, DocumentBody, FileBytes, UploadQuery};
 use crate::error::{ApiError, Problem};
 use crate::http::Caller;
 
@@ -23,7 +23,7 @@ use crate::http::Caller;
         ("Content-Type" = String, Header, description = "The file's media type, e.g. application/pdf"),
         ("Content-Digest" = Option<String>, Header, description = "Optional `sha-256=:base64:` (RFC 9530), verified"),
     ),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+    request_body(content = FileBytes, content_type = "application/octet-stream",
         description = "The file's bytes; or multipart/form-data with title, category and then file"),
     responses(
         (status = 201, description = "Stored", body = DocumentBody, headers(("ETag" = String), ("Location" = String))),

@@ -114,6 +114,21 @@ impl Cluster {
         patient
     }
 
+    /// How many of the patients `ids` (acknowledged as made) nginx cannot find.
+    pub async fn patients_missing(&self, token: &str, ids: &[String]) -> usize {
+        let mut missing = 0;
+        for id in ids {
+            let path = format!("/api/v1/patients/{id}");
+            let (status, _, _) = self
+                .send(Method::GET, &self.balanced(&path), token, None)
+                .await;
+            if status != StatusCode::OK {
+                missing += 1;
+            }
+        }
+        missing
+    }
+
     pub fn script(&self, args: &[&str]) {
         let status = Command::new("scripts/cluster.sh")
             .args(args)

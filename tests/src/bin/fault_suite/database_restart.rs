@@ -137,20 +137,7 @@ pub async fn database_restart(cluster: Cluster) -> Result<(), String> {
         worker.await.unwrap();
     }
     let written = written.lock().unwrap().clone();
-    let mut lost = 0;
-    for id in &written {
-        let (status, _, _) = cluster
-            .send(
-                Method::GET,
-                &cluster.balanced(&format!("/api/v1/patients/{id}")),
-                &token,
-                None,
-            )
-            .await;
-        if status != StatusCode::OK {
-            lost += 1;
-        }
-    }
+    let lost = cluster.patients_missing(&token, &written).await;
     let slowest = slowest.load(Ordering::Relaxed);
     let last_back = recovered.iter().max().copied().unwrap_or_default();
     tally.print(

@@ -210,20 +210,7 @@ async fn partitioned(cluster: &Cluster, cut: u16) -> Result<(), String> {
     let answers = probe.await.unwrap();
 
     let written = written.lock().unwrap().clone();
-    let mut lost = 0;
-    for id in &written {
-        let (status, _, _) = cluster
-            .send(
-                Method::GET,
-                &cluster.balanced(&format!("/api/v1/patients/{id}")),
-                &token,
-                None,
-            )
-            .await;
-        if status != StatusCode::OK {
-            lost += 1;
-        }
-    }
+    let lost = cluster.patients_missing(&token, &written).await;
     let after = node_processes(cluster).await;
     tally.print(
         "network-partition",
