@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fails when a change to openapi.yaml would break a client written against the old one.
 
-    scripts/contract-only-grows.py OLD.yaml NEW.yaml
+    scripts/contract-only-grows.py OLD.yaml NEW.yaml [--accept FILE]
     scripts/contract-only-grows.py --self-test NEW.yaml
 
 Within /api/v1 the contract only grows (see the README's versioning policy). Breaking,
@@ -14,6 +14,10 @@ and refused here:
   - a request body field that became required, or a new required one.
 Everything else (new operations, new optional fields, new responses) passes. Removing an
 operation the contract had marked `deprecated` passes too, once it has been announced.
+
+--accept FILE names breaks that were judged and accepted, one reported line each
+(`breaking: ...`), each under a `#` comment that says why: a declaration that was wrong,
+which no client could have used as declared, is corrected this way.
 """
 
 import copy
@@ -162,14 +166,30 @@ def self_test(path):
         print(f"self-test: a removed {what} is caught: {found[0]}")
 
 
+def accepted(path):
+    """The breaks a file accepts: its lines that are not comments or blank."""
+    with open(path, encoding="utf-8") as handle:
+        lines = (line.strip() for line in handle)
+        return {line.removeprefix("breaking: ") for line in lines if line and not line.startswith("#")}
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "--self-test":
         self_test(argv[2])
         return 0
-    if len(argv) != 3:
+    if len(argv) == 5 and argv[3] == "--accept":
+        allowed = accepted(argv[4])
+    elif len(argv) == 3:
+        allowed = set()
+    else:
         print(__doc__, file=sys.stderr)
         return 2
-    problems = breaking_changes(load(argv[1]), load(argv[2]))
+    problems = []
+    for problem in breaking_changes(load(argv[1]), load(argv[2])):
+        if problem in allowed:
+            print(f"accepted: {problem}")
+        else:
+            problems.append(problem)
     for problem in problems:
         print(f"breaking: {problem}")
     if problems:
