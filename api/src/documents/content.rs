@@ -9,6 +9,7 @@ use domain::documents::{Document, DocumentId, Documents};
 use futures_util::StreamExt;
 use persistence::{within_request_limits, RequestLimits};
 
+use super::dto::FileBytes;
 use crate::error::{ApiError, Problem};
 use crate::http::{parse_range, ByteRange, Caller};
 
@@ -22,14 +23,16 @@ use crate::http::{parse_range, ByteRange, Caller};
         ("If-None-Match" = Option<String>, Header, description = "The content's ETag, for a 304"),
     ),
     responses(
-        (status = 200, description = "The content", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The content, in the document's own media type", content_type = "*/*", body = FileBytes,
          headers(("ETag" = String, description = "The content's SHA-256"), ("Accept-Ranges" = String), ("Content-Disposition" = String))),
-        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>, headers(("Content-Range" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 206, description = "The requested range, in the document's own media type", content_type = "*/*", body = FileBytes,
+         headers(("Content-Range" = String), ("ETag" = String, description = "The content's SHA-256"), ("Accept-Ranges" = String), ("Content-Disposition" = String))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match", headers(("ETag" = String, description = "The content's SHA-256"))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not see documents", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
-        (status = 416, description = "The range lies outside the content", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range lies outside the content", body = Problem, content_type = "application/problem+json",
+         headers(("Content-Range" = String, description = "`bytes */<size>`: the content's size"))),
     ),
 )]
 #[get("/{id}/content")]

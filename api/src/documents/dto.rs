@@ -41,8 +41,8 @@ impl utoipa::PartialSchema for FileBytes {
 
 impl ToSchema for FileBytes {}
 
-/// `?title=&category=` of a raw upload (a `multipart/form-data` upload may send them as
-/// form fields before the `file` field instead).
+/// `?title=&category=&mediaType=` of a raw upload (a `multipart/form-data` upload may
+/// send title and category as form fields before the `file` field instead).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -51,6 +51,12 @@ pub struct UploadQuery {
     pub title: Option<String>,
     #[param(value_type = Option<CategoryCode>)]
     pub category: Option<String>,
+    /// The file's media type, e.g. `application/pdf`, for a body sent as
+    /// `application/octet-stream` (as some generated clients must); otherwise the body's
+    /// own `Content-Type` says it.
+    #[serde(rename = "mediaType")]
+    #[param(rename = "mediaType")]
+    pub media_type: Option<String>,
 }
 
 impl UploadQuery {

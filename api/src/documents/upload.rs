@@ -44,12 +44,15 @@ pub async fn upload_document(
     body: web::Payload,
     documents: web::Data<Documents>,
 ) -> Result<HttpResponse, ApiError> {
-    let declared_media_type = request
+    let body_media_type = request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .unwrap_or("application/octet-stream")
-        .to_owned();
+        .unwrap_or(OCTET_STREAM);
+    let declared_media_type = match &query.media_type {
+        Some(named) if body_media_type == OCTET_STREAM => named.clone(),
+        _ => body_media_type.to_owned(),
+    };
     let digest = request
         .headers()
         .get("content-digest")
@@ -83,6 +86,9 @@ pub async fn upload_document(
     };
     Ok(document_response(StatusCode::CREATED, document))
 }
+
+/// The type of a body that names none of its own.
+const OCTET_STREAM: &str = "application/octet-stream";
 
 fn interrupted<E: std::fmt::Display>(
     piece: Result<web::Bytes, E>,

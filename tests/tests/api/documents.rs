@@ -505,4 +505,42 @@ async fn a_browser_form_uploads_like_a_raw_body(backend: Backend) {
     assert_eq!(untitled.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-test_on_every_database!(a_browser_form_uploads_like_a_raw_body);
+async fn a_generated_client_names_the_type_of_an_octet_stream(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let chart = chart(&app).await;
+    let unnamed = upload(
+        &app,
+        &chart,
+        "application/octet-stream",
+        "scan",
+        b"x".to_vec(),
+    )
+    .await;
+    assert_eq!(unnamed.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let named = app
+        .authed(
+            Method::POST,
+            &format!(
+                "/api/v1/patients/{}/documents?title=scan&category=lab&mediaType=text/plain",
+                chart.patient_id
+            ),
+            &chart.desk,
+        )
+        .header("content-type", "application/octet-stream")
+        .body(b"potassium 4.1 mmol/L".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(named.status(), StatusCode::CREATED);
+    let document: Value = named.json().await.unwrap();
+    assert_eq!(document["mediaType"], "text/plain");
+    let content = download(&app, &chart.desk, document["id"].as_str().unwrap(), None).await;
+    assert_eq!(content.headers()["content-type"], "text/plain");
+}
+
+test_on_every_database!(
+    a_browser_form_uploads_like_a_raw_body,
+    a_generated_client_names_the_type_of_an_octet_stream,
+);
