@@ -74,20 +74,10 @@ pub async fn idempotency(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     }
-    let key = match raw_key
+    let parsed_key = raw_key
         .to_str()
         .map_err(|e| e.to_string())
-        .and_then(IdempotencyKey::parse)
-    {
-        Ok(key) => key,
-        Err(message) => {
-            let error = ApiError::BadRequest {
-                part: "Idempotency-Key header",
-                message,
-            };
-            return Ok(request.into_response(error.error_response()));
-        }
-    };
+        .and_then(IdempotencyKey::parse);
     let (Some(settings), Some(auth)) = (
         request.app_data::<web::Data<Idempotency>>().cloned(),
         request.app_data::<web::Data<AuthService>>().cloned(),
@@ -115,6 +105,18 @@ pub async fn idempotency(
             .call(request)
             .await
             .map(ServiceResponse::map_into_boxed_body);
+    };
+    // why: after the caller is known, so that an anonymous request is told 401 whatever
+    // its key, as it would be without one.
+    let key = match parsed_key {
+        Ok(key) => key,
+        Err(message) => {
+            let error = ApiError::BadRequest {
+                part: "Idempotency-Key header",
+                message,
+            };
+            return Ok(request.into_response(error.error_response()));
+        }
     };
 
     let body = match read_body(request.take_payload(), settings.max_body_bytes).await {

@@ -470,6 +470,19 @@ async fn an_idempotency_key_makes_a_retry_return_the_first_answer(backend: Backe
         "the first answer, unchanged"
     );
 
+    // A malformed key is the caller's mistake (400); an anonymous caller hears 401 first.
+    let malformed = post(&first, "", ada()).await.unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let anonymous = first
+        .client
+        .post(first.url("/api/v1/patients"))
+        .header("idempotency-key", "")
+        .json(&ada())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
     let reused = post(&first, "key-1", patient("Someone", "Else", "2001-01-01"))
         .await
         .unwrap();
