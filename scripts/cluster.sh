@@ -115,6 +115,10 @@ http {
   client_max_body_size 200m;
   upstream practica {
 $servers    keepalive 32;
+    # why: shorter than a node's own keep-alive (actix: 5 s), so that nginx never
+    # reuses a connection the node is closing at that moment; such a race answers
+    # "upstream prematurely closed connection" and marks a healthy node down.
+    keepalive_timeout 2s;
   }
   server {
     listen 127.0.0.1:$port;
