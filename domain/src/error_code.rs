@@ -55,6 +55,8 @@ error_codes! {
     NoteSigned => "note_signed",
     /// Addenda are for signed notes; a draft is changed directly.
     NoteNotSigned => "note_not_signed",
+    /// The patient is archived: their record is kept, and nothing new is added to it.
+    PatientArchived => "patient_archived",
     /// Another session holds the record's lock; the problem names the holder.
     Locked => "locked",
     /// The lock this change was made under expired, was broken, or passed to another.

@@ -19,6 +19,7 @@ pub mod page;
 pub mod patients;
 pub mod rule;
 pub mod schedule;
+pub mod text;
 pub mod version;
 
 pub use error::{DomainError, FieldError};

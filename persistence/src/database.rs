@@ -67,6 +67,8 @@ pub enum DatabaseError {
     Connect(#[source] sqlx::Error),
     #[error("database migration failed")]
     Migrate(#[source] sea_orm::DbErr),
+    #[error("could not make the database file owner-only")]
+    Permissions(#[source] std::io::Error),
 }
 
 impl DatabaseKind {
@@ -184,8 +186,10 @@ impl Database {
 }
 
 async fn connect_sqlite(options: &DatabaseOptions) -> Result<SqlitePool, DatabaseError> {
-    let connect_options = SqliteConnectOptions::from_str(&options.url)
-        .map_err(DatabaseError::InvalidUrl)?
+    let connect_options =
+        SqliteConnectOptions::from_str(&options.url).map_err(DatabaseError::InvalidUrl)?;
+    keep_private(connect_options.get_filename()).map_err(DatabaseError::Permissions)?;
+    let connect_options = connect_options
         .create_if_missing(true)
         // why: WAL lets readers proceed while one writer commits; NORMAL is durable in WAL
         // mode except for the last transactions before a power cut, SQLite's own advice.
@@ -202,6 +206,32 @@ async fn connect_sqlite(options: &DatabaseOptions) -> Result<SqlitePool, Databas
         .connect_with(connect_options)
         .await
         .map_err(DatabaseError::Connect)
+}
+
+/// Creates the database file owner-only (`0600`), or makes an existing one so, before
+/// SQLite opens it: SQLite gives its `-wal` and `-shm` files the database file's own
+/// permissions. An in-memory database has no file.
+fn keep_private(file: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let name = file.as_os_str().to_string_lossy();
+    if name.is_empty() || name == ":memory:" || name.starts_with("file:") {
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(file)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = file.as_os_str().to_owned();
+        path.push(suffix);
+        match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 async fn connect_postgres(options: &DatabaseOptions) -> Result<PgPool, DatabaseError> {

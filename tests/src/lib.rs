@@ -230,6 +230,22 @@ impl TestApp {
     pub fn server(&self) -> &ServerHandle {
         &self.handle
     }
+
+    /// The number a `SELECT COUNT(*) AS n ...` query answers, read straight from the
+    /// node's database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let connection = self.database.connection();
+        let row = connection
+            .query_one(Statement::from_string(
+                connection.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("the count runs")
+            .expect("a count answers a row");
+        row.try_get::<i64>("", "n").expect("a count named n")
+    }
 }
 
 impl Drop for TestApp {

@@ -21,7 +21,11 @@ pub struct AuditQuery {
     pub from: Option<DateTime<Utc>>,
     /// Events before this instant (RFC 3339).
     pub to: Option<DateTime<Utc>>,
+    /// Items per page, 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// `nextCursor` of the previous page; absent for the first page.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 

@@ -1,9 +1,10 @@
-use actix_web::{post, web, HttpRequest};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use domain::auth::{AuthService, Password};
 
 use super::dto::{LoginRequest, TokenPairBody};
 use crate::error::{ApiError, Problem};
 use crate::http::client_info;
+use crate::middleware::carrying_credentials;
 use crate::settings::Settings;
 
 /// Sign in with a username and password; opens a session any node accepts.
@@ -24,11 +25,13 @@ pub async fn login(
     body: web::Json<LoginRequest>,
     auth: web::Data<AuthService>,
     settings: web::Data<Settings>,
-) -> Result<web::Json<TokenPairBody>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let LoginRequest { username, password } = body.into_inner();
     let client = client_info(&request, &settings.http.trusted_proxies);
     let pair = auth
         .login(&username, Password::presented(password), client)
         .await?;
-    Ok(web::Json(pair.into()))
+    Ok(carrying_credentials(
+        HttpResponse::Ok().json(TokenPairBody::from(pair)),
+    ))
 }

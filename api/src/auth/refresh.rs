@@ -1,8 +1,9 @@
-use actix_web::{post, web};
+use actix_web::{post, web, HttpResponse};
 use domain::auth::AuthService;
 
 use super::dto::{RefreshRequest, TokenPairBody};
 use crate::error::{ApiError, Problem};
+use crate::middleware::carrying_credentials;
 
 /// Trade a refresh token for a new pair. Each refresh token works once: presenting a
 /// spent one ends the whole session, except a repeat within seconds, which gets the
@@ -20,7 +21,9 @@ use crate::error::{ApiError, Problem};
 pub async fn refresh(
     body: web::Json<RefreshRequest>,
     auth: web::Data<AuthService>,
-) -> Result<web::Json<TokenPairBody>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let pair = auth.refresh(&body.refresh_token).await?;
-    Ok(web::Json(pair.into()))
+    Ok(carrying_credentials(
+        HttpResponse::Ok().json(TokenPairBody::from(pair)),
+    ))
 }

@@ -47,7 +47,7 @@ impl ToSchema for FileBytes {}
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// 1 to 200 characters.
+    #[param(schema_with = crate::http::text_fields::optional_title)]
     pub title: Option<String>,
     #[param(value_type = Option<CategoryCode>)]
     pub category: Option<String>,
@@ -85,6 +85,7 @@ impl UploadQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentPatch {
+    #[schema(schema_with = crate::http::text_fields::optional_title)]
     pub title: Option<String>,
     #[schema(value_type = Option<CategoryCode>)]
     pub category: Option<String>,

@@ -8,6 +8,9 @@ mod list;
 mod update;
 mod upload;
 
+#[cfg(test)]
+pub(crate) use upload::parse_content_digest;
+
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registered before the `/patients` scope, so that its nested paths reach these routes.

@@ -32,7 +32,9 @@ use crate::http::Caller;
         (status = 403, description = "The role may not upload", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the upload limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A media type outside the allow-list, or content that is not what its type says", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid title or category, or an unknown patient", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such patient", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The patient is archived (`patient_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid title or category", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/patients/{id}/documents")]
@@ -171,7 +173,7 @@ async fn upload_form(
 }
 
 /// `sha-256=:BASE64:`, possibly among other algorithms (RFC 9530).
-fn parse_content_digest(header: &str) -> Result<ContentHash, ApiError> {
+pub(crate) fn parse_content_digest(header: &str) -> Result<ContentHash, ApiError> {
     let bad = |message: &str| ApiError::BadRequest {
         part: "Content-Digest header",
         message: message.to_owned(),
@@ -180,7 +182,11 @@ fn parse_content_digest(header: &str) -> Result<ContentHash, ApiError> {
         .split(',')
         .find_map(|member| member.trim().strip_prefix("sha-256="))
         .ok_or_else(|| bad("expected sha-256=:base64:"))?;
-    let encoded = value.trim().trim_matches(':');
+    let encoded = value
+        .trim()
+        .strip_prefix(':')
+        .and_then(|value| value.strip_suffix(':'))
+        .ok_or_else(|| bad("expected sha-256=:base64:"))?;
     let bytes: [u8; 32] = STANDARD
         .decode(encoded)
         .ok()

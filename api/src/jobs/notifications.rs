@@ -48,8 +48,10 @@ pub struct NotificationQuery {
     #[param(value_type = Option<Uuid>)]
     pub appointment_id: Option<AppointmentId>,
     /// Items per page, 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// `nextCursor` of the previous page.
+    /// `nextCursor` of the previous page; absent for the first page.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 

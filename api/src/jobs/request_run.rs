@@ -23,7 +23,7 @@ pub struct RunRequested {
 #[utoipa::path(
     tag = "jobs",
     security(("bearer" = [])),
-    params(("name" = String, Path, description = "The job, e.g. `lock-reaper`")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer instead of asking twice"), ("name" = String, Path, description = "The job, e.g. `lock-reaper`")),
     responses(
         (status = 202, description = "Asked for; see its run under `/runs`", body = RunRequested),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),

@@ -5,6 +5,7 @@ use domain::locks::Locks;
 use super::dto::{parse_resource, LockBody, LockRequest};
 use crate::error::{ApiError, Problem};
 use crate::http::Caller;
+use crate::middleware::carrying_credentials;
 
 /// Lock a record for editing. The caller's own session gets its lock back, renewed.
 #[utoipa::path(
@@ -29,7 +30,9 @@ pub async fn acquire_lock(
     let lock = locks
         .acquire(&caller.principal, &caller.audit, resource, body.ttl_seconds)
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((LOCATION, format!("/api/v1/locks/{}", lock.token)))
-        .json(LockBody::seen_by(&lock, caller.principal.session_id)))
+    Ok(carrying_credentials(
+        HttpResponse::Created()
+            .insert_header((LOCATION, format!("/api/v1/locks/{}", lock.token)))
+            .json(LockBody::seen_by(&lock, caller.principal.session_id)),
+    ))
 }

@@ -3,6 +3,8 @@ use domain::auth::SessionId;
 use domain::locks::{LockedResource, RecordLock};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::Required;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -17,11 +19,11 @@ pub fn parse_resource(raw: &str) -> Result<LockedResource, DomainError> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LockRequest {
-    /// The record: `patients/{id}`, `notes/{id}`, `documents/{id}` or `appointments/{id}`.
-    #[schema(example = "notes/0193b2a4-5c1e-7d3f-9a40-1f2e3d4c5b6a")]
+    #[schema(schema_with = crate::http::text_fields::lock_resource)]
     pub resource: String,
-    /// How long the lease lasts unless renewed: 1 to 3600 seconds; 120 when left out.
-    #[schema(example = 120)]
+    /// How long the lease lasts unless renewed, in seconds; 120 when left out.
+    #[serde(default, deserialize_with = "crate::http::whole_number::optional_u64")]
+    #[schema(example = 120, minimum = 1, maximum = 3600)]
     pub ttl_seconds: Option<u64>,
 }
 
@@ -29,16 +31,29 @@ pub struct LockRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RenewRequest {
-    /// 1 to 3600 seconds; 120 when left out.
+    /// The new lease, in seconds; 120 when left out.
+    #[serde(default, deserialize_with = "crate::http::whole_number::optional_u64")]
+    #[schema(minimum = 1, maximum = 3600)]
     pub ttl_seconds: Option<u64>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
 pub struct ResourceQuery {
-    /// The record: `patients/{id}`, `notes/{id}`, `documents/{id}` or `appointments/{id}`.
     pub resource: String,
+}
+
+// why: by hand, since utoipa's derive leaves out `required` for a parameter whose
+// schema comes from a function (the resource's pattern is the domain's).
+impl IntoParams for ResourceQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("resource")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::True)
+            .schema(Some(crate::http::text_fields::lock_resource()))
+            .build()]
+    }
 }
 
 /// A record lock: who holds it, since when, until when.

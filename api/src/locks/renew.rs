@@ -11,13 +11,16 @@ fn renewal(body: &[u8]) -> Result<RenewRequest, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RenewRequest::default());
     }
-    serde_json::from_slice(body).map_err(|error| match error.classify() {
-        serde_json::error::Category::Data => ApiError::UnprocessableBody(error.to_string()),
-        _ => ApiError::MalformedJson {
-            line: error.line(),
-            column: error.column(),
-        },
-    })
+    // why: the contract's body may be `null`, which, like no body, asks for the default.
+    let renewal: Option<RenewRequest> =
+        serde_json::from_slice(body).map_err(|error| match error.classify() {
+            serde_json::error::Category::Data => ApiError::UnprocessableBody(error.to_string()),
+            _ => ApiError::MalformedJson {
+                line: error.line(),
+                column: error.column(),
+            },
+        })?;
+    Ok(renewal.unwrap_or_default())
 }
 
 /// Renew a lock: a new lease from now, same token and fencing number.

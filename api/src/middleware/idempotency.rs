@@ -22,8 +22,19 @@ const KEY_TTL: Duration = Duration::from_secs(24 * 3600);
 /// A claim not completed this long after it was made belongs to a request whose node
 /// died; a retry may take it over.
 const STALE_CLAIM: Duration = Duration::from_secs(60);
-/// The paths whose answers carry tokens.
+/// The routes whose answers carry tokens, by their pattern.
 const TOKEN_ISSUERS: [&str; 2] = ["/api/v1/auth/", "/api/v1/locks"];
+
+/// Marks an answer that carries credentials (a token pair, a lock token): it is never
+/// stored for replay, whatever route it came from, and its key is released.
+#[derive(Debug, Clone, Copy)]
+pub struct CarriesCredentials;
+
+/// `response`, marked as carrying credentials.
+pub fn carrying_credentials(mut response: HttpResponse) -> HttpResponse {
+    response.extensions_mut().insert(CarriesCredentials);
+    response
+}
 /// The headers of an answer worth replaying; the rest belong to one delivery.
 const KEPT_HEADERS: [HeaderName; 3] = [CONTENT_TYPE, ETAG, LOCATION];
 
@@ -63,10 +74,15 @@ pub async fn idempotency(
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| !value.starts_with("application/json"));
+    // why: by the route the router matches, on the decoded path: the raw path
+    // (`/api/v1/%61uth/refresh`) may spell the same route otherwise.
+    let route = request
+        .request()
+        .resource_map()
+        .match_pattern(request.match_info().as_str())
+        .unwrap_or_default();
     if request.method() != Method::POST
-        || TOKEN_ISSUERS
-            .iter()
-            .any(|prefix| request.path().starts_with(prefix))
+        || TOKEN_ISSUERS.iter().any(|prefix| route.starts_with(prefix))
         || streams_a_file
     {
         return next
@@ -151,10 +167,20 @@ pub async fn idempotency(
     };
     let outcome = CLAIMED_KEY.scope(claimed, next.call(request)).await;
     let response = match outcome {
-        Ok(response) if !response.status().is_server_error() => response,
+        Ok(response)
+            if !response.status().is_server_error()
+                && response
+                    .response()
+                    .extensions()
+                    .get::<CarriesCredentials>()
+                    .is_none() =>
+        {
+            response
+        }
         other => {
-            // Our failure, not the request's: let a retry run it afresh. If the claim
-            // cannot be released it expires after STALE_CLAIM; the answer stays ours.
+            // Our failure, not the request's, or an answer never to be stored: let a
+            // retry run it afresh. If the claim cannot be released it expires after
+            // STALE_CLAIM; the answer stays ours.
             if let Err(error) = settings
                 .store
                 .release(principal.user_id, &key, claimed_at)

@@ -1,5 +1,5 @@
-//! The middleware every request passes, outermost first: observation (request id, span,
-//! access log, metrics), CORS, the limits on backend work, idempotency, problem bodies
+//! The middleware every request passes, outermost first: security headers, observation
+//! (request id, span, access log, metrics), CORS, the limits on backend work, idempotency, problem bodies
 //! for bare errors, panic capture.
 
 mod catch_panic;
@@ -7,9 +7,13 @@ mod cors;
 mod idempotency;
 mod observe;
 mod request_limits;
+mod security_headers;
 
 pub use catch_panic::catch_panic;
 pub use cors::cors;
-pub use idempotency::{idempotency, Idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER};
+pub use idempotency::{
+    carrying_credentials, idempotency, Idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER,
+};
 pub use observe::{observe, RequestId, REQUEST_ID_HEADER};
 pub use request_limits::request_limits;
+pub use security_headers::security_headers;

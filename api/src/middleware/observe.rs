@@ -39,7 +39,7 @@ pub async fn observe(
     request
         .extensions_mut()
         .insert(RequestId(request_id.clone()));
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
@@ -75,7 +75,7 @@ pub async fn observe(
             "request completed"
         );
     });
-    metrics.observe(&method, &route, status.as_u16(), elapsed);
+    metrics.observe(method, &route, status.as_u16(), elapsed);
 
     match outcome {
         Ok(mut response) => {
@@ -95,6 +95,25 @@ pub async fn observe(
             Err(InternalError::from_response(error, response).into())
         }
     }
+}
+
+/// The method as logs and metrics name it: one of HTTP's own, or `OTHER`, since a client
+/// may send any token as a method and each new label would be a new metric series.
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    const KNOWN: [(Method, &str); 7] = [
+        (Method::GET, "GET"),
+        (Method::HEAD, "HEAD"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::PATCH, "PATCH"),
+        (Method::DELETE, "DELETE"),
+        (Method::OPTIONS, "OPTIONS"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(known, _)| known == method)
+        .map_or("OTHER", |(_, label)| label)
 }
 
 /// Accepts ids that are safe to log and echo: 1 to 128 visible characters from a small

@@ -19,7 +19,6 @@ use crate::http::{Caller, PresentedLock};
     request_body = AddendumInput,
     responses(
         (status = 201, description = "Appended; the note with all its addenda", body = NoteBody, headers(("ETag" = String))),
-        (status = 303, description = "A retry whose first request's work committed but whose answer was lost (its node died): what it made is at `Location`; nothing was done twice", headers(("Location" = String), ("Idempotent-Replayed" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a clinician", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such note", body = Problem, content_type = "application/problem+json"),

@@ -15,12 +15,16 @@ use crate::http::etag;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SectionsInput {
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub subjective: String,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub objective: String,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub assessment: String,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub plan: String,
 }
 
@@ -49,12 +53,16 @@ impl SectionsInput {
 pub struct NoteInput {
     pub appointment_id: Option<Uuid>,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub subjective: String,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub objective: String,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub assessment: String,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::note_section)]
     pub plan: String,
 }
 
@@ -73,7 +81,7 @@ impl NoteInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddendumInput {
-    /// The correction or addition, up to 20 000 characters.
+    #[schema(schema_with = crate::http::text_fields::addendum_text)]
     pub text: String,
 }
 

@@ -11,6 +11,7 @@ use crate::http::{Caller, IfMatch, PresentedLock};
     tag = "notes",
     security(("bearer" = [])),
     params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer"),
         ("Lock-Token" = Option<uuid::Uuid>, Header, description = "The caller's lock on the record, for a write under a lock (`POST /api/v1/locks`)"),
         ("id" = Uuid, Path, description = "The note's id"),
         ("If-Match" = String, Header, description = "The ETag of the draft being signed", pattern = "^\"[1-9][0-9]{0,17}\"$"),

@@ -19,10 +19,11 @@ use crate::http::Caller;
     request_body = NoteInput,
     responses(
         (status = 201, description = "Drafted", body = NoteBody, headers(("ETag" = String), ("Location" = String))),
-        (status = 303, description = "A retry whose first request's work committed but whose answer was lost (its node died): what it made is at `Location`; nothing was done twice", headers(("Location" = String), ("Idempotent-Replayed" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a clinician", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, an unknown patient, or another patient's appointment", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such patient", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The patient is archived (`patient_archived`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or an appointment that is not this patient's", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/patients/{id}/notes")]

@@ -27,22 +27,27 @@ pub enum SexCode {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddressBody {
-    /// Up to three street lines, each up to 100 characters.
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::address_lines)]
     pub lines: Vec<String>,
+    #[schema(schema_with = crate::http::text_fields::optional_address_part)]
     pub city: Option<String>,
+    #[schema(schema_with = crate::http::text_fields::optional_address_part)]
     pub region: Option<String>,
+    #[schema(schema_with = crate::http::text_fields::optional_postal_code)]
     pub postal_code: Option<String>,
-    /// ISO 3166-1 alpha-2, e.g. `US`.
-    #[schema(example = "US")]
+    #[schema(schema_with = crate::http::text_fields::optional_country)]
     pub country: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EmergencyContactBody {
+    #[schema(schema_with = crate::http::text_fields::contact_name)]
     pub name: String,
+    #[schema(schema_with = crate::http::text_fields::optional_relationship)]
     pub relationship: Option<String>,
+    #[schema(schema_with = crate::http::text_fields::phone)]
     pub phone: String,
 }
 
@@ -50,17 +55,17 @@ pub struct EmergencyContactBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PatientInput {
-    #[schema(example = "Ada")]
+    #[schema(schema_with = crate::http::text_fields::person_name)]
     pub given_name: String,
-    #[schema(example = "Lovelace")]
+    #[schema(schema_with = crate::http::text_fields::person_name)]
     pub family_name: String,
-    /// `YYYY-MM-DD`, not in the future.
-    #[schema(value_type = String, format = Date, example = "1985-12-10")]
+    #[schema(schema_with = crate::http::text_fields::birth_date)]
     pub birth_date: String,
     #[schema(value_type = SexCode)]
     pub sex: String,
-    #[schema(example = "+44 20 7946 0958")]
+    #[schema(schema_with = crate::http::text_fields::optional_phone)]
     pub phone: Option<String>,
+    #[schema(schema_with = crate::http::text_fields::optional_email)]
     pub email: Option<String>,
     #[serde(default)]
     pub address: AddressBody,
@@ -78,12 +83,12 @@ impl PatientInput {
         let sex = errors.take("sex", Sex::parse(&self.sex));
         let phone = self
             .phone
-            .filter(|p| !p.trim().is_empty())
-            .and_then(|p| errors.take("phone", Phone::parse(&p)));
+            .and_then(|p| errors.take("phone", Phone::parse_optional(&p)))
+            .flatten();
         let email = self
             .email
-            .filter(|e| !e.trim().is_empty())
-            .and_then(|e| errors.take("email", Email::parse(&e)));
+            .and_then(|e| errors.take("email", Email::parse_optional(&e)))
+            .flatten();
         let mut nested: Vec<FieldError> = Vec::new();
         let address = Address::parse(
             &self.address.lines,
@@ -243,17 +248,19 @@ pub fn patient_response(status: StatusCode, patient: Patient) -> HttpResponse {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct PatientSearchQuery {
-    /// A case-insensitive prefix of the given or family name.
+    #[param(schema_with = crate::http::text_fields::name_prefix)]
     pub q: Option<String>,
-    /// An exact date of birth, `YYYY-MM-DD`.
+    #[param(schema_with = crate::http::text_fields::birth_date)]
     pub birth_date: Option<String>,
-    /// An exact MRN.
+    #[param(schema_with = crate::http::text_fields::optional_mrn)]
     pub mrn: Option<String>,
     /// Include archived patients; `false` when absent.
     pub include_archived: Option<bool>,
     /// Items per page, 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// `nextCursor` of the previous page.
+    /// `nextCursor` of the previous page; absent for the first page.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 
@@ -263,16 +270,8 @@ impl PatientSearchQuery {
         let name_prefix = self
             .q
             .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .and_then(|q| {
-                let checked = if q.chars().count() > 100 {
-                    Err("must be at most 100 characters".to_owned())
-                } else {
-                    Ok(q.to_owned())
-                };
-                errors.take("q", checked)
-            });
+            .and_then(|q| errors.take("q", PatientSearch::NAME_PREFIX.check(q)))
+            .filter(|q| !q.is_empty());
         let birth_date = self
             .birth_date
             .as_deref()

@@ -16,6 +16,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(create::create_patient)
             .service(get::get_patient)
             .service(update::update_patient)
+            .service(archive::archive_patient_record)
             .service(archive::archive_patient),
     );
 }

@@ -15,7 +15,6 @@ use crate::http::Caller;
     request_body = BookingInput,
     responses(
         (status = 201, description = "Booked", body = AppointmentBody, headers(("ETag" = String), ("Location" = String))),
-        (status = 303, description = "A retry whose first request's work committed but whose answer was lost (its node died): what it made is at `Location`; nothing was done twice", headers(("Location" = String), ("Idempotent-Replayed" = String))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not book", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The provider is booked then (`appointment_conflict`, with `conflictingAppointmentId`)", body = Problem, content_type = "application/problem+json"),

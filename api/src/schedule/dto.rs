@@ -57,6 +57,7 @@ pub struct BookingInput {
     #[schema(value_type = String, format = DateTime, example = "2026-12-01T10:00:00Z")]
     pub end: String,
     #[serde(default)]
+    #[schema(schema_with = crate::http::text_fields::reason)]
     pub reason: String,
 }
 
@@ -92,6 +93,7 @@ pub struct AppointmentPatch {
     pub end: Option<String>,
     #[schema(value_type = Option<AppointmentStatusCode>)]
     pub status: Option<String>,
+    #[schema(schema_with = crate::http::text_fields::optional_reason)]
     pub reason: Option<String>,
 }
 
@@ -190,7 +192,11 @@ pub struct AppointmentQuery {
     pub from: Option<DateTime<Utc>>,
     /// Appointments starting before this instant (RFC 3339).
     pub to: Option<DateTime<Utc>>,
+    /// Items per page, 1 to 200; 50 when absent.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// `nextCursor` of the previous page; absent for the first page.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 

@@ -56,8 +56,12 @@ pub struct SettingsFile {
     pub session_idle_timeout_secs: u64,
     /// A session ends this long after login, however busy.
     pub session_absolute_timeout_secs: u64,
-    /// Failed logins of one account within the window before it is throttled.
+    /// Failed logins of one account from one client address within the window before
+    /// that address is throttled for that account.
     pub login_max_failures_per_account: u32,
+    /// Failed logins of one account from all addresses within the window before the
+    /// account is throttled everywhere: high, so that no one address can lock a user out.
+    pub login_max_failures_per_account_total: u32,
     /// Failed logins from one client address within the window before it is throttled.
     pub login_max_failures_per_address: u32,
     pub login_failure_window_secs: u64,
@@ -178,6 +182,7 @@ impl Default for SettingsFile {
             session_idle_timeout_secs: 30 * 60,
             session_absolute_timeout_secs: 12 * 3600,
             login_max_failures_per_account: 5,
+            login_max_failures_per_account_total: 100,
             login_max_failures_per_address: 50,
             login_failure_window_secs: 15 * 60,
             trusted_proxies: Vec::new(),
@@ -223,6 +228,7 @@ impl SettingsFile {
         "session_idle_timeout_secs",
         "session_absolute_timeout_secs",
         "login_max_failures_per_account",
+        "login_max_failures_per_account_total",
         "login_max_failures_per_address",
         "login_failure_window_secs",
         "trusted_proxies",

@@ -87,6 +87,7 @@ pub struct AuthSettings {
     pub session_idle_timeout: Duration,
     pub session_absolute_timeout: Duration,
     pub max_failures_per_account: u32,
+    pub max_failures_per_account_total: u32,
     pub max_failures_per_address: u32,
     pub failure_window: Duration,
 }
@@ -144,9 +145,12 @@ impl Settings {
             idle_timeout: auth.session_idle_timeout,
             absolute_timeout: auth.session_absolute_timeout,
             refresh_grace: Duration::from_secs(10),
-            max_failures_per_account: auth.max_failures_per_account,
-            max_failures_per_address: auth.max_failures_per_address,
-            failure_window: auth.failure_window,
+            throttle: domain::auth::ThrottleLimits {
+                per_account_from_address: auth.max_failures_per_account,
+                per_account: auth.max_failures_per_account_total,
+                per_address: auth.max_failures_per_address,
+                window: auth.failure_window,
+            },
         }
     }
 }
@@ -189,6 +193,7 @@ impl From<SettingsFile> for Settings {
                 session_idle_timeout: Duration::from_secs(file.session_idle_timeout_secs),
                 session_absolute_timeout: Duration::from_secs(file.session_absolute_timeout_secs),
                 max_failures_per_account: file.login_max_failures_per_account,
+                max_failures_per_account_total: file.login_max_failures_per_account_total,
                 max_failures_per_address: file.login_max_failures_per_address,
                 failure_window: Duration::from_secs(file.login_failure_window_secs),
             },

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use domain::auth::{
-    Accounts, AuthService, BootstrapAdmin, LoginAttempts, Password, PasswordHasher, SessionStore,
-    SigningKeys, UserRepository,
+    Accounts, AuthService, BootstrapAdmin, LoginAttempts, Password, PasswordHasher,
+    PasswordThrottle, SessionStore, SigningKeys, UserRepository,
 };
 use domain::locks::LockManager;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
@@ -40,10 +40,13 @@ pub(super) async fn build_auth(
         .await
         .context("preparing the password hasher")??;
 
+    let auth_config = settings.auth_config();
+    let throttle = PasswordThrottle::new(attempts, auth_config.throttle);
     let accounts = Accounts::new(
         users.clone(),
         sessions.clone(),
         hasher.clone(),
+        throttle.clone(),
         locks.clone(),
     );
     let configured = match &settings.auth.admin_password {
@@ -64,10 +67,10 @@ pub(super) async fn build_auth(
     let auth = AuthService::new(
         users,
         sessions,
-        attempts,
+        throttle,
         Arc::new(keys),
         hasher,
-        settings.auth_config(),
+        auth_config,
         locks,
     );
     Ok((auth, accounts))

@@ -151,6 +151,7 @@ impl Application {
                 .wrap(from_fn(mw::request_limits))
                 .wrap(mw::cors(&cors_allowed_origins))
                 .wrap(from_fn(mw::observe))
+                .wrap(from_fn(mw::security_headers))
         })
         .workers(settings.http.workers.unwrap_or_else(default_workers))
         .shutdown_timeout(settings.http.shutdown_timeout.as_secs())

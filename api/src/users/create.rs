@@ -10,6 +10,7 @@ use crate::error::{ApiError, Problem};
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer instead of creating the account twice")),
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created", body = UserBody,

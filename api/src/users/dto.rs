@@ -92,16 +92,15 @@ pub fn user_response(status: StatusCode, user: User) -> HttpResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateUserRequest {
-    /// 3 to 64 characters of a-z, 0-9, '.', '_' and '-'; case-insensitive.
-    #[schema(example = "jdoe")]
+    #[schema(schema_with = crate::http::text_fields::username)]
     pub username: String,
-    #[schema(example = "Dr. Jane Doe")]
+    #[schema(schema_with = crate::http::text_fields::display_name)]
     pub display_name: String,
-    /// At least 12 characters.
-    #[schema(format = Password)]
+    #[schema(schema_with = crate::http::text_fields::new_password)]
     pub password: String,
+    #[schema(min_items = 1)]
     pub roles: Vec<RoleName>,
-    /// For clinicians, e.g. `Family medicine`.
+    #[schema(schema_with = crate::http::text_fields::optional_specialty)]
     pub specialty: Option<String>,
 }
 
@@ -141,9 +140,11 @@ impl CreateUserRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateUserRequest {
+    #[schema(schema_with = crate::http::text_fields::optional_display_name)]
     pub display_name: Option<String>,
+    #[schema(min_items = 1)]
     pub roles: Option<Vec<RoleName>>,
-    /// A new specialty; an empty string clears it.
+    #[schema(schema_with = crate::http::text_fields::clearable_specialty)]
     pub specialty: Option<String>,
     pub active: Option<bool>,
 }
@@ -160,11 +161,9 @@ impl UpdateUserRequest {
                 Roles::new(roles.into_iter().map(Role::from).collect()),
             )
         });
-        let specialty = match self.specialty.as_deref().map(str::trim) {
-            None => None,
-            Some("") => Some(None),
-            Some(raw) => errors.take("specialty", Specialty::parse(raw)).map(Some),
-        };
+        let specialty = self
+            .specialty
+            .and_then(|raw| errors.take("specialty", Specialty::parse_clearable(&raw)));
         errors.into_result()?;
         Ok(UserChanges {
             display_name,
@@ -181,7 +180,6 @@ impl UpdateUserRequest {
 pub struct ChangePasswordRequest {
     #[schema(format = Password)]
     pub current_password: String,
-    /// At least 12 characters.
-    #[schema(format = Password)]
+    #[schema(schema_with = crate::http::text_fields::new_password)]
     pub new_password: String,
 }

@@ -1,11 +1,13 @@
 use actix_web::http::StatusCode;
-use actix_web::{get, put, web, HttpResponse};
+use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use domain::auth::{Accounts, Password};
 use domain::DomainError;
 
 use super::dto::{user_response, ChangePasswordRequest, UserBody};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::http::client_info;
+use crate::settings::Settings;
 
 /// The signed-in user's own account.
 #[utoipa::path(
@@ -35,14 +37,19 @@ pub async fn get_me(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, or a new one that breaks the policy",
          body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts at the current password; see Retry-After",
+         body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[put("/password")]
 pub async fn change_password(
     Authenticated(principal): Authenticated,
+    request: HttpRequest,
     body: web::Json<ChangePasswordRequest>,
     accounts: web::Data<Accounts>,
+    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, ApiError> {
+    let client = client_info(&request, &settings.http.trusted_proxies);
     let ChangePasswordRequest {
         current_password,
         new_password,
@@ -54,6 +61,7 @@ pub async fn change_password(
             &principal,
             Password::presented(current_password),
             new_password,
+            &client,
         )
         .await?;
     Ok(HttpResponse::NoContent().finish())

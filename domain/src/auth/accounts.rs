@@ -8,8 +8,9 @@ use base64::Engine;
 use rand::RngCore;
 
 use super::{
-    NewUser, Password, PasswordHasher, Permission, Principal, RevocationReason, Role, Roles,
-    SessionStore, User, UserChanges, UserId, UserRepository, Username,
+    ClientInfo, NewUser, Password, PasswordHasher, PasswordThrottle, Permission, Principal,
+    RevocationReason, Role, Roles, SessionStore, User, UserChanges, UserId, UserRepository,
+    Username,
 };
 use crate::error::AuthFailure;
 use crate::{DomainError, Page, PageRequest, Version};
@@ -18,6 +19,7 @@ pub struct Accounts {
     users: Arc<dyn UserRepository>,
     sessions: Arc<dyn SessionStore>,
     hasher: PasswordHasher,
+    throttle: PasswordThrottle,
     locks: Arc<dyn LockManager>,
 }
 
@@ -37,12 +39,14 @@ impl Accounts {
         users: Arc<dyn UserRepository>,
         sessions: Arc<dyn SessionStore>,
         hasher: PasswordHasher,
+        throttle: PasswordThrottle,
         locks: Arc<dyn LockManager>,
     ) -> Self {
         Self {
             users,
             sessions,
             hasher,
+            throttle,
             locks,
         }
     }
@@ -140,18 +144,25 @@ impl Accounts {
     }
 
     /// Changes the caller's password after checking the current one, and ends every
-    /// other session of theirs (a stolen session must not outlive the change).
+    /// other session of theirs (a stolen session must not outlive the change). The
+    /// check is throttled as a sign-in is: a stolen access token must not be a way to
+    /// guess the password.
     pub async fn change_password(
         &self,
         principal: &Principal,
         current: Password,
         new: Password,
+        client: &ClientInfo,
     ) -> Result<(), DomainError> {
         let record = self
             .users
             .get_record(principal.user_id)
             .await?
             .ok_or(DomainError::Unauthenticated(AuthFailure::SessionEnded))?;
+        let attempt = self
+            .throttle
+            .admit(record.user.username.as_str(), client.ip.as_deref())
+            .await?;
         if !self
             .hasher
             .verify(&current, Some(&record.password_hash))
@@ -162,6 +173,7 @@ impl Accounts {
                 "does not match the current password",
             ));
         }
+        self.throttle.succeeded(attempt).await?;
         let hash = self.hasher.hash(&new).await?;
         let changes = UserChanges {
             password_hash: Some(hash),

@@ -2,24 +2,35 @@
 
 use std::fmt;
 
+use crate::text::{padded, TextRule};
+
 /// A login name: 3 to 64 characters of `a-z 0-9 . _ -`, compared case-insensitively
-/// (kept lower-case), so `JDoe` and `jdoe` are one account.
+/// (kept lower-case), so `JDoe` and `jdoe` are one account; at most 64 characters as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Username(String);
 
 impl Username {
+    pub const MAX_CHARS: usize = 64;
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let normalized = raw.trim().to_lowercase();
-        if !(3..=64).contains(&normalized.chars().count()) {
+        let trimmed = raw.trim();
+        if raw.chars().count() > Self::MAX_CHARS || trimmed.chars().count() < 3 {
             return Err("must be 3 to 64 characters long".to_owned());
         }
-        if !normalized
+        // why: ASCII before lower-casing, since some other letters lower-case into ASCII
+        // ones (the Kelvin sign into `k`), which would make look-alike names one account.
+        if !trimmed
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         {
             return Err("may hold only letters, digits, '.', '_' and '-'".to_owned());
         }
-        Ok(Self(normalized))
+        Ok(Self(trimmed.to_ascii_lowercase()))
+    }
+
+    /// [`Username::parse`] as a pattern, `MAX_CHARS` aside.
+    pub fn pattern() -> String {
+        padded("[A-Za-z0-9._-]{3,64}")
     }
 
     pub fn as_str(&self) -> &str {
@@ -38,15 +49,10 @@ impl fmt::Display for Username {
 pub struct DisplayName(String);
 
 impl DisplayName {
+    pub const RULE: TextRule = TextRule::required(200);
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.chars().count() > 200 {
-            return Err("must be 1 to 200 characters long".to_owned());
-        }
-        if trimmed.chars().any(char::is_control) {
-            return Err("must not contain control characters".to_owned());
-        }
-        Ok(Self(trimmed.to_owned()))
+        Self::RULE.check(raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -59,16 +65,19 @@ impl DisplayName {
 pub struct Specialty(String);
 
 impl Specialty {
+    pub const RULE: TextRule = TextRule::required(100);
+    /// A change of specialty, where a blank one clears it.
+    pub const CLEARABLE: TextRule = TextRule::optional(100);
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        DisplayName::parse(raw)
-            .map_err(|_| "must be 1 to 100 characters long, without control characters".to_owned())
-            .and_then(|name| {
-                if name.as_str().chars().count() > 100 {
-                    Err("must be at most 100 characters long".to_owned())
-                } else {
-                    Ok(Self(name.as_str().to_owned()))
-                }
-            })
+        Self::RULE.check(raw).map(Self)
+    }
+
+    /// A specialty, or `None` for a blank one.
+    pub fn parse_clearable(raw: &str) -> Result<Option<Self>, String> {
+        Self::CLEARABLE
+            .check(raw)
+            .map(|specialty| (!specialty.is_empty()).then_some(Self(specialty)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -123,6 +132,35 @@ impl fmt::Debug for Password {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::agreement::{assert_agree, assert_rules_agree, strings, EDGE_CHARACTERS};
+
+    #[test]
+    fn the_username_pattern_agrees_with_the_parser() {
+        let mut samples = strings(
+            &['a', 'K', '.', '\u{212A}', ' ', '\t', '\u{85}', 'é', '\u{1}'],
+            4,
+        );
+        samples.extend([
+            "abc".repeat(21) + "d",
+            "abc".repeat(21) + "d ",
+            format!(" {}", "a".repeat(64)),
+        ]);
+        assert_agree(
+            &Username::pattern(),
+            Some(Username::MAX_CHARS),
+            samples,
+            Username::parse,
+        );
+    }
+
+    #[test]
+    fn the_name_rules_agree_with_their_patterns() {
+        let samples = strings(EDGE_CHARACTERS, 3);
+        assert_rules_agree(
+            &[DisplayName::RULE, Specialty::RULE, Specialty::CLEARABLE],
+            &samples,
+        );
+    }
 
     #[test]
     fn usernames_are_case_insensitive_and_restricted() {

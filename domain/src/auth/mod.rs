@@ -11,6 +11,7 @@ mod service;
 mod session;
 mod session_store;
 mod signing_keys;
+mod throttle;
 mod tokens;
 mod user;
 mod user_repository;
@@ -19,7 +20,7 @@ pub use accounts::{Accounts, BootstrapAdmin};
 pub use credentials::{DisplayName, Password, Specialty, Username};
 pub use hashing::{PasswordHash, PasswordHasher};
 pub use ids::{SessionId, UserId};
-pub use login_attempts::{FailureWindow, LoginAttempts};
+pub use login_attempts::{Attempt, AttemptId, FailureWindow, LoginAttempts};
 pub use roles::{Permission, Role, Roles};
 pub use service::{AuthConfig, AuthService, ClientInfo, Principal, TokenPair};
 pub use session::{
@@ -27,6 +28,7 @@ pub use session::{
 };
 pub use session_store::SessionStore;
 pub use signing_keys::{SigningKey, SigningKeyStore, SigningKeys, RETIRED_KEY_GRACE};
+pub use throttle::{CountedAttempt, PasswordThrottle, ThrottleLimits};
 pub use tokens::{AccessClaims, TokenSettings};
 pub use user::{NewUser, User, UserChanges, UserRecord};
 pub use user_repository::UserRepository;

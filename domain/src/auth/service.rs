@@ -13,9 +13,9 @@ use super::tokens::{
     verify_access_token,
 };
 use super::{
-    LoginAttempts, NewSession, Password, PasswordHasher, Permission, RefreshMatch,
-    RevocationReason, Roles, Session, SessionId, SessionStore, SigningKeys, TokenHash,
-    TokenSettings, UserId, UserRepository, Username,
+    NewSession, Password, PasswordHasher, PasswordThrottle, Permission, RefreshMatch,
+    RevocationReason, Roles, Session, SessionId, SessionStore, SigningKeys, ThrottleLimits,
+    TokenHash, TokenSettings, UserId, UserRepository, Username,
 };
 use crate::error::AuthFailure;
 use crate::DomainError;
@@ -28,9 +28,8 @@ pub struct AuthConfig {
     pub absolute_timeout: Duration,
     /// How long after a rotation the previous refresh token still gets the same pair.
     pub refresh_grace: Duration,
-    pub max_failures_per_account: u32,
-    pub max_failures_per_address: u32,
-    pub failure_window: Duration,
+    /// The limits on guessing passwords.
+    pub throttle: ThrottleLimits,
 }
 
 /// Where a login comes from, as far as the node can tell.
@@ -70,7 +69,7 @@ impl Principal {
 pub struct AuthService {
     users: Arc<dyn UserRepository>,
     sessions: Arc<dyn SessionStore>,
-    attempts: Arc<dyn LoginAttempts>,
+    throttle: PasswordThrottle,
     keys: Arc<SigningKeys>,
     hasher: PasswordHasher,
     config: AuthConfig,
@@ -81,7 +80,7 @@ impl AuthService {
     pub fn new(
         users: Arc<dyn UserRepository>,
         sessions: Arc<dyn SessionStore>,
-        attempts: Arc<dyn LoginAttempts>,
+        throttle: PasswordThrottle,
         keys: Arc<SigningKeys>,
         hasher: PasswordHasher,
         config: AuthConfig,
@@ -90,7 +89,7 @@ impl AuthService {
         Self {
             users,
             sessions,
-            attempts,
+            throttle,
             keys,
             hasher,
             config,
@@ -100,8 +99,8 @@ impl AuthService {
 
     /// Checks credentials and opens a session.
     ///
-    /// Failures count per account and per client address in the shared store; past
-    /// either limit the answer is `TooManyAttempts`, whatever the password. An unknown
+    /// Each attempt is counted before the password is checked ([`PasswordThrottle`]):
+    /// past a limit the answer is `TooManyAttempts`, whatever the password. An unknown
     /// user, a wrong password and a deactivated account all fail alike, in like time.
     pub async fn login(
         &self,
@@ -109,15 +108,7 @@ impl AuthService {
         password: Password,
         client: ClientInfo,
     ) -> Result<TokenPair, DomainError> {
-        let account = format!("account:{}", username.trim().to_lowercase());
-        let address = client.ip.as_ref().map(|ip| format!("address:{ip}"));
-        self.check_throttle(&account, self.config.max_failures_per_account)
-            .await?;
-        if let Some(address) = &address {
-            self.check_throttle(address, self.config.max_failures_per_address)
-                .await?;
-        }
-
+        let attempt = self.throttle.admit(username, client.ip.as_deref()).await?;
         let record = match Username::parse(username) {
             Ok(username) => self.users.find_by_username(&username).await?,
             Err(_) => None,
@@ -129,16 +120,12 @@ impl AuthService {
         let user = match record {
             Some(record) if matches && record.user.active => record.user,
             _ => {
-                self.attempts.record_failure(&account).await?;
-                if let Some(address) = &address {
-                    self.attempts.record_failure(address).await?;
-                }
                 return Err(DomainError::Unauthenticated(
                     AuthFailure::InvalidCredentials,
                 ));
             }
         };
-        self.attempts.clear(&account).await?;
+        self.throttle.succeeded(attempt).await?;
 
         let refresh_token = random_refresh_token();
         let session = self
@@ -314,19 +301,6 @@ impl AuthService {
             .await?;
         release_locks_of_user(self.locks.as_ref(), user, None).await;
         Ok(ended)
-    }
-
-    async fn check_throttle(&self, subject: &str, limit: u32) -> Result<(), DomainError> {
-        let window = self
-            .attempts
-            .recent_failures(subject, self.config.failure_window)
-            .await?;
-        if window.count >= limit {
-            return Err(DomainError::TooManyAttempts {
-                retry_after: window.retry_after(self.config.failure_window),
-            });
-        }
-        Ok(())
     }
 
     async fn roles_of(&self, user: UserId) -> Result<Roles, DomainError> {

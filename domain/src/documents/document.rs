@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use super::ContentHash;
 use crate::auth::UserId;
 use crate::patients::{PatientId, PatientStanding};
+use crate::text::TextRule;
 use crate::{DomainError, Version};
 
 crate::id_type!(
@@ -61,15 +62,10 @@ impl Category {
 pub struct Title(String);
 
 impl Title {
+    pub const RULE: TextRule = TextRule::required(200);
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty()
-            || trimmed.chars().count() > 200
-            || trimmed.chars().any(char::is_control)
-        {
-            return Err("must be 1 to 200 characters, without control characters".to_owned());
-        }
-        Ok(Self(trimmed.to_owned()))
+        Self::RULE.check(raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -118,7 +114,7 @@ impl Document {
         patient: PatientStanding,
         now: DateTime<Utc>,
     ) -> Result<Document, DomainError> {
-        patient.admits_new_records()?;
+        patient.admits_records_under_it()?;
         Ok(Document {
             id: DocumentId::generate(),
             patient_id: new.patient_id,
@@ -200,7 +196,7 @@ mod tests {
             PatientStanding::Unknown,
             Utc::now(),
         );
-        assert!(matches!(refused, Err(DomainError::Invalid(_))));
+        assert!(matches!(refused, Err(DomainError::NotFound { .. })));
     }
 
     #[test]

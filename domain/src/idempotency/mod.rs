@@ -13,8 +13,12 @@ use crate::DomainError;
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
+    pub const MAX_LEN: usize = 255;
+    /// [`IdempotencyKey::parse`] as a pattern, `MAX_LEN` aside.
+    pub const PATTERN: &str = "^[!-~]+$";
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        if (1..=255).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic()) {
+        if (1..=Self::MAX_LEN).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic()) {
             Ok(Self(raw.to_owned()))
         } else {
             Err("must be 1 to 255 visible ASCII characters".to_owned())

@@ -81,6 +81,11 @@ impl LockedResource {
             return Ok(Self::Job(job));
         }
         let (kind, id) = raw.split_once('/').ok_or_else(refuse)?;
+        // why: the hyphenated form only, as the contract's pattern says (it is the only
+        // one 36 characters long; the uuid crate reads others too).
+        if id.len() != 36 {
+            return Err(refuse());
+        }
         let id: Uuid = id.parse().map_err(|_| refuse())?;
         match kind {
             "patients" => Ok(Self::Patient(PatientId::from_uuid(id))),
@@ -89,6 +94,14 @@ impl LockedResource {
             "appointments" => Ok(Self::Appointment(AppointmentId::from_uuid(id))),
             _ => Err(refuse()),
         }
+    }
+
+    /// [`LockedResource::parse`] as a pattern.
+    pub fn pattern() -> String {
+        let hex = |n: usize| format!("[0-9a-fA-F]{{{n}}}");
+        let uuid = [8, 4, 4, 4, 12].map(hex).join("-");
+        let jobs = JobName::ALL.map(JobName::as_str).join("|");
+        format!("^(?:(?:patients|notes|documents|appointments)/{uuid}|job:(?:{jobs}))$")
     }
 
     /// The record's id (the nil id for a job's lease).
@@ -194,6 +207,39 @@ mod tests {
         ] {
             assert!(LockedResource::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_resource_pattern_agrees_with_the_parser() {
+        let id = Uuid::now_v7();
+        let samples = [
+            "patients",
+            "notes",
+            "documents",
+            "appointments",
+            "users",
+            "job:",
+        ]
+        .into_iter()
+        .flat_map(|kind| {
+            [
+                format!("{kind}/{id}"),
+                format!("{kind}/{}", id.simple()),
+                format!("{kind}/{}", id.braced()),
+                format!("{kind}/{}", id.urn()),
+                format!("{kind}/{}", id.to_string().to_uppercase()),
+                format!("{kind}/{id} "),
+                format!(" {kind}/{id}"),
+            ]
+        })
+        .chain(JobName::ALL.map(|job| format!("job:{job}")))
+        .chain(["job:nothing".to_owned(), "job:".to_owned()]);
+        crate::text::agreement::assert_agree(
+            &LockedResource::pattern(),
+            None,
+            samples,
+            LockedResource::parse,
+        );
     }
 
     #[test]

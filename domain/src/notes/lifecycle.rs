@@ -26,7 +26,7 @@ impl Note {
         subject: NoteSubject,
         now: DateTime<Utc>,
     ) -> Result<Note, DomainError> {
-        subject.patient.admits_new_records()?;
+        subject.patient.admits_records_under_it()?;
         if new.appointment_id.is_some() && subject.appointment_patient != Some(new.patient_id) {
             return Err(DomainError::invalid(
                 "appointmentId",
@@ -161,17 +161,24 @@ mod tests {
 
     #[test]
     fn a_note_is_drafted_only_for_an_active_patient() {
-        for standing in [PatientStanding::Archived, PatientStanding::Unknown] {
+        let draft = |standing| {
             let new = NewNote {
                 patient_id: PatientId::generate(),
                 appointment_id: None,
                 sections: sections("cough"),
             };
-            let refused = Note::draft(new, UserId::generate(), subject(standing), now());
-            assert!(
-                matches!(refused, Err(DomainError::Invalid(errors)) if errors[0].field == "patientId")
-            );
-        }
+            Note::draft(new, UserId::generate(), subject(standing), now())
+        };
+        assert!(matches!(
+            draft(PatientStanding::Unknown),
+            Err(DomainError::NotFound {
+                resource: "patient"
+            })
+        ));
+        assert_eq!(
+            code_of(draft(PatientStanding::Archived).unwrap_err()),
+            ErrorCode::PatientArchived
+        );
     }
 
     #[test]

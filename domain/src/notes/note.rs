@@ -4,6 +4,7 @@ use uuid::Uuid;
 use crate::auth::UserId;
 use crate::patients::PatientId;
 use crate::schedule::AppointmentId;
+use crate::text::{Controls, TextRule};
 use crate::Version;
 
 crate::id_type!(
@@ -11,21 +12,9 @@ crate::id_type!(
     NoteId
 );
 
-/// The most text one section or addendum may hold.
-const MAX_TEXT: usize = 20_000;
-
-fn clinical_text(raw: &str) -> Result<String, String> {
-    if raw.chars().count() > MAX_TEXT {
-        return Err(format!("must be at most {MAX_TEXT} characters long"));
-    }
-    if raw
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err("must not contain control characters".to_owned());
-    }
-    Ok(raw.trim_end().to_owned())
-}
+/// A section or addendum: clinical prose, up to 20,000 characters, with tabs and line
+/// breaks.
+const CLINICAL_TEXT: TextRule = TextRule::optional(20_000).with_controls(Controls::Layout);
 
 /// The four parts of a SOAP note; each may be empty while drafting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +26,8 @@ pub struct SoapSections {
 }
 
 impl SoapSections {
+    pub const RULE: TextRule = CLINICAL_TEXT;
+
     /// Parses each section, naming the ones that fail.
     pub fn parse(
         subjective: &str,
@@ -46,7 +37,8 @@ impl SoapSections {
     ) -> Result<Self, Vec<(&'static str, String)>> {
         let mut errors = Vec::new();
         let mut take = |field: &'static str, raw: &str| {
-            clinical_text(raw)
+            SoapSections::RULE
+                .check(raw)
                 .map_err(|e| errors.push((field, e)))
                 .unwrap_or_default()
         };
@@ -80,12 +72,13 @@ impl SoapSections {
 pub struct AddendumText(String);
 
 impl AddendumText {
+    pub const RULE: TextRule = TextRule {
+        required: true,
+        ..CLINICAL_TEXT
+    };
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let text = clinical_text(raw)?;
-        if text.trim().is_empty() {
-            return Err("must not be empty".to_owned());
-        }
-        Ok(Self(text))
+        Self::RULE.check(raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -146,4 +139,13 @@ pub struct Note {
     pub version: Version,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Note {
+    /// Whether `viewer` may read the note: a signed note is part of the record, for
+    /// every clinician; a draft is not yet, and speaks in its author's name, so it is
+    /// for its author alone.
+    pub fn is_visible_to(&self, viewer: UserId) -> bool {
+        self.status == NoteStatus::Signed || self.author_id == viewer
+    }
 }

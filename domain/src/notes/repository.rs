@@ -2,6 +2,7 @@ use async_trait::async_trait;
 
 use super::{Addendum, Note, NoteId, NoteSubject};
 use crate::audit::{AuditAction, AuditContext};
+use crate::auth::UserId;
 use crate::locks::FencingToken;
 use crate::patients::PatientId;
 use crate::schedule::AppointmentId;
@@ -31,13 +32,21 @@ pub trait NoteRepository: Send + Sync {
         draft: Rule<'_, NoteSubject, Note>,
     ) -> Result<Note, DomainError>;
 
-    async fn get(&self, context: &AuditContext, id: NoteId) -> Result<Option<Note>, DomainError>;
+    /// The note, if it is visible to `viewer` ([`Note::is_visible_to`]); a note the
+    /// viewer may not see is not read (nor audited as read).
+    async fn get(
+        &self,
+        context: &AuditContext,
+        id: NoteId,
+        viewer: UserId,
+    ) -> Result<Option<Note>, DomainError>;
 
-    /// The patient's notes, oldest first, with their addenda.
+    /// The patient's notes that `viewer` may see, oldest first, with their addenda.
     async fn list_for_patient(
         &self,
         context: &AuditContext,
         patient: PatientId,
+        viewer: UserId,
         page: PageRequest,
     ) -> Result<Page<Note>, DomainError>;
 

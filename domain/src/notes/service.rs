@@ -43,7 +43,10 @@ impl Notes {
         id: NoteId,
     ) -> Result<Note, DomainError> {
         caller.require(Permission::ReadNotes)?;
-        self.repository.get(context, id).await?.ok_or(NOT_FOUND)
+        self.repository
+            .get(context, id, caller.user_id)
+            .await?
+            .ok_or(NOT_FOUND)
     }
 
     pub async fn list(
@@ -55,7 +58,7 @@ impl Notes {
     ) -> Result<Page<Note>, DomainError> {
         caller.require(Permission::ReadNotes)?;
         self.repository
-            .list_for_patient(context, patient, page)
+            .list_for_patient(context, patient, caller.user_id, page)
             .await
     }
 

@@ -3,24 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 
-fn bounded(raw: &str, max: usize) -> Result<String, String> {
-    let trimmed = raw.trim();
-    if trimmed.chars().count() > max {
-        return Err(format!("must be at most {max} characters long"));
-    }
-    if trimmed.chars().any(char::is_control) {
-        return Err("must not contain control characters".to_owned());
-    }
-    Ok(trimmed.to_owned())
-}
-
-fn required(raw: &str, max: usize) -> Result<String, String> {
-    let value = bounded(raw, max)?;
-    if value.is_empty() {
-        return Err("must not be empty".to_owned());
-    }
-    Ok(value)
-}
+use crate::text::{padded, TextRule, CONTROLS, WHITE_SPACE};
 
 /// A medical record number: `MRN-` and eight characters of Crockford's base32
 /// (no I, L, O, U), so it reads aloud and copies by hand without ambiguity.
@@ -40,15 +23,24 @@ impl Mrn {
     }
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let upper = raw.trim().to_uppercase();
-        let valid = upper.len() == 12
-            && upper.starts_with("MRN-")
-            && upper[4..].bytes().all(|byte| CROCKFORD.contains(&byte));
-        if valid {
-            Ok(Self(upper))
-        } else {
-            Err("must look like MRN-7K2M9QX4".to_owned())
+        let trimmed = raw.trim();
+        // why: ASCII first, since some other letters upper-case into ASCII ones.
+        let upper = trimmed.is_ascii().then(|| trimmed.to_ascii_uppercase());
+        match upper {
+            Some(upper)
+                if upper.len() == 12
+                    && upper.starts_with("MRN-")
+                    && upper[4..].bytes().all(|byte| CROCKFORD.contains(&byte)) =>
+            {
+                Ok(Self(upper))
+            }
+            _ => Err("must look like MRN-7K2M9QX4".to_owned()),
         }
+    }
+
+    /// [`Mrn::parse`] as a pattern: either case, with surrounding white space.
+    pub fn pattern() -> String {
+        padded("[Mm][Rr][Nn]-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{8}")
     }
 
     pub fn as_str(&self) -> &str {
@@ -61,8 +53,10 @@ impl Mrn {
 pub struct PersonName(String);
 
 impl PersonName {
+    pub const RULE: TextRule = TextRule::required(100);
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        required(raw, 100).map(Self)
+        Self::RULE.check(raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -129,11 +123,13 @@ impl Sex {
 }
 
 /// A phone number as people write it: digits with optional `+`, spaces, dashes,
-/// dots and parentheses; 5 to 20 digits.
+/// dots and parentheses; 5 to 20 digits, at most 32 characters as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
 impl Phone {
+    pub const MAX_CHARS: usize = 32;
+
     pub fn parse(raw: &str) -> Result<Self, String> {
         let trimmed = raw.trim();
         let allowed = trimmed
@@ -141,25 +137,48 @@ impl Phone {
             .enumerate()
             .all(|(i, c)| c.is_ascii_digit() || " -.()".contains(c) || (c == '+' && i == 0));
         let digits = trimmed.chars().filter(char::is_ascii_digit).count();
-        if !allowed || !(5..=20).contains(&digits) || trimmed.len() > 32 {
+        if !allowed || !(5..=20).contains(&digits) || raw.chars().count() > Self::MAX_CHARS {
             return Err("must be a phone number such as +1 555-0100".to_owned());
         }
         Ok(Self(trimmed.to_owned()))
     }
+
+    /// A phone number or none: a blank value means none.
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        if raw.trim().is_empty() && raw.chars().count() <= Self::MAX_CHARS {
+            return Ok(None);
+        }
+        Self::parse(raw).map(Some)
+    }
+
+    /// [`Phone::parse`] as a pattern, `MAX_CHARS` aside.
+    pub fn pattern() -> String {
+        padded(Self::PATTERN)
+    }
+
+    /// [`Phone::parse_optional`] as a pattern, `MAX_CHARS` aside.
+    pub fn optional_pattern() -> String {
+        padded(&format!("(?:{})?", Self::PATTERN))
+    }
+
+    const PATTERN: &str = r"\+?[ .()-]*(?:[0-9][ .()-]*){5,20}";
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-/// An e-mail address: one `@`, a dotted domain, at most 254 characters.
+/// An e-mail address: one `@`, a dotted domain, no white space or control characters
+/// inside, at most 254 characters as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
+    pub const MAX_CHARS: usize = 254;
+
     pub fn parse(raw: &str) -> Result<Self, String> {
         let trimmed = raw.trim();
-        let valid = trimmed.len() <= 254
+        let valid = raw.chars().count() <= Self::MAX_CHARS
             && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
             && trimmed.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()
@@ -175,6 +194,30 @@ impl Email {
         }
     }
 
+    /// An address or none: a blank value means none.
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        if raw.trim().is_empty() && raw.chars().count() <= Self::MAX_CHARS {
+            return Ok(None);
+        }
+        Self::parse(raw).map(Some)
+    }
+
+    /// [`Email::parse`] as a pattern, `MAX_CHARS` aside.
+    pub fn pattern() -> String {
+        padded(&Self::address_pattern())
+    }
+
+    /// [`Email::parse_optional`] as a pattern, `MAX_CHARS` aside.
+    pub fn optional_pattern() -> String {
+        padded(&format!("(?:{})?", Self::address_pattern()))
+    }
+
+    fn address_pattern() -> String {
+        let part = format!("[^@{WHITE_SPACE}{CONTROLS}]");
+        let domain_end = format!("[^.@{WHITE_SPACE}{CONTROLS}]");
+        format!(r"{part}+@{domain_end}{part}*\.{part}*{domain_end}")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -186,12 +229,17 @@ pub struct CountryCode(String);
 
 impl CountryCode {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let upper = raw.trim().to_uppercase();
-        if upper.len() == 2 && upper.bytes().all(|b| b.is_ascii_uppercase()) {
-            Ok(Self(upper))
+        let trimmed = raw.trim();
+        if trimmed.len() == 2 && trimmed.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(Self(trimmed.to_ascii_uppercase()))
         } else {
             Err("must be a two-letter ISO 3166-1 country code".to_owned())
         }
+    }
+
+    /// [`CountryCode::parse`] as a pattern: either case, with surrounding white space.
+    pub fn pattern() -> String {
+        padded("[A-Za-z]{2}")
     }
 
     pub fn as_str(&self) -> &str {
@@ -210,6 +258,11 @@ pub struct Address {
 }
 
 impl Address {
+    /// A street line, city or region.
+    pub const PART: TextRule = TextRule::optional(100);
+    pub const POSTAL_CODE: TextRule = TextRule::optional(20);
+    pub const MAX_LINES: usize = 3;
+
     pub fn parse(
         lines: &[String],
         city: Option<&str>,
@@ -218,25 +271,26 @@ impl Address {
         country: Option<&str>,
     ) -> Result<Self, Vec<(&'static str, String)>> {
         let mut errors = Vec::new();
-        if lines.len() > 3 {
+        if lines.len() > Self::MAX_LINES {
             errors.push(("lines", "must have at most 3 lines".to_owned()));
         }
         let lines: Vec<String> = lines
             .iter()
             .filter_map(|line| {
-                bounded(line, 100)
+                Self::PART
+                    .check(line)
                     .map_err(|e| errors.push(("lines", e)))
                     .ok()
             })
             .filter(|line| !line.is_empty())
             .collect();
-        let mut optional = |field: &'static str, raw: Option<&str>, max: usize| {
-            raw.and_then(|raw| bounded(raw, max).map_err(|e| errors.push((field, e))).ok())
+        let mut optional = |field: &'static str, raw: Option<&str>, rule: TextRule| {
+            raw.and_then(|raw| rule.check(raw).map_err(|e| errors.push((field, e))).ok())
                 .filter(|value| !value.is_empty())
         };
-        let city = optional("city", city, 100);
-        let region = optional("region", region, 100);
-        let postal_code = optional("postalCode", postal_code, 20);
+        let city = optional("city", city, Self::PART);
+        let region = optional("region", region, Self::PART);
+        let postal_code = optional("postalCode", postal_code, Self::POSTAL_CODE);
         let country = country.and_then(|raw| {
             CountryCode::parse(raw)
                 .map_err(|e| errors.push(("country", e)))
@@ -265,18 +319,23 @@ pub struct EmergencyContact {
 }
 
 impl EmergencyContact {
+    pub const NAME: TextRule = TextRule::required(200);
+    pub const RELATIONSHIP: TextRule = TextRule::optional(100);
+
     pub fn parse(
         name: &str,
         relationship: Option<&str>,
         phone: &str,
     ) -> Result<Self, Vec<(&'static str, String)>> {
         let mut errors = Vec::new();
-        let name = required(name, 200)
+        let name = Self::NAME
+            .check(name)
             .map_err(|e| errors.push(("name", e)))
             .ok();
         let relationship = relationship
             .and_then(|raw| {
-                bounded(raw, 100)
+                Self::RELATIONSHIP
+                    .check(raw)
                     .map_err(|e| errors.push(("relationship", e)))
                     .ok()
             })
@@ -298,6 +357,91 @@ impl EmergencyContact {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::agreement::{assert_agree, assert_rules_agree, strings, EDGE_CHARACTERS};
+
+    #[test]
+    fn the_phone_pattern_agrees_with_the_parser() {
+        let mut samples = strings(&['1', '+', ' ', '-', '(', 'x', '\u{A0}', '\t'], 6);
+        samples.extend([
+            "+1 (555) 010-0100".to_owned(),
+            "1".repeat(20),
+            "1".repeat(21),
+            format!("{}{}", " ".repeat(12), "1".repeat(20)),
+            format!("{}{}", " ".repeat(13), "1".repeat(20)),
+            format!("+{}", "1 ".repeat(15)),
+        ]);
+        assert_agree(
+            &Phone::pattern(),
+            Some(Phone::MAX_CHARS),
+            samples.iter().cloned(),
+            Phone::parse,
+        );
+        samples.push(" ".repeat(33));
+        assert_agree(
+            &Phone::optional_pattern(),
+            Some(Phone::MAX_CHARS),
+            samples,
+            Phone::parse_optional,
+        );
+    }
+
+    #[test]
+    fn the_email_pattern_agrees_with_the_parser() {
+        let mut samples = strings(&['a', '@', '.', ' ', '\u{1}', '\u{A0}', 'é'], 6);
+        samples.extend([
+            "jane.doe@example.org".to_owned(),
+            format!("{}@example.org", "j".repeat(242)),
+            format!("{}@example.org", "j".repeat(243)),
+            " jane@example.org\n".to_owned(),
+        ]);
+        assert_agree(
+            &Email::pattern(),
+            Some(Email::MAX_CHARS),
+            samples.iter().cloned(),
+            Email::parse,
+        );
+        samples.push(" ".repeat(255));
+        assert_agree(
+            &Email::optional_pattern(),
+            Some(Email::MAX_CHARS),
+            samples,
+            Email::parse_optional,
+        );
+    }
+
+    #[test]
+    fn the_code_patterns_agree_with_their_parsers() {
+        let mut codes = strings(&['a', 'Z', 'ß', ' ', '1'], 3);
+        codes.extend(
+            [
+                "MRN-7K2M9QX4",
+                "mrn-7k2m9qx4",
+                " MRN-7K2M9QX4 ",
+                "MRN-OOOOIIII",
+                "MRN-\u{17F}K2M9QX4",
+                "MRN-7K2M9QX",
+                "MRN-7K2M9QX4\n",
+            ]
+            .map(String::from),
+        );
+        assert_agree(&Mrn::pattern(), None, codes.iter().cloned(), Mrn::parse);
+        assert_agree(&CountryCode::pattern(), None, codes, CountryCode::parse);
+    }
+
+    #[test]
+    fn the_text_rules_agree_with_their_patterns() {
+        let samples = strings(EDGE_CHARACTERS, 3);
+        assert_rules_agree(
+            &[
+                PersonName::RULE,
+                Address::PART,
+                Address::POSTAL_CODE,
+                EmergencyContact::NAME,
+                EmergencyContact::RELATIONSHIP,
+            ],
+            &samples,
+        );
+    }
 
     #[test]
     fn mrns_are_generated_in_their_own_format() {

@@ -45,6 +45,11 @@ pub struct PatientSearch {
     pub include_archived: bool,
 }
 
+impl PatientSearch {
+    /// The name prefix searched for; a blank one searches every name.
+    pub const NAME_PREFIX: crate::text::TextRule = crate::text::TextRule::optional(100);
+}
+
 /// What the store knows of the patient a new clinical record is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PatientStanding {
@@ -54,7 +59,7 @@ pub enum PatientStanding {
 }
 
 impl PatientStanding {
-    /// New clinical records (appointments, notes, documents) are only for registered
+    /// New clinical records (appointments) that name a patient are only for registered
     /// patients who are not archived.
     pub fn admits_new_records(self) -> Result<(), DomainError> {
         match self {
@@ -63,6 +68,22 @@ impl PatientStanding {
                 "patientId",
                 "is not a registered, unarchived patient",
             )),
+        }
+    }
+
+    /// The same rule for a record added under the patient's own address
+    /// (`/patients/{id}/notes`): there an unknown patient is a missing resource, and an
+    /// archived one a state that refuses the change.
+    pub fn admits_records_under_it(self) -> Result<(), DomainError> {
+        match self {
+            Self::Active => Ok(()),
+            Self::Unknown => Err(DomainError::NotFound {
+                resource: "patient",
+            }),
+            Self::Archived => Err(DomainError::Conflict {
+                code: crate::ErrorCode::PatientArchived,
+                message: "the patient is archived; nothing new is added to their record".to_owned(),
+            }),
         }
     }
 }

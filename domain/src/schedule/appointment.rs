@@ -2,6 +2,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 
 use crate::auth::UserId;
 use crate::patients::{PatientId, PatientStanding};
+use crate::text::{Controls, TextRule};
 use crate::{DomainError, ErrorCode, Version};
 
 crate::id_type!(
@@ -40,20 +41,15 @@ impl TimeSlot {
     }
 }
 
-/// Why the patient comes: up to 500 characters.
+/// Why the patient comes: up to 500 characters, on one or more lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason(String);
 
 impl Reason {
+    pub const RULE: TextRule = TextRule::optional(500).with_controls(Controls::LineFeeds);
+
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let trimmed = raw.trim();
-        if trimmed.chars().count() > 500 {
-            return Err("must be at most 500 characters long".to_owned());
-        }
-        if trimmed.chars().any(|c| c.is_control() && c != '\n') {
-            return Err("must not contain control characters".to_owned());
-        }
-        Ok(Self(trimmed.to_owned()))
+        Self::RULE.check(raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -27,8 +27,8 @@ pub struct DirectoryFileStore {
 impl DirectoryFileStore {
     pub async fn open(root: impl Into<PathBuf>) -> StoreResult<Self> {
         let root = root.into();
-        fs::create_dir_all(root.join("uploads")).await?;
-        fs::create_dir_all(root.join("blobs")).await?;
+        private_dir(&root.join("uploads")).await?;
+        private_dir(&root.join("blobs")).await?;
         Ok(Self {
             root,
             references: Arc::new(Mutex::new(())),
@@ -61,7 +61,10 @@ impl DirectoryFileStore {
     async fn set_references(&self, hash: &ContentHash, count: i64) -> StoreResult<()> {
         let path = self.refs_path(hash);
         let temporary = path.with_extension("refs.tmp");
-        fs::write(&temporary, count.to_string()).await?;
+        let mut file = private_file(&temporary).await?;
+        file.write_all(count.to_string().as_bytes()).await?;
+        // why: tokio hands writes to a blocking thread; flushing waits for them.
+        file.flush().await?;
         fs::rename(&temporary, &path)
             .await
             .map_err(StoreError::from)
@@ -77,7 +80,7 @@ impl FileStore for DirectoryFileStore {
     async fn begin(&self) -> Result<UploadId, DomainError> {
         domain_result(async move {
             let upload = UploadId::generate();
-            fs::File::create(self.upload_path(upload)).await?;
+            private_file(&self.upload_path(upload)).await?;
             Ok(upload)
         })
         .await
@@ -117,7 +120,7 @@ impl FileStore for DirectoryFileStore {
                 fs::remove_file(&upload_file).await?;
             } else {
                 if let Some(parent) = blob.parent() {
-                    fs::create_dir_all(parent).await?;
+                    private_dir(parent).await?;
                 }
                 fs::rename(&upload_file, &blob).await?;
             }
@@ -231,4 +234,25 @@ impl FileStore for DirectoryFileStore {
         })
         .await
     }
+}
+
+/// Patient files are the owner's alone: directories `0700`, files `0600`, whatever
+/// the process's umask.
+async fn private_dir(path: &Path) -> std::io::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .await
+}
+
+/// A new (or emptied) file only the owner may read or write.
+async fn private_file(path: &Path) -> std::io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .await
 }

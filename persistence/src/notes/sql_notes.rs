@@ -1,11 +1,14 @@
 use async_trait::async_trait;
 use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
+use domain::auth::UserId;
 use domain::locks::FencingToken;
-use domain::notes::{Addendum, Note, NoteId, NoteRepository, NoteSubject};
+use domain::notes::{Addendum, Note, NoteId, NoteRepository, NoteStatus, NoteSubject};
 use domain::patients::PatientId;
 use domain::schedule::AppointmentId;
 use domain::{DomainError, Page, PageRequest, Rule};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::connection::Connection;
 use uuid::Uuid;
@@ -142,7 +145,12 @@ impl NoteRepository for SqlNoteRepository {
         Ok(note)
     }
 
-    async fn get(&self, context: &AuditContext, id: NoteId) -> Result<Option<Note>, DomainError> {
+    async fn get(
+        &self,
+        context: &AuditContext,
+        id: NoteId,
+        viewer: UserId,
+    ) -> Result<Option<Note>, DomainError> {
         let note = audited(&self.connection, context, |mut work| async move {
             let Some(row) = notes::Entity::find_by_id(id.as_uuid())
                 .one(work.db())
@@ -152,6 +160,9 @@ impl NoteRepository for SqlNoteRepository {
             };
             let addenda = addenda_of(work.db(), vec![row.id]).await?;
             let note = to_note(row, addenda)?;
+            if !note.is_visible_to(viewer) {
+                return Ok(work.done(None));
+            }
             work.audit(event(AuditAction::Read, &note));
             Ok(work.done(Some(note)))
         })
@@ -163,11 +174,17 @@ impl NoteRepository for SqlNoteRepository {
         &self,
         context: &AuditContext,
         patient: PatientId,
+        viewer: UserId,
         page: PageRequest,
     ) -> Result<Page<Note>, DomainError> {
         let page = audited(&self.connection, context, |mut work| async move {
+            // why: `Note::is_visible_to` as SQL, so that a page holds only visible notes.
+            let visible = Condition::any()
+                .add(notes::Column::Status.eq(NoteStatus::Signed.as_str()))
+                .add(notes::Column::AuthorId.eq(viewer.as_uuid()));
             let mut query = notes::Entity::find()
                 .filter(notes::Column::PatientId.eq(patient.as_uuid()))
+                .filter(visible)
                 .order_by_asc(notes::Column::Id);
             if let Some(after) = page.after {
                 query = query.filter(notes::Column::Id.gt(after));

@@ -8,7 +8,7 @@ use domain::locks::FencingToken;
 use domain::DomainError;
 use persistence::jobs::{SqlHousekeeping, SqlNodeRegistry};
 use reqwest::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use tests::{test_on_every_database, test_on_every_lock_store, Backend, LockStore, TestApp};
 
@@ -328,19 +328,6 @@ test_on_every_lock_store!(
     a_run_asked_for_runs_once_on_the_holder,
 );
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let connection = app.database().connection();
-    let row = connection
-        .query_one(Statement::from_string(
-            connection.get_database_backend(),
-            sql,
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
-}
-
 async fn a_former_holder_writes_nothing_after_a_later_one(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |s| s.jobs.enabled = false).await else {
         return;
@@ -395,7 +382,8 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
         .unwrap();
     assert_eq!(purged, 1);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) AS n FROM idempotency_keys").await,
+        app.count("SELECT COUNT(*) AS n FROM idempotency_keys")
+            .await,
         1
     );
 
@@ -405,7 +393,7 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
     }
     tokio::time::sleep(Duration::from_millis(1200)).await;
     app.try_login("nobody", "wrong password 2").await;
-    let before = count(&app, "SELECT COUNT(*) AS n FROM login_failures").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM login_failures").await;
     let purged = housekeeping
         .purge(
             JobName::LoginFailurePurge,
@@ -415,7 +403,7 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
         .await
         .unwrap();
     assert!(purged >= 2, "purged {purged}");
-    let after = count(&app, "SELECT COUNT(*) AS n FROM login_failures").await;
+    let after = app.count("SELECT COUNT(*) AS n FROM login_failures").await;
     assert_eq!(after, before - i64::try_from(purged).unwrap());
     assert!(after >= 1, "the fresh failure stays");
 
@@ -443,12 +431,12 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
     );
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let live = "SELECT COUNT(*) AS n FROM record_locks WHERE resource LIKE 'patients/%'";
-    assert_eq!(count(&app, live).await, 2);
+    assert_eq!(app.count(live).await, 2);
     housekeeping
         .purge(JobName::LockReaper, fence(), Purge::ExpiredLocks)
         .await
         .unwrap();
-    assert_eq!(count(&app, live).await, 1, "only the expired lock goes");
+    assert_eq!(app.count(live).await, 1, "only the expired lock goes");
 
     // Sessions: one ended a while ago goes (its spent hashes with it); live ones stay.
     let leaving = app.user_with_roles("leaving", &["billing"]).await;
@@ -460,8 +448,8 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let ended = "SELECT COUNT(*) AS n FROM sessions WHERE revoked_at IS NOT NULL";
     let live_sessions = "SELECT COUNT(*) AS n FROM sessions WHERE revoked_at IS NULL";
-    assert!(count(&app, ended).await >= 1);
-    let live_before = count(&app, live_sessions).await;
+    assert!(app.count(ended).await >= 1);
+    let live_before = app.count(live_sessions).await;
     housekeeping
         .purge(
             JobName::SessionReaper,
@@ -470,9 +458,9 @@ async fn each_purge_removes_what_it_should_and_nothing_live(backend: Backend) {
         )
         .await
         .unwrap();
-    assert_eq!(count(&app, ended).await, 0);
+    assert_eq!(app.count(ended).await, 0);
     assert_eq!(
-        count(&app, live_sessions).await,
+        app.count(live_sessions).await,
         live_before,
         "live sessions stay"
     );
@@ -516,8 +504,8 @@ async fn the_signing_key_is_rotated_and_old_tokens_still_verify(backend: Backend
         .await
         .unwrap();
     assert_eq!(rotated, 2, "the old key retired, a new one stored");
-    assert_eq!(count(&app, active).await, 1);
-    assert_eq!(count(&app, retired).await, 1);
+    assert_eq!(app.count(active).await, 1);
+    assert_eq!(app.count(retired).await, 1);
     assert_eq!(
         app.status(Method::GET, "/api/v1/me", &admin).await,
         StatusCode::OK,

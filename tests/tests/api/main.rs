@@ -20,5 +20,6 @@ mod ports;
 mod routes;
 mod schedule;
 mod scheduler;
+mod security;
 mod shutdown;
 mod users;

@@ -214,8 +214,10 @@ async fn only_clinicians_see_notes_and_only_authors_change_drafts(backend: Backe
     let colleague = app.user_with_roles("doc-two", &["clinician"]).await;
     assert_eq!(
         app.status(Method::GET, &path, &colleague).await,
-        StatusCode::OK
+        StatusCode::NOT_FOUND,
+        "a draft is its author's alone"
     );
+    assert_eq!(app.get_json(&list, &colleague).await["items"], json!([]));
     let revise = with_version(
         &app,
         Method::PUT,
@@ -236,6 +238,26 @@ async fn only_clinicians_see_notes_and_only_authors_change_drafts(backend: Backe
     )
     .await;
     assert_eq!(sign.status(), StatusCode::FORBIDDEN);
+
+    let signed = with_version(
+        &app,
+        Method::POST,
+        &format!("{path}/sign"),
+        &ward.doctor,
+        1,
+        None,
+    )
+    .await;
+    assert_eq!(signed.status(), StatusCode::OK);
+    assert_eq!(
+        app.status(Method::GET, &path, &colleague).await,
+        StatusCode::OK,
+        "a signed note is every clinician's"
+    );
+    assert_eq!(
+        app.get_json(&list, &colleague).await["items"][0]["id"],
+        note["id"]
+    );
 }
 
 async fn invalid_notes_are_refused(backend: Backend) {
@@ -251,11 +273,8 @@ async fn invalid_notes_are_refused(backend: Backend) {
         json!({ "subjective": "x" }),
     )
     .await;
-    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        unknown.json::<Value>().await.unwrap()["errors"][0]["field"],
-        "patientId"
-    );
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json::<Value>().await.unwrap()["code"], "not_found");
     let foreign_appointment = draft(
         &app,
         doc,
@@ -294,6 +313,22 @@ async fn invalid_notes_are_refused(backend: Backend) {
         sign.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "an empty note is not signed"
+    );
+
+    let patient_path = format!("/api/v1/patients/{}", ward.patient_id);
+    let version = app.get_json(&patient_path, doc).await["version"].clone();
+    let archived = app
+        .authed(Method::POST, &format!("{patient_path}/archive"), doc)
+        .header("if-match", format!("\"{version}\""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(archived.status(), StatusCode::OK);
+    let refused = draft(&app, doc, &ward.patient_id, json!({ "plan": "x" })).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["code"],
+        "patient_archived"
     );
 }
 

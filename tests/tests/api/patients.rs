@@ -95,8 +95,9 @@ async fn the_front_desk_registers_reads_changes_and_archives_by_version(backend:
     assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
     assert_eq!(stale.json::<Value>().await.unwrap()["currentVersion"], 2);
 
+    let archive_path = format!("{location}/archive");
     let archive = |if_match: &'static str| {
-        app.authed(Method::DELETE, &location, &desk)
+        app.authed(Method::POST, &archive_path, &desk)
             .header("if-match", if_match)
             .send()
     };
@@ -128,6 +129,24 @@ async fn the_front_desk_registers_reads_changes_and_archives_by_version(backend:
         app.status(Method::GET, &unknown, &desk).await,
         StatusCode::NOT_FOUND
     );
+
+    // The retired DELETE still archives, and says what replaces it and until when.
+    let second = app.register_patient(&desk, "Grace", "Hopper").await;
+    let second_location = format!("/api/v1/patients/{}", second["id"].as_str().unwrap());
+    let retired = app
+        .authed(Method::DELETE, &second_location, &desk)
+        .header("if-match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retired.status(), StatusCode::OK);
+    assert_eq!(retired.headers()["deprecation"], "@1795651200");
+    assert_eq!(retired.headers()["sunset"], "Wed, 26 May 2027 00:00:00 GMT");
+    assert_eq!(
+        retired.headers()["link"],
+        format!("<{second_location}/archive>; rel=\"successor-version\"").as_str()
+    );
+    assert_eq!(retired.json::<Value>().await.unwrap()["archived"], true);
 }
 
 async fn invalid_patients_are_refused_field_by_field(backend: Backend) {

@@ -30,6 +30,10 @@ impl Cluster {
             .unwrap_or(3);
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
+            // why: shorter than a node's own keep-alive (5 s), as nginx's is: a pooled
+            // connection reused just as the node closes it fails with no answer, which
+            // the cases would count as an error of the node's.
+            .pool_idle_timeout(Duration::from_secs(2))
             .build()
             .unwrap();
         Self { http, port, nodes }

@@ -3,12 +3,20 @@
 use actix_web::App;
 use utoipa::openapi::schema::{ArrayItems, Schema};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::error::{Problem, PROBLEM_CONTENT_TYPE};
+use crate::error::Problem;
 use crate::routes;
+
+mod headers;
+mod links;
+mod responses;
+mod yaml;
+
+use responses::{AnswerHeaders, IdempotentOperations, SharedResponses};
+pub use yaml::yaml;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -58,73 +66,8 @@ impl Modify for BearerScheme {
     }
 }
 
-/// The answers any operation can give, declared once: the framework gives them before a
-/// handler runs (a malformed path, query, header or body; a body of the wrong type), or
-/// the server fails or cannot reach its backends. 401 and 403 only where the operation
-/// needs a signed-in caller.
-const SHARED_RESPONSES: [(&str, &str, bool); 7] = [
-    (
-        "400",
-        "The path, query, a header or the body is malformed",
-        false,
-    ),
-    ("401", "Not signed in, or the session has ended", true),
-    ("403", "The caller's role may not do this", true),
-    (
-        "415",
-        "The body is not of a type this operation accepts",
-        false,
-    ),
-    (
-        "422",
-        "The body or a parameter breaks the rules; `errors` names each field",
-        false,
-    ),
-    (
-        "500",
-        "The server failed; quote the `X-Request-Id` header",
-        false,
-    ),
-    (
-        "503",
-        "The database (or Redis) is unreachable; nothing was changed. Retry after `Retry-After`",
-        false,
-    ),
-];
-
-/// Adds [`SHARED_RESPONSES`] to every operation that does not declare its own.
-struct SharedResponses;
-
-impl Modify for SharedResponses {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for operation in operations_mut(openapi) {
-            let signed_in = operation
-                .security
-                .as_ref()
-                .is_some_and(|requirements| !requirements.is_empty());
-            for (status, description, needs_sign_in) in SHARED_RESPONSES {
-                if needs_sign_in && !signed_in {
-                    continue;
-                }
-                let problem = ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build();
-                let response = ResponseBuilder::new()
-                    .description(description)
-                    .content(PROBLEM_CONTENT_TYPE, problem)
-                    .build();
-                operation
-                    .responses
-                    .responses
-                    .entry(status.to_owned())
-                    .or_insert_with(|| response.into());
-            }
-        }
-    }
-}
-
 /// Every operation of the contract, to change.
-fn operations_mut(
+pub(crate) fn operations_mut(
     openapi: &mut utoipa::openapi::OpenApi,
 ) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
     openapi.paths.paths.values_mut().flat_map(|path| {
@@ -150,9 +93,30 @@ pub fn document() -> utoipa::openapi::OpenApi {
     // why: the routes' operations exist only after the registration above; a modifier
     // in `#[openapi(modifiers(...))]` would run before them.
     SharedResponses.modify(&mut document);
+    IdempotentOperations.modify(&mut document);
+    AnswerHeaders.modify(&mut document);
+    links::Links.modify(&mut document);
+    headers::HeaderParameters.modify(&mut document);
+    RetiredOperations.modify(&mut document);
     PublicOperations.modify(&mut document);
     NamedPageItems.modify(&mut document);
     document
+}
+
+/// The operations being retired, still served until their sunset: marked `deprecated`
+/// (their answers carry `Deprecation` and `Sunset`).
+const RETIRED: [&str; 1] = ["archive_patient"];
+
+struct RetiredOperations;
+
+impl Modify for RetiredOperations {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for operation in operations_mut(openapi) {
+            if RETIRED.contains(&operation.operation_id.as_deref().unwrap_or_default()) {
+                operation.deprecated = Some(utoipa::openapi::Deprecated::True);
+            }
+        }
+    }
 }
 
 /// Says of every operation that needs no caller (sign-in, refresh, health) that it is
@@ -194,58 +158,9 @@ impl Modify for NamedPageItems {
     }
 }
 
-/// The committed form of the contract (`openapi.yaml`).
-pub fn yaml() -> anyhow::Result<String> {
-    Ok(quote_dates(&document().to_yaml()?))
-}
-
-/// Quotes plain scalars that look like dates or times: YAML 1.1 readers (PyYAML, many
-/// code generators) would otherwise read `2026-12-01` as a date, not the string it is.
-fn quote_dates(yaml: &str) -> String {
-    let mut out = String::with_capacity(yaml.len() + 64);
-    for line in yaml.lines() {
-        let split = line.rfind(": ").map(|at| at + 2).or_else(|| {
-            line.trim_start()
-                .starts_with("- ")
-                .then(|| line.find("- ").unwrap_or(0) + 2)
-        });
-        match split {
-            Some(at) if looks_like_a_date(&line[at..]) => {
-                out.push_str(&line[..at]);
-                out.push('\'');
-                out.push_str(&line[at..]);
-                out.push('\'');
-            }
-            _ => out.push_str(line),
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn looks_like_a_date(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    bytes.len() >= 10
-        && bytes[..4].iter().all(u8::is_ascii_digit)
-        && bytes[4] == b'-'
-        && bytes[5..7].iter().all(u8::is_ascii_digit)
-        && bytes[7] == b'-'
-        && bytes[8..10].iter().all(u8::is_ascii_digit)
-        && !value.contains(' ')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_and_times_in_the_yaml_are_quoted() {
-        let yaml = "a:\n  example: 1985-12-10\n  at: 2026-12-01T10:00:00Z\n  list:\n  - 2026-01-02\n  n: 2026\n  s: '1985-12-10'\n";
-        assert_eq!(
-            quote_dates(yaml),
-            "a:\n  example: '1985-12-10'\n  at: '2026-12-01T10:00:00Z'\n  list:\n  - '2026-01-02'\n  n: 2026\n  s: '1985-12-10'\n"
-        );
-    }
 
     #[test]
     fn every_operation_declares_the_shared_answers() {

@@ -1,0 +1,255 @@
+//! The contract's schemas for typed text, built from the domain's own rules, so that
+//! `openapi.yaml` states exactly what the server checks (a `pattern` and a `maxLength`
+//! that a client or a fuzzer can follow) and cannot drift from it.
+
+use domain::auth::{DisplayName, Password, Specialty, Username};
+use domain::documents::Title;
+use domain::locks::LockedResource;
+use domain::notes::{AddendumText, SoapSections};
+use domain::patients::PatientSearch;
+use domain::patients::{Address, CountryCode, Email, EmergencyContact, Mrn, PersonName, Phone};
+use domain::schedule::Reason;
+use domain::text::{Controls, TextRule};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
+
+fn string(pattern: String, max_chars: Option<usize>, description: String) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .pattern(Some(pattern))
+        .max_length(max_chars)
+        .description(Some(description))
+}
+
+/// The rule in words, after what the field is.
+fn text(rule: TextRule, what: &str) -> ObjectBuilder {
+    let mut words = format!(
+        "{what} At most {} characters as sent; surrounding white space is trimmed",
+        rule.max_chars
+    );
+    words.push_str(match (rule.required, rule.controls) {
+        (true, Controls::Refused) => "; not blank; no control characters.",
+        (false, Controls::Refused) => "; may be blank; no control characters.",
+        (true, Controls::LineFeeds) => {
+            "; not blank; line feeds allowed, no other control characters."
+        }
+        (false, Controls::LineFeeds) => "; line feeds allowed, no other control characters.",
+        (true, Controls::Layout) => {
+            "; not blank; tabs and line breaks allowed, no other control characters."
+        }
+        (false, Controls::Layout) => "; tabs and line breaks allowed, no other control characters.",
+    });
+    string(rule.pattern(), Some(rule.max_chars), words)
+}
+
+/// The same schema, also `null` (an absent value).
+fn or_null(builder: ObjectBuilder) -> Schema {
+    builder
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .into()
+}
+
+pub fn person_name() -> Schema {
+    text(PersonName::RULE, "A given or family name.")
+        .examples(["Ada"])
+        .into()
+}
+
+pub fn birth_date() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Date,
+        )))
+        .description(Some(
+            "`YYYY-MM-DD`, from 1870-01-01 to today (the server's date).",
+        ))
+        .examples(["1985-12-10"])
+        .into()
+}
+
+fn phone_words() -> String {
+    format!(
+        "A phone number as people write it: 5 to 20 digits, an optional leading `+`, and \
+         spaces, dots, dashes and parentheses; at most {} characters as sent.",
+        Phone::MAX_CHARS
+    )
+}
+
+pub fn phone() -> Schema {
+    string(Phone::pattern(), Some(Phone::MAX_CHARS), phone_words())
+        .examples(["+44 20 7946 0958"])
+        .into()
+}
+
+pub fn optional_phone() -> Schema {
+    or_null(
+        string(
+            Phone::optional_pattern(),
+            Some(Phone::MAX_CHARS),
+            format!("{} Blank or `null`: none.", phone_words()),
+        )
+        .examples(["+44 20 7946 0958"]),
+    )
+}
+
+pub fn optional_email() -> Schema {
+    or_null(
+        string(
+            Email::optional_pattern(),
+            Some(Email::MAX_CHARS),
+            format!(
+                "An e-mail address: one `@` and a dotted domain, no white space inside; at \
+                 most {} characters as sent. Blank or `null`: none.",
+                Email::MAX_CHARS
+            ),
+        )
+        .examples(["ada@example.org"]),
+    )
+}
+
+pub fn address_lines() -> Schema {
+    ArrayBuilder::new()
+        .items(text(
+            Address::PART,
+            "A street line; a blank line is dropped.",
+        ))
+        .max_items(Some(Address::MAX_LINES))
+        .description(Some(format!("Up to {} street lines.", Address::MAX_LINES)))
+        .into()
+}
+
+pub fn optional_address_part() -> Schema {
+    or_null(text(Address::PART, "A city or region."))
+}
+
+pub fn optional_postal_code() -> Schema {
+    or_null(text(Address::POSTAL_CODE, "A postal code."))
+}
+
+pub fn optional_country() -> Schema {
+    or_null(
+        string(
+            CountryCode::pattern(),
+            None,
+            "ISO 3166-1 alpha-2, in either case (kept upper-case).".to_owned(),
+        )
+        .examples(["US"]),
+    )
+}
+
+pub fn contact_name() -> Schema {
+    text(EmergencyContact::NAME, "Whom to call.").into()
+}
+
+pub fn optional_relationship() -> Schema {
+    or_null(text(EmergencyContact::RELATIONSHIP, "e.g. `spouse`."))
+}
+
+pub fn name_prefix() -> Schema {
+    or_null(text(
+        PatientSearch::NAME_PREFIX,
+        "A case-insensitive prefix of the given or family name; blank: any.",
+    ))
+}
+
+pub fn optional_mrn() -> Schema {
+    or_null(
+        string(
+            Mrn::pattern(),
+            None,
+            "An exact medical record number, in either case.".to_owned(),
+        )
+        .examples(["MRN-7K2M9QX4"]),
+    )
+}
+
+pub fn username() -> Schema {
+    string(
+        Username::pattern(),
+        Some(Username::MAX_CHARS),
+        format!(
+            "3 to 64 characters of a-z, A-Z, 0-9, '.', '_' and '-', compared case-insensitively \
+             (kept lower-case); surrounding white space is trimmed; at most {} characters as sent.",
+            Username::MAX_CHARS
+        ),
+    )
+    .examples(["jdoe"])
+    .into()
+}
+
+pub fn display_name() -> Schema {
+    text(DisplayName::RULE, "The name shown to others.")
+        .examples(["Dr. Jane Doe"])
+        .into()
+}
+
+pub fn optional_display_name() -> Schema {
+    or_null(text(DisplayName::RULE, "A new name shown to others."))
+}
+
+pub fn new_password() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Password,
+        )))
+        .min_length(Some(Password::MIN_LENGTH))
+        .max_length(Some(Password::MAX_LENGTH))
+        .description(Some(format!(
+            "{} to {} characters, kept exactly as typed.",
+            Password::MIN_LENGTH,
+            Password::MAX_LENGTH
+        )))
+        .into()
+}
+
+pub fn optional_specialty() -> Schema {
+    or_null(
+        text(Specialty::RULE, "For clinicians, shown when booking.").examples(["Family medicine"]),
+    )
+}
+
+pub fn clearable_specialty() -> Schema {
+    or_null(text(
+        Specialty::CLEARABLE,
+        "A new specialty; blank clears it, `null` or absent keeps it.",
+    ))
+}
+
+pub fn optional_title() -> Schema {
+    or_null(text(Title::RULE, "The document's title.").examples(["Discharge summary"]))
+}
+
+pub fn note_section() -> Schema {
+    text(
+        SoapSections::RULE,
+        "One section of a SOAP note; may be empty while drafting.",
+    )
+    .into()
+}
+
+pub fn addendum_text() -> Schema {
+    text(AddendumText::RULE, "What the addendum adds.").into()
+}
+
+pub fn reason() -> Schema {
+    text(Reason::RULE, "Why the patient comes.")
+        .examples(["Annual review"])
+        .into()
+}
+
+pub fn optional_reason() -> Schema {
+    or_null(text(Reason::RULE, "A new reason for the visit."))
+}
+
+pub fn lock_resource() -> Schema {
+    string(
+        LockedResource::pattern(),
+        None,
+        "The record, as `{kind}/{id}`: `patients`, `notes`, `documents` or `appointments` and \
+         the record's id; an administrator may also name a cluster job's lease, `job:{name}`."
+            .to_owned(),
+    )
+    .examples(["notes/0193b2a4-5c1e-7d3f-9a40-1f2e3d4c5b6a"])
+    .into()
+}
