@@ -33,13 +33,6 @@ login() { # username password
 bearer() { printf 'Authorization: Bearer %s\n' "$1"; }
 
 admin=$(login admin "$admin_password")
-clinician_name="fuzz-$(date +%s)-$$"
-clinician_password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-jq -n --arg u "$clinician_name" --arg p "$clinician_password" \
-  '{username: $u, password: $p, displayName: "Dr Fuzz", roles: ["clinician"], specialty: "Family medicine"}' |
-  curl -fsS -o /dev/null -X POST "$base/api/v1/users" -H @<(bearer "$admin") \
-    -H 'content-type: application/json' -d @-
-clinician=$(login "$clinician_name" "$clinician_password")
 
 clinical='^(search_patients|create_patient|get_patient|update_patient|archive_patient_record|list_documents|upload_document|get_document|update_document|delete_document|download_content|list_notes|write_note|get_note|revise_note|add_addendum|sign_note|list_appointments|book_appointment|get_appointment|change_appointment|list_providers|lock_status|acquire_lock|renew_lock|release_lock|get_me)$'
 administrative='^(list_jobs|run_now|list_runs|break_lock|list_nodes|list_notifications|list_audit_events|login|refresh|list_sessions|list_users|create_user|get_user|update_user|live|ready)$'
@@ -59,8 +52,18 @@ fuzz() { # label token operation-id-regex
 }
 
 status=0
-fuzz clinical "$clinician" "$clinical" || status=1
+# why: the administrative run first, and the clinician made after it: that run changes
+# and deactivates the accounts it finds, which would end the clinician's session. (It
+# cannot end the admin's own: no administrator may deactivate or demote themselves.)
 fuzz administrative "$admin" "$administrative" || status=1
+clinician_name="fuzz-$(date +%s)-$$"
+clinician_password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+jq -n --arg u "$clinician_name" --arg p "$clinician_password" \
+  '{username: $u, password: $p, displayName: "Dr Fuzz", roles: ["clinician"], specialty: "Family medicine"}' |
+  curl -fsS -o /dev/null -X POST "$base/api/v1/users" -H @<(bearer "$admin") \
+    -H 'content-type: application/json' -d @-
+clinician=$(login "$clinician_name" "$clinician_password")
+fuzz clinical "$clinician" "$clinical" || status=1
 
 # The retired `DELETE /api/v1/patients/{id}` archives (the record stays readable), which
 # is why it was retired: Schemathesis reads a DELETE as deletion, so its use-after-free

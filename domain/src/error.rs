@@ -56,6 +56,11 @@ pub enum DomainError {
     #[error("not allowed")]
     Forbidden,
 
+    /// The caller's password was made for the account; it must choose its own
+    /// (`PUT /api/v1/me/password`) before anything else.
+    #[error("choose your own password first (PUT /api/v1/me/password), then refresh")]
+    PasswordChangeRequired,
+
     /// Too many failed attempts; try again after the given time.
     #[error("too many attempts; retry after {} s", .retry_after.as_secs())]
     TooManyAttempts { retry_after: Duration },

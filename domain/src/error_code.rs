@@ -55,6 +55,12 @@ error_codes! {
     NoteSigned => "note_signed",
     /// Addenda are for signed notes; a draft is changed directly.
     NoteNotSigned => "note_not_signed",
+    /// The account's password was made for it (the first admin's): choose one's own
+    /// with `PUT /api/v1/me/password`, then refresh the token.
+    PasswordChangeRequired => "password_change_required",
+    /// An administrator tried to change their own roles or deactivate their own
+    /// account; another administrator must.
+    OwnAdminRights => "own_admin_rights",
     /// The patient is archived: their record is kept, and nothing new is added to it.
     PatientArchived => "patient_archived",
     /// Another session holds the record's lock; the problem names the holder.

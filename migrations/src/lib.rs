@@ -26,6 +26,7 @@ mod m20261126_000015_create_nodes;
 mod m20261126_000016_create_job_requests;
 mod m20261126_000017_create_notification_outbox;
 mod m20261126_000018_idempotency_committed_work;
+mod m20261126_000019_add_password_change_required_to_users;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000016_create_job_requests::Migration),
             Box::new(m20261126_000017_create_notification_outbox::Migration),
             Box::new(m20261126_000018_idempotency_committed_work::Migration),
+            Box::new(m20261126_000019_add_password_change_required_to_users::Migration),
         ]
     }
 }

@@ -34,6 +34,10 @@ pub struct TokenPairBody {
     #[schema(example = 900)]
     pub expires_in: u64,
     pub session_id: Uuid,
+    /// `true` when the account's password was made for it (the first admin's, logged
+    /// once): every other request answers 403 `password_change_required` until
+    /// `PUT /api/v1/me/password`, after which a refresh gives an unrestricted token.
+    pub password_change_required: bool,
 }
 
 impl From<TokenPair> for TokenPairBody {
@@ -44,6 +48,7 @@ impl From<TokenPair> for TokenPairBody {
             token_type: "Bearer",
             expires_in: pair.expires_in,
             session_id: pair.session_id.as_uuid(),
+            password_change_required: pair.password_change_required,
         }
     }
 }

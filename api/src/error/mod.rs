@@ -88,6 +88,7 @@ impl ApiError {
             }
             Self::Domain(DomainError::Unauthenticated(_)) => ErrorCode::Unauthenticated,
             Self::Domain(DomainError::Forbidden) => ErrorCode::Forbidden,
+            Self::Domain(DomainError::PasswordChangeRequired) => ErrorCode::PasswordChangeRequired,
             Self::Domain(DomainError::TooManyAttempts { .. }) => ErrorCode::TooManyAttempts,
             Self::Domain(DomainError::Locked { .. }) => ErrorCode::Locked,
             Self::Domain(DomainError::LockLost) => ErrorCode::LockLost,
@@ -121,6 +122,7 @@ impl ApiError {
             Self::Domain(DomainError::SlotTaken { .. }) => "Appointment conflict",
             Self::Domain(DomainError::Unauthenticated(_)) => "Unauthenticated",
             Self::Domain(DomainError::Forbidden) => "Forbidden",
+            Self::Domain(DomainError::PasswordChangeRequired) => "Password change required",
             Self::Domain(DomainError::TooManyAttempts { .. }) => "Too many attempts",
             Self::Domain(DomainError::Locked { .. }) => "Locked",
             Self::Domain(DomainError::LockLost) => "Lock lost",
@@ -183,7 +185,9 @@ impl ResponseError for ApiError {
             }
             Self::Domain(DomainError::PreconditionFailed { .. }) => StatusCode::PRECONDITION_FAILED,
             Self::Domain(DomainError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
-            Self::Domain(DomainError::Forbidden) => StatusCode::FORBIDDEN,
+            Self::Domain(DomainError::Forbidden | DomainError::PasswordChangeRequired) => {
+                StatusCode::FORBIDDEN
+            }
             Self::Domain(DomainError::TooManyAttempts { .. }) => StatusCode::TOO_MANY_REQUESTS,
             Self::Domain(DomainError::Locked { .. } | DomainError::LockLost) => StatusCode::LOCKED,
             Self::Domain(DomainError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,

@@ -196,7 +196,9 @@ pub fn new_password() -> Schema {
         .min_length(Some(Password::MIN_LENGTH))
         .max_length(Some(Password::MAX_LENGTH))
         .description(Some(format!(
-            "{} to {} characters, kept exactly as typed.",
+            "{} to {} characters, kept exactly as typed; not the username, and not easy to \
+             guess (a common password, or one close to it, is refused: a few uncommon words \
+             make a strong passphrase).",
             Password::MIN_LENGTH,
             Password::MAX_LENGTH
         )))

@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 pub struct SettingsFile {
     /// Address the HTTP server binds; port 0 picks a free port.
     pub listen: SocketAddr,
+    /// A second address that serves `/metrics` alone (then not served on `listen`), so
+    /// that the metrics need not face the clients; unset: `/metrics` on `listen`.
+    pub metrics_listen: Option<SocketAddr>,
     /// `sqlite://FILE` (embedded default) or `postgres://USER@HOST/DB`.
     pub database_url: String,
     /// Connections this node may hold open to the database.
@@ -115,10 +118,53 @@ pub enum SessionBackend {
     Redis,
 }
 
-/// A configured secret: readable by the code that needs it, never by `Debug`.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A configured secret: readable by the code that needs it, never by `Debug`, and
+/// never quoted in an error. An environment variable's value may look like a number
+/// (`PRACTICA_ADMIN_PASSWORD=123456789012`), which the configuration reads as one: any
+/// scalar is taken as the text it was, rather than refused with its value in the message.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Secret(String);
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SecretText;
+
+        impl serde::de::Visitor<'_> for SecretText {
+            type Value = Secret;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a secret (text)")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Secret, E> {
+                Ok(Secret(text.to_owned()))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<Secret, E> {
+                Ok(Secret(number.to_string()))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<Secret, E> {
+                Ok(Secret(number.to_string()))
+            }
+
+            fn visit_u128<E: serde::de::Error>(self, number: u128) -> Result<Secret, E> {
+                Ok(Secret(number.to_string()))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<Secret, E> {
+                Ok(Secret(number.to_string()))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Secret, E> {
+                Ok(Secret(value.to_string()))
+            }
+        }
+
+        deserializer.deserialize_any(SecretText)
+    }
+}
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
@@ -163,6 +209,7 @@ impl Default for SettingsFile {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            metrics_listen: None,
             database_url: "sqlite://practica.db".to_owned(),
             database_max_connections: 10,
             database_migration_url: None,
@@ -209,6 +256,7 @@ impl SettingsFile {
     /// Every key, as the file and (upper-cased, prefixed) the environment spell it.
     pub const KEYS: &'static [&'static str] = &[
         "listen",
+        "metrics_listen",
         "database_url",
         "database_max_connections",
         "database_migration_url",

@@ -42,6 +42,8 @@ pub struct Settings {
 pub struct HttpSettings {
     /// Address the server binds; port 0 picks a free port.
     pub listen: SocketAddr,
+    /// Where `/metrics` is served instead, when set.
+    pub metrics_listen: Option<SocketAddr>,
     /// Largest JSON request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Worker threads; `None` means one per CPU core.
@@ -166,6 +168,7 @@ impl From<SettingsFile> for Settings {
         Settings {
             http: HttpSettings {
                 listen: file.listen,
+                metrics_listen: file.metrics_listen,
                 max_body_bytes: file.max_body_bytes,
                 workers: file.workers,
                 shutdown_timeout: Duration::from_secs(file.shutdown_timeout_secs),

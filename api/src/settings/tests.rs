@@ -137,6 +137,19 @@ fn a_weak_admin_password_is_refused() {
 }
 
 #[test]
+fn a_refused_secret_is_never_quoted() {
+    Jail::expect_with(|jail| {
+        // Read as a number by the configuration, and a common password besides.
+        jail.set_env("PRACTICA_ADMIN_PASSWORD", "123456789012");
+        let error = load_in(jail, None).unwrap_err();
+        assert_eq!(error.key, "admin_password");
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("123456789012"), "{shown}");
+        Ok(())
+    });
+}
+
+#[test]
 fn trusted_proxies_are_a_list_of_addresses() {
     Jail::expect_with(|jail| {
         jail.set_env("PRACTICA_TRUSTED_PROXIES", "[10.0.0.2, \"::1\"]");

@@ -137,8 +137,11 @@ impl SettingsFile {
             return Err(ConfigError::new("lock_backend", "`redis` needs redis_url"));
         }
         if let Some(password) = &self.admin_password {
+            let refuse = |message| ConfigError::new("admin_password", message);
+            let admin = domain::auth::Username::parse("admin").map_err(refuse)?;
             domain::auth::Password::parse(password.expose().to_owned())
-                .map_err(|message| ConfigError::new("admin_password", message))?;
+                .and_then(|password| password.check_strength(&admin))
+                .map_err(refuse)?;
         }
         if self
             .jwt_secret

@@ -61,7 +61,8 @@ pub(super) async fn build_auth(
         BootstrapAdmin::CreatedWithPassword(password) => tracing::warn!(
             password = password.expose(),
             "created the first admin account `admin` with this random password, shown once: \
-             sign in and change it, or set PRACTICA_ADMIN_PASSWORD before the first start"
+             it must be changed at the first sign-in (PUT /api/v1/me/password), before it \
+             can do anything else; or set PRACTICA_ADMIN_PASSWORD before the first start"
         ),
     }
     let auth = AuthService::new(

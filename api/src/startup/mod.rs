@@ -115,6 +115,17 @@ impl Application {
         let listener = TcpListener::bind(settings.http.listen)
             .with_context(|| format!("binding {}", settings.http.listen))?;
         let address = listener.local_addr()?;
+        let metrics_listener = settings
+            .http
+            .metrics_listen
+            .map(|metrics| TcpListener::bind(metrics).with_context(|| format!("binding {metrics}")))
+            .transpose()?;
+        let metrics_address = web::Data::new(mw::MetricsAddress(
+            metrics_listener
+                .as_ref()
+                .map(TcpListener::local_addr)
+                .transpose()?,
+        ));
         let node = NodeInfo {
             name: node_name.clone(),
             host: std::env::var("HOSTNAME").unwrap_or_else(|_| "unknown".to_owned()),
@@ -137,6 +148,7 @@ impl Application {
                 .into_app()
                 .configure(|config| services.register(config))
                 .app_data(request_limits.clone())
+                .app_data(metrics_address.clone())
                 .app_data(json_config(max_body_bytes))
                 .app_data(path_config())
                 .app_data(query_config())
@@ -151,11 +163,16 @@ impl Application {
                 .wrap(from_fn(mw::request_limits))
                 .wrap(mw::cors(&cors_allowed_origins))
                 .wrap(from_fn(mw::observe))
+                .wrap(from_fn(mw::metrics_port))
                 .wrap(from_fn(mw::security_headers))
         })
         .workers(settings.http.workers.unwrap_or_else(default_workers))
         .shutdown_timeout(settings.http.shutdown_timeout.as_secs())
-        .listen(listener)?
+        .listen(listener)?;
+        let server = match metrics_listener {
+            Some(metrics) => server.listen(metrics)?,
+            None => server,
+        }
         .run();
 
         tracing::info!(

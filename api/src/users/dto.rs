@@ -125,6 +125,7 @@ impl CreateUserRequest {
                     display_name,
                     roles,
                     specialty,
+                    password_change_required: false,
                 },
                 password,
             )),
@@ -171,6 +172,7 @@ impl UpdateUserRequest {
             specialty,
             active: self.active,
             password_hash: None,
+            password_change_required: None,
         })
     }
 }

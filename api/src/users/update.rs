@@ -22,6 +22,7 @@ use crate::http::IfMatch;
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A change of the caller's own roles or activation (`own_admin_rights`): another administrator must make it", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since; `currentVersion` says to what", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),

@@ -13,7 +13,7 @@ use super::{
     Username,
 };
 use crate::error::AuthFailure;
-use crate::{DomainError, Page, PageRequest, Version};
+use crate::{DomainError, ErrorCode, Page, PageRequest, Version};
 
 pub struct Accounts {
     users: Arc<dyn UserRepository>,
@@ -72,6 +72,7 @@ impl Accounts {
             roles: Roles::new(vec![Role::Admin])
                 .map_err(|e| DomainError::internal(anyhow::anyhow!(e)))?,
             specialty: None,
+            password_change_required: generated,
         };
         let hash = self.hasher.hash(&password).await?;
         match self.users.create(admin, hash).await {
@@ -89,6 +90,9 @@ impl Accounts {
         password: Password,
     ) -> Result<User, DomainError> {
         principal.require(Permission::ManageUsers)?;
+        password
+            .check_strength(&user.username)
+            .map_err(|message| DomainError::invalid("password", message))?;
         let hash = self.hasher.hash(&password).await?;
         self.users.create(user, hash).await
     }
@@ -112,6 +116,9 @@ impl Accounts {
 
     /// Changes an account at version `expected`. Deactivating it, or changing its
     /// roles, ends its sessions: access tokens carry roles, so old ones must not live on.
+    /// An administrator cannot change their own roles or deactivate their own account:
+    /// another administrator must, so that no one locks the practice out by a slip (and
+    /// a stolen admin session cannot quietly rewrite its own rights).
     pub async fn update(
         &self,
         principal: &Principal,
@@ -126,6 +133,14 @@ impl Accounts {
             .await?
             .ok_or(DomainError::NotFound { resource: "user" })?;
         let ends_sessions = changes.ends_sessions(&before);
+        if id == principal.user_id && ends_sessions {
+            return Err(DomainError::Conflict {
+                code: ErrorCode::OwnAdminRights,
+                message: "an administrator cannot change their own roles or deactivate their \
+                          own account; another administrator can"
+                    .to_owned(),
+            });
+        }
         let updated = self.users.update(id, expected, changes).await?;
         if ends_sessions {
             self.sessions
@@ -174,9 +189,12 @@ impl Accounts {
             ));
         }
         self.throttle.succeeded(attempt).await?;
+        new.check_strength(&record.user.username)
+            .map_err(|message| DomainError::invalid("newPassword", message))?;
         let hash = self.hasher.hash(&new).await?;
         let changes = UserChanges {
             password_hash: Some(hash),
+            password_change_required: Some(false),
             ..UserChanges::default()
         };
         self.users

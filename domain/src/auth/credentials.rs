@@ -112,6 +112,25 @@ impl Password {
         Ok(Self(raw))
     }
 
+    /// Refuses a password that is easy to guess (NIST SP 800-63B 3.1.1.2): the
+    /// account's own name, or one that zxcvbn, which knows the 30,000 most common
+    /// passwords, names, words, dates and keyboard runs, judges guessable in fewer
+    /// than 10^10 tries (its score below 3). Passphrases of a few uncommon words pass.
+    pub fn check_strength(&self, username: &Username) -> Result<(), String> {
+        let typed = self.0.trim().to_lowercase();
+        if typed == username.as_str() {
+            return Err("must not be the username".to_owned());
+        }
+        if zxcvbn::zxcvbn(&self.0, &[username.as_str()]).score() < zxcvbn::Score::Three {
+            return Err(
+                "is too easy to guess: a common password, or one close to it; a few \
+                 uncommon words make a strong passphrase"
+                    .to_owned(),
+            );
+        }
+        Ok(())
+    }
+
     /// A password as typed at login, which is checked, not held to the policy (an
     /// account created under an older policy can still log in).
     pub fn presented(raw: String) -> Self {
@@ -133,6 +152,37 @@ impl fmt::Debug for Password {
 mod tests {
     use super::*;
     use crate::text::agreement::{assert_agree, assert_rules_agree, strings, EDGE_CHARACTERS};
+
+    #[test]
+    fn common_passwords_and_the_username_are_refused() {
+        let jdoe = Username::parse("jdoe").unwrap();
+        let strength = |raw: &str| {
+            Password::parse(raw.to_owned())
+                .unwrap()
+                .check_strength(&jdoe)
+        };
+        for weak in [
+            "password1234",
+            "qwertyuiop12",
+            "iloveyou1234",
+            "123456789012",
+            "jdoejdoejdoe",
+        ] {
+            assert!(strength(weak).is_err(), "{weak}");
+        }
+        let named = Username::parse("jane.doe.smith").unwrap();
+        assert!(Password::parse("Jane.Doe.Smith".to_owned())
+            .unwrap()
+            .check_strength(&named)
+            .is_err());
+        for strong in [
+            "correct horse battery staple",
+            "a long enough password",
+            "Tr0ub4dor&3xyz",
+        ] {
+            assert!(strength(strong).is_ok(), "{strong}");
+        }
+    }
 
     #[test]
     fn the_username_pattern_agrees_with_the_parser() {

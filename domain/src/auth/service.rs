@@ -15,7 +15,7 @@ use super::tokens::{
 use super::{
     NewSession, Password, PasswordHasher, PasswordThrottle, Permission, RefreshMatch,
     RevocationReason, Roles, Session, SessionId, SessionStore, SigningKeys, ThrottleLimits,
-    TokenHash, TokenSettings, UserId, UserRepository, Username,
+    TokenHash, TokenSettings, User, UserId, UserRepository, Username,
 };
 use crate::error::AuthFailure;
 use crate::DomainError;
@@ -46,6 +46,8 @@ pub struct TokenPair {
     pub refresh_token: String,
     pub expires_in: u64,
     pub session_id: SessionId,
+    /// The account must choose its own password before anything else.
+    pub password_change_required: bool,
 }
 
 /// An authenticated caller: whose session, which roles.
@@ -54,10 +56,17 @@ pub struct Principal {
     pub user_id: UserId,
     pub session_id: SessionId,
     pub roles: Roles,
+    /// Set while the account's password is one made for it: every permission is
+    /// refused until the account chooses its own (its own account, sessions and
+    /// password stay within reach).
+    pub password_change_required: bool,
 }
 
 impl Principal {
     pub fn require(&self, permission: Permission) -> Result<(), DomainError> {
+        if self.password_change_required {
+            return Err(DomainError::PasswordChangeRequired);
+        }
         if self.roles.allows(permission) {
             Ok(())
         } else {
@@ -141,7 +150,7 @@ impl AuthService {
                 user_agent: client.user_agent,
             })
             .await?;
-        self.pair(&session, &user.roles, refresh_token).await
+        self.pair(&session, &user, refresh_token).await
     }
 
     /// Rotates a refresh token (RFC 9700): the presented token is spent and a new pair
@@ -176,8 +185,8 @@ impl AuthService {
                         )
                         .await?;
                     if let Some(rotated) = rotated {
-                        let roles = self.roles_of(rotated.user_id).await?;
-                        return self.pair(&rotated, &roles, next).await;
+                        let user = self.live_user(rotated.user_id).await?;
+                        return self.pair(&rotated, &user, next).await;
                     }
                 }
                 RefreshMatch::Previous => {
@@ -187,8 +196,8 @@ impl AuthService {
                         .rotated_at
                         .is_some_and(|rotated_at| lookup.now <= rotated_at + grace);
                     if within_grace && session.refresh_token_hash == next_hash {
-                        let roles = self.roles_of(session.user_id).await?;
-                        return self.pair(&session, &roles, next).await;
+                        let user = self.live_user(session.user_id).await?;
+                        return self.pair(&session, &user, next).await;
                     }
                     self.sessions
                         .revoke(session.id, RevocationReason::RefreshTokenReused)
@@ -245,6 +254,7 @@ impl AuthService {
             user_id,
             session_id,
             roles,
+            password_change_required: claims.pcr,
         })
     }
 
@@ -271,7 +281,7 @@ impl AuthService {
             resource: "session",
         };
         let session = self.sessions.get(id).await?.ok_or_else(not_found)?;
-        let is_admin = principal.roles.allows(Permission::ManageUsers);
+        let is_admin = principal.require(Permission::ManageUsers).is_ok();
         let reason = if session.user_id == principal.user_id {
             RevocationReason::RevokedByUser
         } else if is_admin {
@@ -303,9 +313,11 @@ impl AuthService {
         Ok(ended)
     }
 
-    async fn roles_of(&self, user: UserId) -> Result<Roles, DomainError> {
+    /// The account as it now is: a refresh gives the current roles, and the current
+    /// need to change the password.
+    async fn live_user(&self, user: UserId) -> Result<User, DomainError> {
         match self.users.get(user).await? {
-            Some(user) if user.active => Ok(user.roles),
+            Some(user) if user.active => Ok(user),
             _ => Err(DomainError::Unauthenticated(AuthFailure::SessionEnded)),
         }
     }
@@ -313,17 +325,23 @@ impl AuthService {
     async fn pair(
         &self,
         session: &Session,
-        roles: &Roles,
+        user: &User,
         refresh_token: String,
     ) -> Result<TokenPair, DomainError> {
         let key = self.keys.current().await?;
-        let (access_token, expires_in) =
-            sign_access_token(&self.config.tokens, &key, session, roles)?;
+        let (access_token, expires_in) = sign_access_token(
+            &self.config.tokens,
+            &key,
+            session,
+            &user.roles,
+            user.password_change_required,
+        )?;
         Ok(TokenPair {
             access_token,
             refresh_token,
             expires_in,
             session_id: session.id,
+            password_change_required: user.password_change_required,
         })
     }
 }

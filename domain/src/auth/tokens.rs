@@ -37,6 +37,9 @@ pub struct AccessClaims {
     pub jti: String,
     pub iss: String,
     pub aud: String,
+    /// The account must choose its own password before anything else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pcr: bool,
 }
 
 /// A new random refresh token: 256 bits, base64url.
@@ -75,6 +78,7 @@ pub(crate) fn sign_access_token(
     key: &SigningKey,
     session: &Session,
     roles: &Roles,
+    password_change_required: bool,
 ) -> Result<(String, u64), DomainError> {
     let issued_at: DateTime<Utc> = session.rotated_at.unwrap_or(session.created_at);
     let ttl = i64::try_from(settings.access_token_ttl.as_secs()).map_err(DomainError::internal)?;
@@ -89,6 +93,7 @@ pub(crate) fn sign_access_token(
         jti: jti.to_owned(),
         iss: settings.issuer.clone(),
         aud: settings.audience.clone(),
+        pcr: password_change_required,
     };
     let mut header = Header::new(ALGORITHM);
     header.kid = Some(key.kid.clone());

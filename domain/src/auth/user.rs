@@ -13,6 +13,9 @@ pub struct User {
     /// For clinicians, what the front desk sees when booking.
     pub specialty: Option<Specialty>,
     pub active: bool,
+    /// The password was made for the account (the first admin's, logged once): it may
+    /// do nothing but choose its own.
+    pub password_change_required: bool,
     pub version: Version,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -32,6 +35,7 @@ pub struct NewUser {
     pub display_name: DisplayName,
     pub roles: Roles,
     pub specialty: Option<Specialty>,
+    pub password_change_required: bool,
 }
 
 /// A partial change to an account; `None` leaves a field as it is.
@@ -43,6 +47,7 @@ pub struct UserChanges {
     pub specialty: Option<Option<Specialty>>,
     pub active: Option<bool>,
     pub password_hash: Option<PasswordHash>,
+    pub password_change_required: Option<bool>,
 }
 
 impl UserChanges {

@@ -18,4 +18,4 @@ pub use file_store::conformance;
 pub use file_store::{ChunkStream, Collected, FileStore, UploadId, CHUNK_SIZE};
 pub use repository::DocumentRepository;
 pub use service::{DocumentError, Documents, UploadPolicy, UploadRequest};
-pub use upload::{store_stream, StoredContent, UploadError};
+pub use upload::{peek_head, store_stream, Piece, StoredContent, UploadError};

@@ -21,6 +21,10 @@ pub trait DocumentRepository: Send + Sync {
         record: Rule<'_, PatientStanding, Document>,
     ) -> Result<Document, DomainError>;
 
+    /// Where a patient stands, read before an upload's content is stored (`create`
+    /// reads it again in its own transaction: the patient may be archived meanwhile).
+    async fn patient_standing(&self, patient: PatientId) -> Result<PatientStanding, DomainError>;
+
     async fn get(
         &self,
         context: &AuditContext,

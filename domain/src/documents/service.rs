@@ -5,8 +5,8 @@ use futures_util::Stream;
 
 use super::media::{content_matches, essence};
 use super::{
-    store_stream, Category, ChunkStream, ContentHash, Document, DocumentChanges, DocumentId,
-    DocumentRepository, FileStore, NewDocument, Title, UploadError,
+    peek_head, store_stream, Category, ChunkStream, ContentHash, Document, DocumentChanges,
+    DocumentId, DocumentRepository, FileStore, NewDocument, Title, UploadError,
 };
 use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
@@ -68,9 +68,11 @@ impl Documents {
         }
     }
 
-    /// Streams the content into the store, then records the document. A type outside
-    /// the allow-list, or content that is not what its label says, is refused, and
-    /// whatever was stored is let go for the collector.
+    /// Streams the content into the store, then records the document. Refused before a
+    /// byte is stored: a caller who may not upload, a type outside the allow-list, a
+    /// patient who is unknown or archived, and content whose first bytes are not what
+    /// its label says. What can only be refused after (its size, its digest, a patient
+    /// archived meanwhile) is let go at once.
     pub async fn upload<S, B>(
         &self,
         caller: &Principal,
@@ -87,6 +89,14 @@ impl Documents {
         if !self.policy.allowed_media_types.contains(&media_type) {
             return Err(DocumentError::UnsupportedMediaType(media_type));
         }
+        self.repository
+            .patient_standing(request.patient_id)
+            .await?
+            .admits_records_under_it()?;
+        let (head, content) = peek_head(content).await?;
+        if !content_matches(&media_type, &head) {
+            return Err(DocumentError::UnsupportedMediaType(media_type));
+        }
         let stored = store_stream(
             self.store.as_ref(),
             content,
@@ -94,12 +104,6 @@ impl Documents {
             request.digest.as_ref(),
         )
         .await?;
-        if !content_matches(&media_type, &stored.head) {
-            if let Err(error) = self.store.release(&stored.hash).await {
-                tracing::warn!(error = %error, "releasing the content of a refused upload failed; the collector will take it");
-            }
-            return Err(DocumentError::UnsupportedMediaType(media_type));
-        }
         let document = NewDocument {
             patient_id: request.patient_id,
             title: request.title,

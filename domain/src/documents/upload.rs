@@ -23,8 +23,50 @@ pub enum UploadError {
     Failed(#[from] DomainError),
 }
 
-/// How many leading bytes are kept for content sniffing.
-const HEAD_BYTES: usize = 512;
+/// How many leading bytes are kept for content sniffing: enough for an XML document's
+/// prolog and root start tag, whose namespace declarations can run long.
+const HEAD_BYTES: usize = 8 * 1024;
+
+/// A piece of an upload's content: one read ahead to judge the content's type, or one
+/// still to come.
+pub enum Piece<B> {
+    Peeked(Vec<u8>),
+    Coming(B),
+}
+
+impl<B: AsRef<[u8]>> AsRef<[u8]> for Piece<B> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Self::Peeked(bytes) => bytes,
+            Self::Coming(piece) => piece.as_ref(),
+        }
+    }
+}
+
+/// Reads the first bytes of `pieces` (up to [`HEAD_BYTES`], or all there are), before
+/// anything is stored: the content's type is judged by them. Returns them, and the
+/// whole content again as a stream, the bytes read first included.
+pub async fn peek_head<S, B>(
+    pieces: S,
+) -> Result<(Vec<u8>, impl Stream<Item = Result<Piece<B>, DomainError>>), DomainError>
+where
+    S: Stream<Item = Result<B, DomainError>>,
+    B: AsRef<[u8]>,
+{
+    let mut pieces = Box::pin(pieces);
+    let mut head = Vec::new();
+    let mut peeked = Vec::new();
+    while head.len() < HEAD_BYTES {
+        let Some(piece) = pieces.next().await else {
+            break;
+        };
+        let piece = piece?.as_ref().to_vec();
+        head.extend_from_slice(&piece[..piece.len().min(HEAD_BYTES - head.len())]);
+        peeked.push(Ok(Piece::Peeked(piece)));
+    }
+    let rest = pieces.map(|piece| piece.map(Piece::Coming));
+    Ok((head, futures_util::stream::iter(peeked).chain(rest)))
+}
 
 /// Streams `pieces` into `store`: hashed and cut into chunks as they arrive, never held
 /// whole. Past `limit` bytes, or when the SHA-256 differs from `expected`, the upload is

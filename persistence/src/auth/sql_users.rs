@@ -49,6 +49,7 @@ impl UserRepository for SqlUserRepository {
                 roles: ActiveValue::Set(user.roles.to_csv()),
                 specialty: ActiveValue::Set(user.specialty.as_ref().map(|s| s.as_str().to_owned())),
                 active: ActiveValue::Set(true),
+                password_change_required: ActiveValue::Set(user.password_change_required),
                 version: ActiveValue::Set(Version::FIRST.get()),
                 created_at: ActiveValue::Set(now),
                 updated_at: ActiveValue::Set(now),
@@ -152,6 +153,9 @@ impl UserRepository for SqlUserRepository {
             if let Some(hash) = &changes.password_hash {
                 update = update.col_expr(Column::PasswordHash, Expr::value(hash.as_str()));
             }
+            if let Some(required) = changes.password_change_required {
+                update = update.col_expr(Column::PasswordChangeRequired, Expr::value(required));
+            }
             update_at_version(work.db(), update, id.as_uuid(), expected, None).await?;
             let row = Entity::find_by_id(id.as_uuid())
                 .one(work.db())
@@ -214,6 +218,7 @@ fn to_record(row: users::Model) -> StoreResult<UserRecord> {
             .transpose()
             .map_err(|e| corrupt("specialty", e))?,
         active: row.active,
+        password_change_required: row.password_change_required,
         version: Version::new(row.version)
             .ok_or_else(|| corrupt("version", row.version.to_string()))?,
         created_at: row.created_at,

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use crate::connection::Connection;
 
 use super::entities::documents::{self, Column, Entity, Model};
-use crate::error::{corrupt, StoreError, StoreResult};
+use crate::error::{corrupt, domain_result, StoreError, StoreResult};
 use crate::unit_of_work::audited;
 use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
 
@@ -58,6 +58,10 @@ impl DocumentRepository for SqlDocumentRepository {
         })
         .await?;
         Ok(document)
+    }
+
+    async fn patient_standing(&self, patient: PatientId) -> Result<PatientStanding, DomainError> {
+        domain_result(crate::patients::standing(&self.connection, patient)).await
     }
 
     async fn get(

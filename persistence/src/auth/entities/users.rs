@@ -11,6 +11,9 @@ pub struct Model {
     pub roles: String,
     pub specialty: Option<String>,
     pub active: bool,
+    /// Set for an account whose password was made for it: it may do nothing until it
+    /// chooses its own.
+    pub password_change_required: bool,
     pub version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
