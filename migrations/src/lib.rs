@@ -27,6 +27,8 @@ mod m20261126_000016_create_job_requests;
 mod m20261126_000017_create_notification_outbox;
 mod m20261126_000018_idempotency_committed_work;
 mod m20261126_000019_add_password_change_required_to_users;
+mod m20261126_000020_refuse_truncating_the_record;
+mod m20261126_000021_add_request_origin_to_audit_events;
 
 pub struct Migrator;
 
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000017_create_notification_outbox::Migration),
             Box::new(m20261126_000018_idempotency_committed_work::Migration),
             Box::new(m20261126_000019_add_password_change_required_to_users::Migration),
+            Box::new(m20261126_000020_refuse_truncating_the_record::Migration),
+            Box::new(m20261126_000021_add_request_origin_to_audit_events::Migration),
         ]
     }
 }

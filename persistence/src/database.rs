@@ -111,11 +111,18 @@ impl Database {
 
     /// Applies every pending migration.
     ///
+    /// A schema already current is only read: a node that connects as a role owning
+    /// nothing (which cannot create the migrations' own table) starts after
+    /// `practica migrate` has run as the owner.
+    ///
     /// On PostgreSQL several nodes may start at once: they queue on an advisory lock so
     /// that one applies the migrations and the others then find none pending. The lock
     /// lives in a session of its own, outside the pool, and ends with it, so a node that
     /// dies mid-way releases it.
     pub async fn migrate(&self) -> Result<(), DatabaseError> {
+        if self.schema_is_current().await {
+            return Ok(());
+        }
         let Pool::Postgres(pool) = &self.pool else {
             return Migrator::up(&self.connection, None)
                 .await
@@ -137,6 +144,30 @@ impl Database {
             tracing::warn!(error = %error, "closing the migration lock session failed");
         }
         outcome
+    }
+
+    /// Whether every migration is recorded as applied. Any failure to tell (no
+    /// migrations table yet) means no: the migrations then run, and say what is wrong.
+    async fn schema_is_current(&self) -> bool {
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = self.connection.get_database_backend();
+        let Ok(rows) = self
+            .connection
+            .query_all(Statement::from_string(
+                backend,
+                "SELECT version FROM seaql_migrations",
+            ))
+            .await
+        else {
+            return false;
+        };
+        let applied: std::collections::HashSet<String> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<String>("", "version").ok())
+            .collect();
+        Migrator::migrations()
+            .iter()
+            .all(|migration| applied.contains(migration.name()))
     }
 
     /// The pool, for repositories: waits within a request's budget.

@@ -36,14 +36,24 @@ pub struct AuditEventBody {
     pub id: Uuid,
     pub actor_id: Uuid,
     pub session_id: Uuid,
-    /// `create`, `read`, `list`, `update` or `archive`.
+    /// What was done to a record (`create`, `read`, `list`, `update`, `archive`,
+    /// `sign`, `amend`, `delete`, `lock`, `unlock`, `break_lock`) or an account
+    /// (`sign_in`, `sign_in_failed`, `sign_out`, `end_session`, `end_sessions`,
+    /// `change_password`, `run_job`).
     pub action: String,
     pub resource_type: String,
     pub resource_id: Uuid,
     pub patient_id: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
     pub node_id: String,
+    /// The server's own id of the request (its log lines carry it).
     pub request_id: String,
+    /// The `X-Request-Id` the client or its load balancer sent, if a sane one.
+    pub client_request_id: Option<String>,
+    /// Where the request came from (the load balancer's `X-Forwarded-For` when trusted).
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// `success`, or `refused` for an access the caller was denied.
     pub outcome: String,
 }
 
@@ -60,6 +70,9 @@ impl From<AuditEvent> for AuditEventBody {
             occurred_at: event.occurred_at,
             node_id: event.node_id,
             request_id: event.request_id,
+            client_request_id: event.client_request_id,
+            client_ip: event.client_ip,
+            user_agent: event.user_agent,
             outcome: event.outcome,
         }
     }

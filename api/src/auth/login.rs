@@ -1,11 +1,10 @@
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use domain::auth::{AuthService, Password};
 
 use super::dto::{LoginRequest, TokenPairBody};
 use crate::error::{ApiError, Problem};
-use crate::http::client_info;
+use crate::http::Origin;
 use crate::middleware::carrying_credentials;
-use crate::settings::Settings;
 
 /// Sign in with a username and password; opens a session any node accepts.
 #[utoipa::path(
@@ -21,15 +20,13 @@ use crate::settings::Settings;
 )]
 #[post("/login")]
 pub async fn login(
-    request: HttpRequest,
+    Origin(origin): Origin,
     body: web::Json<LoginRequest>,
     auth: web::Data<AuthService>,
-    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { username, password } = body.into_inner();
-    let client = client_info(&request, &settings.http.trusted_proxies);
     let pair = auth
-        .login(&username, Password::presented(password), client)
+        .login(&username, Password::presented(password), origin)
         .await?;
     Ok(carrying_credentials(
         HttpResponse::Ok().json(TokenPairBody::from(pair)),

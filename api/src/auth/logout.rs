@@ -1,8 +1,8 @@
 use actix_web::{post, web, HttpResponse};
 use domain::auth::AuthService;
 
-use super::Authenticated;
 use crate::error::{ApiError, Problem};
+use crate::http::Caller;
 
 /// End the current session, on every node at once.
 #[utoipa::path(
@@ -15,9 +15,9 @@ use crate::error::{ApiError, Problem};
 )]
 #[post("/logout")]
 pub async fn logout(
-    Authenticated(principal): Authenticated,
+    caller: Caller,
     auth: web::Data<AuthService>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.logout(&principal).await?;
+    auth.logout(&caller.principal, &caller.audit).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,6 +3,7 @@ use domain::auth::{AuthService, SessionId};
 
 use super::{Authenticated, SessionBody};
 use crate::error::{ApiError, Problem};
+use crate::http::Caller;
 
 /// The caller's live sessions, oldest first.
 #[utoipa::path(
@@ -42,10 +43,11 @@ pub async fn list_sessions(
 )]
 #[delete("/sessions/{id}")]
 pub async fn revoke_session(
-    Authenticated(principal): Authenticated,
+    caller: Caller,
     id: web::Path<SessionId>,
     auth: web::Data<AuthService>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.revoke_session(&principal, id.into_inner()).await?;
+    auth.revoke_session(&caller.principal, &caller.audit, id.into_inner())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,7 +10,7 @@ pub mod text_fields;
 pub mod whole_number;
 
 pub use client::client_info;
-pub use context::{Caller, NodeId};
+pub use context::{Caller, NodeId, Origin};
 #[cfg(test)]
 pub(crate) use lock_token::parse_lock_token;
 pub use lock_token::{PresentedLock, LOCK_TOKEN};

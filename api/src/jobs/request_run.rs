@@ -37,7 +37,7 @@ pub async fn run_now(
     jobs: web::Data<Jobs>,
 ) -> Result<HttpResponse, ApiError> {
     let job = JobName::parse(&name).ok_or(DomainError::NotFound { resource: "job" })?;
-    let requested_at = jobs.run_now(&caller.principal, job).await?;
+    let requested_at = jobs.run_now(&caller.principal, &caller.audit, job).await?;
     Ok(HttpResponse::Accepted().json(RunRequested {
         job: job.as_str().to_owned(),
         requested_at,

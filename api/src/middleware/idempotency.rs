@@ -6,14 +6,17 @@ use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE, ETAG, LOCAT
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
-use domain::auth::AuthService;
+use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
+use domain::auth::{AuthService, Principal};
 use domain::idempotency::{
     Claim, ClaimedKey, CommittedWork, IdempotencyKey, IdempotencyStore, StoredResponse, CLAIMED_KEY,
 };
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
+use super::AuditWriter;
 use crate::error::ApiError;
+use crate::http::Origin;
 
 pub const IDEMPOTENCY_KEY_HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 pub const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
@@ -156,7 +159,10 @@ pub async fn idempotency(
         Claim::Mismatch => {
             return Ok(request.into_response(ApiError::IdempotencyKeyReused.error_response()))
         }
-        Claim::Replay(stored) => return Ok(request.into_response(replay(stored))),
+        Claim::Replay(stored) => {
+            audit_replayed_read(&request, &principal, &route, &stored).await?;
+            return Ok(request.into_response(replay(stored)));
+        }
         Claim::Committed(work) => return Ok(request.into_response(see_committed(&work))),
     };
 
@@ -274,6 +280,64 @@ fn fingerprint(request: &ServiceRequest, body: &[u8]) -> String {
     }
     hasher.update(body);
     hex::encode(hasher.finalize())
+}
+
+/// A replayed answer shows a patient's data again, which the audit trail records as a
+/// read of it (the first answer's work recorded its own events).
+async fn audit_replayed_read(
+    request: &ServiceRequest,
+    principal: &Principal,
+    route: &str,
+    stored: &StoredResponse,
+) -> Result<(), ApiError> {
+    let Some(resource_type) = record_made_by(route) else {
+        return Ok(());
+    };
+    let (Some(log), Ok(body)) = (
+        request.app_data::<web::Data<AuditWriter>>(),
+        serde_json::from_slice::<serde_json::Value>(&stored.body),
+    ) else {
+        return Ok(());
+    };
+    let uuid_at = |field: &str| {
+        body[field]
+            .as_str()
+            .and_then(|id| id.parse::<uuid::Uuid>().ok())
+    };
+    let Some(id) = uuid_at("id") else {
+        return Ok(());
+    };
+    let patient_id = if resource_type == "patient" {
+        Some(id)
+    } else {
+        uuid_at("patientId")
+    };
+    let context = AuditContext {
+        actor: principal.user_id,
+        session: principal.session_id,
+        origin: Origin::of(request.request())?,
+    };
+    let event = NewAuditEvent {
+        action: AuditAction::Read,
+        resource_type,
+        resource_id: id,
+        patient_id,
+        outcome: AuditOutcome::Success,
+    };
+    log.0.record(&context, event).await?;
+    Ok(())
+}
+
+/// The record a keyed route's answer shows, for the routes of patient data.
+fn record_made_by(route: &str) -> Option<&'static str> {
+    match route {
+        "/api/v1/patients" | "/api/v1/patients/{id}/archive" => Some("patient"),
+        "/api/v1/patients/{id}/notes"
+        | "/api/v1/notes/{id}/addenda"
+        | "/api/v1/notes/{id}/sign" => Some("note"),
+        "/api/v1/appointments" => Some("appointment"),
+        _ => None,
+    }
 }
 
 fn replay(stored: StoredResponse) -> HttpResponse {

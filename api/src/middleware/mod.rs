@@ -1,7 +1,9 @@
 //! The middleware every request passes, outermost first: security headers, the metrics
-//! port's own route, observation (request id, span, access log, metrics), CORS, the limits on backend work, idempotency, problem bodies
-//! for bare errors, panic capture.
+//! port's own route, observation (request id, span, access log, metrics), CORS, the
+//! limits on backend work, the audit of refused access, idempotency, problem bodies for
+//! bare errors, panic capture.
 
+mod audit_refusals;
 mod catch_panic;
 mod cors;
 mod idempotency;
@@ -10,6 +12,7 @@ mod observe;
 mod request_limits;
 mod security_headers;
 
+pub use audit_refusals::{audit_refusals, AuditWriter};
 pub use catch_panic::catch_panic;
 pub use cors::cors;
 pub use idempotency::{

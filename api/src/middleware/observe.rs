@@ -14,10 +14,15 @@ use crate::metrics::Metrics;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The id of the request being served: the caller's `X-Request-Id` when it is sane,
-/// otherwise a fresh UUIDv7. Stored in the request's extensions for handlers.
+/// The ids of the request being served, stored in its extensions for handlers: the
+/// server's own (a fresh UUIDv7, which the audit trail and every log line carry), and
+/// the caller's `X-Request-Id` when it sent a sane one (kept beside it, never instead
+/// of it, so that a client cannot forge the trail's correlation).
 #[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+pub struct RequestId {
+    pub server: String,
+    pub client: Option<String>,
+}
 
 /// Gives each request an id and a span carrying it (so every log line of the request
 /// names it), echoes the id in the response, logs one line when the request completes
@@ -30,24 +35,30 @@ pub async fn observe(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let request_id = request
+    let client_request_id = request
         .headers()
         .get(&REQUEST_ID_HEADER)
         .and_then(|value| value.to_str().ok())
         .filter(|value| is_acceptable_request_id(value))
-        .map_or_else(|| Uuid::now_v7().to_string(), str::to_owned);
-    request
-        .extensions_mut()
-        .insert(RequestId(request_id.clone()));
+        .map(str::to_owned);
+    let request_id = Uuid::now_v7().to_string();
+    request.extensions_mut().insert(RequestId {
+        server: request_id.clone(),
+        client: client_request_id.clone(),
+    });
     let method = method_label(request.method());
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
+        client_request_id = client_request_id.as_deref().unwrap_or_default(),
         method = %method,
         route = tracing::field::Empty,
         user_id = tracing::field::Empty,
     );
-    let header_value = HeaderValue::from_str(&request_id).ok();
+    // why: the caller's own id comes back to it, for its correlation; otherwise the
+    // server's, to quote when reporting a problem.
+    let header_value =
+        HeaderValue::from_str(client_request_id.as_deref().unwrap_or(&request_id)).ok();
     let started = Instant::now();
 
     let outcome = next.call(request).instrument(span.clone()).await;

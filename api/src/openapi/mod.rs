@@ -40,7 +40,7 @@ pub use yaml::yaml;
         (name = "schedule", description = "Providers and appointments, never double-booked"),
         (name = "locks", description = "Record locks: who is editing what, on leases with fencing numbers"),
         (name = "jobs", description = "Cluster jobs: scheduled work that runs on one node at a time (admins)"),
-        (name = "audit", description = "Who read or changed patient data (admins)"),
+        (name = "audit", description = "Who read or changed patient data, who was refused it, and who signed in or changed an account (admins)"),
     ),
     components(schemas(Problem)),
     modifiers(&BearerScheme),

@@ -89,9 +89,9 @@ const ANSWER_HEADERS: [(Option<&str>, &str, &str); 5] = [
     (
         None,
         "X-Request-Id",
-        "The request's id, as the server's log and audit trail record it: the caller's own \
-         `X-Request-Id` when it sent a sane one (up to 128 characters of letters, digits, \
-         `-`, `_`, `.` and `:`), a new UUID otherwise",
+        "The caller's own `X-Request-Id` when it sent a sane one (up to 128 characters of \
+         letters, digits, `-`, `_`, `.` and `:`), which the log and the audit trail keep beside \
+         the server's own id; otherwise the server's own id, to quote when reporting a problem",
     ),
     (
         Some("401"),

@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use domain::audit::AuditLog;
 use domain::auth::{
-    Accounts, AuthService, BootstrapAdmin, LoginAttempts, Password, PasswordHasher,
+    Accounts, AuthService, AuthStores, BootstrapAdmin, LoginAttempts, Password, PasswordHasher,
     PasswordThrottle, SessionStore, SigningKeys, UserRepository,
 };
 use domain::locks::LockManager;
+use persistence::audit::SqlAuditLog;
 use persistence::auth::{SqlLoginAttempts, SqlSessionStore, SqlSigningKeyStore, SqlUserRepository};
 use persistence::{Database, Redis};
 
@@ -29,6 +31,7 @@ pub(super) async fn build_auth(
         (SessionBackend::Redis, None) => anyhow::bail!("session_backend = redis needs redis_url"),
     };
     let attempts: Arc<dyn LoginAttempts> = Arc::new(SqlLoginAttempts::new(connection.clone()));
+    let audit: Arc<dyn AuditLog> = Arc::new(SqlAuditLog::new(connection.clone()));
     let keys = match &settings.auth.jwt_secret {
         Some(secret) => SigningKeys::pinned(secret.expose()),
         None => SigningKeys::from_store(Arc::new(SqlSigningKeyStore::new(connection))),
@@ -44,6 +47,7 @@ pub(super) async fn build_auth(
     let throttle = PasswordThrottle::new(attempts, auth_config.throttle);
     let accounts = Accounts::new(
         users.clone(),
+        audit.clone(),
         sessions.clone(),
         hasher.clone(),
         throttle.clone(),
@@ -65,14 +69,12 @@ pub(super) async fn build_auth(
              can do anything else; or set PRACTICA_ADMIN_PASSWORD before the first start"
         ),
     }
-    let auth = AuthService::new(
+    let stores = AuthStores {
         users,
         sessions,
-        throttle,
-        Arc::new(keys),
-        hasher,
-        auth_config,
+        audit,
         locks,
-    );
+    };
+    let auth = AuthService::new(stores, throttle, Arc::new(keys), hasher, auth_config);
     Ok((auth, accounts))
 }

@@ -160,6 +160,7 @@ impl Application {
                 .wrap(from_fn(mw::catch_panic))
                 .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
                 .wrap(from_fn(mw::idempotency))
+                .wrap(from_fn(mw::audit_refusals))
                 .wrap(from_fn(mw::request_limits))
                 .wrap(mw::cors(&cors_allowed_origins))
                 .wrap(from_fn(mw::observe))

@@ -123,12 +123,16 @@ impl Services {
             .with(gate)
             .with(Jobs::new(
                 Arc::new(SqlJobRuns::new(connection.clone())),
+                Arc::new(SqlAuditLog::new(connection.clone())),
                 locks,
                 Arc::new(SqlNodeRegistry::new(connection.clone())),
                 Arc::new(SqlOutbox::new(connection.clone())),
                 settings.job_schedule(),
             ))
             .with(AuditTrail::new(Arc::new(SqlAuditLog::new(
+                connection.clone(),
+            ))))
+            .with(mw::AuditWriter(Arc::new(SqlAuditLog::new(
                 connection.clone(),
             ))))
             .with(mw::Idempotency {

@@ -1,10 +1,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
+use domain::audit::AuditContext;
 use domain::auth::Accounts;
 
 use super::dto::{user_response, CreateUserRequest, UserBody};
+
 use crate::auth::{Authorized, ManageUsers};
 use crate::error::{ApiError, Problem};
+use crate::http::Origin;
 
 /// Create a user account.
 #[utoipa::path(
@@ -24,10 +27,18 @@ use crate::error::{ApiError, Problem};
 #[post("")]
 pub async fn create_user(
     caller: Authorized<ManageUsers>,
+    Origin(origin): Origin,
     body: web::Json<CreateUserRequest>,
     accounts: web::Data<Accounts>,
 ) -> Result<HttpResponse, ApiError> {
     let (user, password) = body.into_inner().parse()?;
-    let created = accounts.create(&caller.principal, user, password).await?;
+    let created = accounts
+        .create(
+            &caller.principal,
+            &AuditContext::of(&caller.principal, origin),
+            user,
+            password,
+        )
+        .await?;
     Ok(user_response(StatusCode::CREATED, created))
 }

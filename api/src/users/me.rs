@@ -1,13 +1,12 @@
 use actix_web::http::StatusCode;
-use actix_web::{get, put, web, HttpRequest, HttpResponse};
+use actix_web::{get, put, web, HttpResponse};
 use domain::auth::{Accounts, Password};
 use domain::DomainError;
 
 use super::dto::{user_response, ChangePasswordRequest, UserBody};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
-use crate::http::client_info;
-use crate::settings::Settings;
+use crate::http::Caller;
 
 /// The signed-in user's own account.
 #[utoipa::path(
@@ -43,13 +42,10 @@ pub async fn get_me(
 )]
 #[put("/password")]
 pub async fn change_password(
-    Authenticated(principal): Authenticated,
-    request: HttpRequest,
+    caller: Caller,
     body: web::Json<ChangePasswordRequest>,
     accounts: web::Data<Accounts>,
-    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, ApiError> {
-    let client = client_info(&request, &settings.http.trusted_proxies);
     let ChangePasswordRequest {
         current_password,
         new_password,
@@ -58,10 +54,10 @@ pub async fn change_password(
         .map_err(|message| DomainError::invalid("newPassword", message))?;
     accounts
         .change_password(
-            &principal,
+            &caller.principal,
+            &caller.audit,
             Password::presented(current_password),
             new_password,
-            &client,
         )
         .await?;
     Ok(HttpResponse::NoContent().finish())

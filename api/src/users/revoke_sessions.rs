@@ -1,8 +1,10 @@
 use actix_web::{delete, web, HttpResponse};
+use domain::audit::AuditContext;
 use domain::auth::{AuthService, UserId};
 
 use crate::auth::{Authorized, ManageUsers};
 use crate::error::{ApiError, Problem};
+use crate::http::Origin;
 
 /// End every session of a user, on every node.
 #[utoipa::path(
@@ -19,10 +21,15 @@ use crate::error::{ApiError, Problem};
 #[delete("/{id}/sessions")]
 pub async fn revoke_user_sessions(
     caller: Authorized<ManageUsers>,
+    Origin(origin): Origin,
     id: web::Path<UserId>,
     auth: web::Data<AuthService>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.revoke_all_sessions(&caller.principal, id.into_inner())
-        .await?;
+    auth.revoke_all_sessions(
+        &caller.principal,
+        &AuditContext::of(&caller.principal, origin),
+        id.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

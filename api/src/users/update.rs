@@ -1,11 +1,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{patch, web, HttpResponse};
+use domain::audit::AuditContext;
 use domain::auth::{Accounts, UserId};
 
 use super::dto::{user_response, UpdateUserRequest, UserBody};
+
 use crate::auth::{Authorized, ManageUsers};
 use crate::error::{ApiError, Problem};
 use crate::http::IfMatch;
+use crate::http::Origin;
 
 /// Change a user account at the version named in `If-Match`. Deactivating it or
 /// changing its roles ends all its sessions.
@@ -31,6 +34,7 @@ use crate::http::IfMatch;
 #[patch("/{id}")]
 pub async fn update_user(
     caller: Authorized<ManageUsers>,
+    Origin(origin): Origin,
     id: web::Path<UserId>,
     IfMatch(version): IfMatch,
     body: web::Json<UpdateUserRequest>,
@@ -38,7 +42,13 @@ pub async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     let changes = body.into_inner().parse()?;
     let user = accounts
-        .update(&caller.principal, id.into_inner(), version, changes)
+        .update(
+            &caller.principal,
+            &AuditContext::of(&caller.principal, origin),
+            id.into_inner(),
+            version,
+            changes,
+        )
         .await?;
     Ok(user_response(StatusCode::OK, user))
 }

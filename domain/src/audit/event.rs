@@ -3,14 +3,48 @@ use uuid::Uuid;
 
 use crate::auth::{SessionId, UserId};
 
-/// Who acts, on which node, for which request: carried into every repository call
-/// that touches patient data, so the adapter can write the audit event with the work.
+/// Which request, on which node, from where: what every audit event of a request
+/// records, whoever turns out to be acting (a sign-in learns that only later).
+#[derive(Debug, Clone, Default)]
+pub struct RequestOrigin {
+    /// The server's own id of the request, which no client chooses.
+    pub request_id: String,
+    /// The id the client (or its load balancer) sent, kept for its correlation.
+    pub client_request_id: Option<String>,
+    pub node_id: String,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Who acts, in which session, and the request's origin: carried into every repository
+/// call that touches patient data, so the adapter can write the audit event with the
+/// work.
 #[derive(Debug, Clone)]
 pub struct AuditContext {
     pub actor: UserId,
     pub session: SessionId,
-    pub request_id: String,
-    pub node_id: String,
+    pub origin: RequestOrigin,
+}
+
+impl AuditContext {
+    /// The context of a signed-in caller's request.
+    pub fn of(principal: &crate::auth::Principal, origin: RequestOrigin) -> Self {
+        Self {
+            actor: principal.user_id,
+            session: principal.session_id,
+            origin,
+        }
+    }
+
+    /// The context of a request whose actor is not known: a failed sign-in (the
+    /// account tried, when there is one, is the event's resource).
+    pub fn anonymous(origin: RequestOrigin) -> Self {
+        Self {
+            actor: UserId::from_uuid(Uuid::nil()),
+            session: SessionId::from_uuid(Uuid::nil()),
+            origin,
+        }
+    }
 }
 
 /// What was done.
@@ -27,6 +61,16 @@ pub enum AuditAction {
     Lock,
     Unlock,
     BreakLock,
+    SignIn,
+    SignInFailed,
+    SignOut,
+    /// A session ended by its user or an administrator.
+    EndSession,
+    /// Every session of a user ended by an administrator.
+    EndSessions,
+    ChangePassword,
+    /// A cluster job run asked for by an administrator.
+    RunJob,
 }
 
 impl AuditAction {
@@ -51,20 +95,31 @@ impl AuditAction {
             Self::Lock => "lock",
             Self::Unlock => "unlock",
             Self::BreakLock => "break_lock",
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignOut => "sign_out",
+            Self::EndSession => "end_session",
+            Self::EndSessions => "end_sessions",
+            Self::ChangePassword => "change_password",
+            Self::RunJob => "run_job",
         }
     }
 }
 
-/// How it ended. Events are written with the work, so a recorded event succeeded.
+/// How it ended. Events of work are written with the work, so they succeeded; an
+/// access refused (a role without the permission, a record the caller may not see) is
+/// recorded as such.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditOutcome {
     Success,
+    Refused,
 }
 
 impl AuditOutcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Success => "success",
+            Self::Refused => "refused",
         }
     }
 }
@@ -76,6 +131,38 @@ pub struct NewAuditEvent {
     pub resource_type: &'static str,
     pub resource_id: Uuid,
     pub patient_id: Option<Uuid>,
+    pub outcome: AuditOutcome,
+}
+
+impl NewAuditEvent {
+    /// Whether the event records a change made to a record (not a read, nor anything
+    /// refused).
+    pub fn records_a_change(&self) -> bool {
+        self.outcome == AuditOutcome::Success && self.action.changes_a_record()
+    }
+
+    /// The same event, as an access that was refused.
+    pub fn refused(self) -> Self {
+        Self {
+            outcome: AuditOutcome::Refused,
+            ..self
+        }
+    }
+}
+
+/// An event about an account or a session rather than a patient's record.
+pub fn security_event(
+    action: AuditAction,
+    resource_type: &'static str,
+    resource_id: Uuid,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        action,
+        resource_type,
+        resource_id,
+        patient_id: None,
+        outcome: AuditOutcome::Success,
+    }
 }
 
 /// A recorded event.
@@ -91,6 +178,9 @@ pub struct AuditEvent {
     pub occurred_at: DateTime<Utc>,
     pub node_id: String,
     pub request_id: String,
+    pub client_request_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
     pub outcome: String,
 }
 

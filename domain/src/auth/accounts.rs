@@ -8,15 +8,16 @@ use base64::Engine;
 use rand::RngCore;
 
 use super::{
-    ClientInfo, NewUser, Password, PasswordHasher, PasswordThrottle, Permission, Principal,
-    RevocationReason, Role, Roles, SessionStore, User, UserChanges, UserId, UserRepository,
-    Username,
+    NewUser, Password, PasswordHasher, PasswordThrottle, Permission, Principal, RevocationReason,
+    Role, Roles, SessionStore, User, UserChanges, UserId, UserRepository, Username,
 };
+use crate::audit::{security_event, AuditAction, AuditContext, AuditLog};
 use crate::error::AuthFailure;
 use crate::{DomainError, ErrorCode, Page, PageRequest, Version};
 
 pub struct Accounts {
     users: Arc<dyn UserRepository>,
+    audit: Arc<dyn AuditLog>,
     sessions: Arc<dyn SessionStore>,
     hasher: PasswordHasher,
     throttle: PasswordThrottle,
@@ -37,6 +38,7 @@ pub enum BootstrapAdmin {
 impl Accounts {
     pub fn new(
         users: Arc<dyn UserRepository>,
+        audit: Arc<dyn AuditLog>,
         sessions: Arc<dyn SessionStore>,
         hasher: PasswordHasher,
         throttle: PasswordThrottle,
@@ -44,6 +46,7 @@ impl Accounts {
     ) -> Self {
         Self {
             users,
+            audit,
             sessions,
             hasher,
             throttle,
@@ -86,6 +89,7 @@ impl Accounts {
     pub async fn create(
         &self,
         principal: &Principal,
+        context: &AuditContext,
         user: NewUser,
         password: Password,
     ) -> Result<User, DomainError> {
@@ -94,7 +98,14 @@ impl Accounts {
             .check_strength(&user.username)
             .map_err(|message| DomainError::invalid("password", message))?;
         let hash = self.hasher.hash(&password).await?;
-        self.users.create(user, hash).await
+        let created = self.users.create(user, hash).await?;
+        self.audit
+            .record(
+                context,
+                security_event(AuditAction::Create, "user", created.id.as_uuid()),
+            )
+            .await?;
+        Ok(created)
     }
 
     pub async fn get(&self, principal: &Principal, id: UserId) -> Result<User, DomainError> {
@@ -122,6 +133,7 @@ impl Accounts {
     pub async fn update(
         &self,
         principal: &Principal,
+        context: &AuditContext,
         id: UserId,
         expected: Version,
         changes: UserChanges,
@@ -142,6 +154,12 @@ impl Accounts {
             });
         }
         let updated = self.users.update(id, expected, changes).await?;
+        self.audit
+            .record(
+                context,
+                security_event(AuditAction::Update, "user", id.as_uuid()),
+            )
+            .await?;
         if ends_sessions {
             self.sessions
                 .revoke_all_for_user(id, None, RevocationReason::AccountChanged)
@@ -165,9 +183,9 @@ impl Accounts {
     pub async fn change_password(
         &self,
         principal: &Principal,
+        context: &AuditContext,
         current: Password,
         new: Password,
-        client: &ClientInfo,
     ) -> Result<(), DomainError> {
         let record = self
             .users
@@ -176,7 +194,10 @@ impl Accounts {
             .ok_or(DomainError::Unauthenticated(AuthFailure::SessionEnded))?;
         let attempt = self
             .throttle
-            .admit(record.user.username.as_str(), client.ip.as_deref())
+            .admit(
+                record.user.username.as_str(),
+                context.origin.client_ip.as_deref(),
+            )
             .await?;
         if !self
             .hasher
@@ -199,6 +220,16 @@ impl Accounts {
         };
         self.users
             .update(principal.user_id, record.user.version, changes)
+            .await?;
+        self.audit
+            .record(
+                context,
+                security_event(
+                    AuditAction::ChangePassword,
+                    "user",
+                    principal.user_id.as_uuid(),
+                ),
+            )
             .await?;
         self.sessions
             .revoke_all_for_user(

@@ -22,7 +22,7 @@ pub use hashing::{PasswordHash, PasswordHasher};
 pub use ids::{SessionId, UserId};
 pub use login_attempts::{Attempt, AttemptId, FailureWindow, LoginAttempts};
 pub use roles::{Permission, Role, Roles};
-pub use service::{AuthConfig, AuthService, ClientInfo, Principal, TokenPair};
+pub use service::{AuthConfig, AuthService, AuthStores, ClientInfo, Principal, TokenPair};
 pub use session::{
     NewSession, RefreshMatch, RevocationReason, Session, SessionLookup, TokenHash, TouchedSession,
 };

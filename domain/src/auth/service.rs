@@ -17,6 +17,7 @@ use super::{
     RevocationReason, Roles, Session, SessionId, SessionStore, SigningKeys, ThrottleLimits,
     TokenHash, TokenSettings, User, UserId, UserRepository, Username,
 };
+use crate::audit::{security_event, AuditAction, AuditContext, AuditLog, RequestOrigin};
 use crate::error::AuthFailure;
 use crate::DomainError;
 
@@ -77,6 +78,7 @@ impl Principal {
 
 pub struct AuthService {
     users: Arc<dyn UserRepository>,
+    audit: Arc<dyn AuditLog>,
     sessions: Arc<dyn SessionStore>,
     throttle: PasswordThrottle,
     keys: Arc<SigningKeys>,
@@ -85,24 +87,31 @@ pub struct AuthService {
     locks: Arc<dyn LockManager>,
 }
 
+/// The stores authentication works with.
+pub struct AuthStores {
+    pub users: Arc<dyn UserRepository>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub audit: Arc<dyn AuditLog>,
+    pub locks: Arc<dyn LockManager>,
+}
+
 impl AuthService {
     pub fn new(
-        users: Arc<dyn UserRepository>,
-        sessions: Arc<dyn SessionStore>,
+        stores: AuthStores,
         throttle: PasswordThrottle,
         keys: Arc<SigningKeys>,
         hasher: PasswordHasher,
         config: AuthConfig,
-        locks: Arc<dyn LockManager>,
     ) -> Self {
         Self {
-            users,
-            sessions,
+            users: stores.users,
+            audit: stores.audit,
+            sessions: stores.sessions,
             throttle,
             keys,
             hasher,
             config,
-            locks,
+            locks: stores.locks,
         }
     }
 
@@ -111,13 +120,25 @@ impl AuthService {
     /// Each attempt is counted before the password is checked ([`PasswordThrottle`]):
     /// past a limit the answer is `TooManyAttempts`, whatever the password. An unknown
     /// user, a wrong password and a deactivated account all fail alike, in like time.
+    /// Every sign-in is audited, whether it succeeds (the session it opens) or fails
+    /// (the account tried, when there is one), with the client's address and agent.
     pub async fn login(
         &self,
         username: &str,
         password: Password,
-        client: ClientInfo,
+        origin: RequestOrigin,
     ) -> Result<TokenPair, DomainError> {
-        let attempt = self.throttle.admit(username, client.ip.as_deref()).await?;
+        let attempt = match self
+            .throttle
+            .admit(username, origin.client_ip.as_deref())
+            .await
+        {
+            Ok(attempt) => attempt,
+            Err(refused) => {
+                self.audit_failed_sign_in(origin, None).await?;
+                return Err(refused);
+            }
+        };
         let record = match Username::parse(username) {
             Ok(username) => self.users.find_by_username(&username).await?,
             Err(_) => None,
@@ -128,7 +149,9 @@ impl AuthService {
             .await?;
         let user = match record {
             Some(record) if matches && record.user.active => record.user,
-            _ => {
+            tried => {
+                self.audit_failed_sign_in(origin, tried.map(|record| record.user.id))
+                    .await?;
                 return Err(DomainError::Unauthenticated(
                     AuthFailure::InvalidCredentials,
                 ));
@@ -146,9 +169,20 @@ impl AuthService {
                 refresh_key: random_refresh_key(),
                 idle_timeout: self.config.idle_timeout,
                 absolute_timeout: self.config.absolute_timeout,
-                client_ip: client.ip,
-                user_agent: client.user_agent,
+                client_ip: origin.client_ip.clone(),
+                user_agent: origin.user_agent.clone(),
             })
+            .await?;
+        let context = AuditContext {
+            actor: user.id,
+            session: session.id,
+            origin,
+        };
+        self.audit
+            .record(
+                &context,
+                security_event(AuditAction::SignIn, "session", session.id.as_uuid()),
+            )
             .await?;
         self.pair(&session, &user, refresh_token).await
     }
@@ -258,9 +292,23 @@ impl AuthService {
         })
     }
 
-    pub async fn logout(&self, principal: &Principal) -> Result<(), DomainError> {
+    pub async fn logout(
+        &self,
+        principal: &Principal,
+        context: &AuditContext,
+    ) -> Result<(), DomainError> {
         self.sessions
             .revoke(principal.session_id, RevocationReason::Logout)
+            .await?;
+        self.audit
+            .record(
+                context,
+                security_event(
+                    AuditAction::SignOut,
+                    "session",
+                    principal.session_id.as_uuid(),
+                ),
+            )
             .await?;
         release_locks_of_session(self.locks.as_ref(), principal.session_id).await;
         Ok(())
@@ -275,6 +323,7 @@ impl AuthService {
     pub async fn revoke_session(
         &self,
         principal: &Principal,
+        context: &AuditContext,
         id: SessionId,
     ) -> Result<(), DomainError> {
         let not_found = || DomainError::NotFound {
@@ -290,6 +339,12 @@ impl AuthService {
             return Err(not_found());
         };
         self.sessions.revoke(id, reason).await?;
+        self.audit
+            .record(
+                context,
+                security_event(AuditAction::EndSession, "session", id.as_uuid()),
+            )
+            .await?;
         release_locks_of_session(self.locks.as_ref(), id).await;
         Ok(())
     }
@@ -298,6 +353,7 @@ impl AuthService {
     pub async fn revoke_all_sessions(
         &self,
         principal: &Principal,
+        context: &AuditContext,
         user: UserId,
     ) -> Result<u64, DomainError> {
         principal.require(Permission::ManageUsers)?;
@@ -309,8 +365,28 @@ impl AuthService {
             .sessions
             .revoke_all_for_user(user, None, RevocationReason::RevokedByAdmin)
             .await?;
+        self.audit
+            .record(
+                context,
+                security_event(AuditAction::EndSessions, "user", user.as_uuid()),
+            )
+            .await?;
         release_locks_of_user(self.locks.as_ref(), user, None).await;
         Ok(ended)
+    }
+
+    async fn audit_failed_sign_in(
+        &self,
+        origin: RequestOrigin,
+        tried: Option<UserId>,
+    ) -> Result<(), DomainError> {
+        let account = tried.map_or(Uuid::nil(), UserId::as_uuid);
+        self.audit
+            .record(
+                &AuditContext::anonymous(origin),
+                security_event(AuditAction::SignInFailed, "user", account),
+            )
+            .await
     }
 
     /// The account as it now is: a refresh gives the current roles, and the current

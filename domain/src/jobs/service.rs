@@ -2,8 +2,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::{period_of, JobName, JobRun, JobRuns, JobSchedule, NodeRecord, NodeRegistry};
+use crate::audit::{security_event, AuditAction, AuditContext, AuditLog};
 use crate::auth::{Permission, Principal};
 use crate::locks::{LockManager, LockedResource};
 use crate::notifications::{Notification, Outbox};
@@ -25,6 +27,7 @@ pub struct JobStatus {
 /// What the cluster's jobs are doing: admins only.
 pub struct Jobs {
     runs: Arc<dyn JobRuns>,
+    audit: Arc<dyn AuditLog>,
     locks: Arc<dyn LockManager>,
     registry: Arc<dyn NodeRegistry>,
     outbox: Arc<dyn Outbox>,
@@ -41,6 +44,7 @@ pub struct NodeStatus {
 impl Jobs {
     pub fn new(
         runs: Arc<dyn JobRuns>,
+        audit: Arc<dyn AuditLog>,
         locks: Arc<dyn LockManager>,
         registry: Arc<dyn NodeRegistry>,
         outbox: Arc<dyn Outbox>,
@@ -48,6 +52,7 @@ impl Jobs {
     ) -> Self {
         Self {
             runs,
+            audit,
             locks,
             registry,
             outbox,
@@ -99,13 +104,22 @@ impl Jobs {
 
     /// Asks for one run of `job` now: whichever node holds its lease runs it, once,
     /// at its next tick. Answers when the standing request was made.
+    /// Audited: the job's name is the event's resource type.
     pub async fn run_now(
         &self,
         caller: &Principal,
+        context: &AuditContext,
         job: JobName,
     ) -> Result<chrono::DateTime<chrono::Utc>, DomainError> {
         caller.require(Permission::OperateCluster)?;
-        self.runs.request(job).await
+        let requested = self.runs.request(job).await?;
+        self.audit
+            .record(
+                context,
+                security_event(AuditAction::RunJob, job.as_str(), Uuid::nil()),
+            )
+            .await?;
+        Ok(requested)
     }
 
     pub async fn runs(

@@ -4,7 +4,7 @@ use std::time::Duration;
 use super::{
     LockHolder, LockManager, LockOutcome, LockToken, LockableRecords, LockedResource, RecordLock,
 };
-use crate::audit::{AuditAction, AuditContext, AuditLog, NewAuditEvent};
+use crate::audit::{AuditAction, AuditContext, AuditLog, AuditOutcome, NewAuditEvent};
 use crate::auth::{Permission, Principal, UserRepository};
 use crate::patients::PatientId;
 use crate::DomainError;
@@ -192,6 +192,7 @@ impl Locks {
             resource_type: resource.record_type(),
             resource_id: resource.id(),
             patient_id: Some(patient.as_uuid()),
+            outcome: AuditOutcome::Success,
         };
         self.audit.record(context, event).await
     }

@@ -33,7 +33,7 @@ pub trait NoteRepository: Send + Sync {
     ) -> Result<Note, DomainError>;
 
     /// The note, if it is visible to `viewer` ([`Note::is_visible_to`]); a note the
-    /// viewer may not see is not read (nor audited as read).
+    /// viewer may not see is not returned, and the attempt is audited as refused.
     async fn get(
         &self,
         context: &AuditContext,

@@ -14,6 +14,9 @@ pub struct Model {
     pub occurred_at: DateTimeUtc,
     pub node_id: String,
     pub request_id: String,
+    pub client_request_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
     pub outcome: String,
 }
 

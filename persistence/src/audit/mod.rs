@@ -6,7 +6,7 @@ mod sql_audit_log;
 pub use sql_audit_log::SqlAuditLog;
 
 use chrono::{DateTime, Utc};
-use domain::audit::{AuditContext, AuditOutcome, NewAuditEvent};
+use domain::audit::{AuditContext, NewAuditEvent};
 use sea_orm::{ActiveValue, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
@@ -31,9 +31,12 @@ pub(crate) async fn record(
             resource_id: ActiveValue::Set(event.resource_id),
             patient_id: ActiveValue::Set(event.patient_id),
             occurred_at: ActiveValue::Set(at),
-            node_id: ActiveValue::Set(context.node_id.clone()),
-            request_id: ActiveValue::Set(context.request_id.clone()),
-            outcome: ActiveValue::Set(AuditOutcome::Success.as_str().to_owned()),
+            node_id: ActiveValue::Set(context.origin.node_id.clone()),
+            request_id: ActiveValue::Set(context.origin.request_id.clone()),
+            client_request_id: ActiveValue::Set(context.origin.client_request_id.clone()),
+            client_ip: ActiveValue::Set(context.origin.client_ip.clone()),
+            user_agent: ActiveValue::Set(context.origin.user_agent.clone()),
+            outcome: ActiveValue::Set(event.outcome.as_str().to_owned()),
         })
         .collect();
     if rows.is_empty() {

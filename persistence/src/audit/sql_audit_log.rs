@@ -82,6 +82,9 @@ fn to_event(row: Model) -> AuditEvent {
         occurred_at: row.occurred_at,
         node_id: row.node_id,
         request_id: row.request_id,
+        client_request_id: row.client_request_id,
+        client_ip: row.client_ip,
+        user_agent: row.user_agent,
         outcome: row.outcome,
     }
 }

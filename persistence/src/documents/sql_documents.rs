@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
+use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::auth::UserId;
 use domain::documents::{Category, ContentHash, Document, DocumentId, DocumentRepository, Title};
 use domain::locks::FencingToken;
@@ -35,6 +35,7 @@ fn event(action: AuditAction, document: &Document) -> NewAuditEvent {
         resource_type: RESOURCE,
         resource_id: document.id.as_uuid(),
         patient_id: Some(document.patient_id.as_uuid()),
+        outcome: AuditOutcome::Success,
     }
 }
 

@@ -177,7 +177,7 @@ pub(crate) async fn mark_committed(
     transaction: &DatabaseTransaction,
     events: &[NewAuditEvent],
 ) -> StoreResult<()> {
-    let changed = events.iter().find(|event| event.action.changes_a_record());
+    let changed = events.iter().find(|event| event.records_a_change());
     let (Some(claimed), Some(first)) = (claimed_key(), changed) else {
         return Ok(());
     };

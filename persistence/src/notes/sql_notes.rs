@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
+use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::auth::UserId;
 use domain::locks::FencingToken;
 use domain::notes::{Addendum, Note, NoteId, NoteRepository, NoteStatus, NoteSubject};
@@ -40,6 +40,7 @@ fn event(action: AuditAction, note: &Note) -> NewAuditEvent {
         resource_type: RESOURCE,
         resource_id: note.id.as_uuid(),
         patient_id: Some(note.patient_id.as_uuid()),
+        outcome: AuditOutcome::Success,
     }
 }
 
@@ -161,6 +162,9 @@ impl NoteRepository for SqlNoteRepository {
             let addenda = addenda_of(work.db(), vec![row.id]).await?;
             let note = to_note(row, addenda)?;
             if !note.is_visible_to(viewer) {
+                // why: a draft the viewer may not see answers as no note at all, and
+                // the attempt is on the record.
+                work.audit(event(AuditAction::Read, &note).refused());
                 return Ok(work.done(None));
             }
             work.audit(event(AuditAction::Read, &note));

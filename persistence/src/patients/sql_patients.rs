@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
+use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::locks::FencingToken;
 use domain::patients::{Patient, PatientId, PatientRepository, PatientSearch, PatientStanding};
 use domain::{DomainError, Page, PageRequest, Rule};
@@ -38,6 +38,7 @@ fn event(action: AuditAction, id: PatientId) -> NewAuditEvent {
         resource_type: RESOURCE,
         resource_id: id.as_uuid(),
         patient_id: Some(id.as_uuid()),
+        outcome: AuditOutcome::Success,
     }
 }
 

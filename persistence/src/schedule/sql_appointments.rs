@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use domain::audit::{AuditAction, AuditContext, NewAuditEvent};
+use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::auth::UserId;
 use domain::locks::FencingToken;
 use domain::patients::{PatientId, PatientStanding};
@@ -45,6 +45,7 @@ fn event(action: AuditAction, appointment: &Appointment) -> NewAuditEvent {
         resource_type: RESOURCE,
         resource_id: appointment.id.as_uuid(),
         patient_id: Some(appointment.patient_id.as_uuid()),
+        outcome: AuditOutcome::Success,
     }
 }
 

@@ -18,8 +18,11 @@ fn context() -> AuditContext {
     AuditContext {
         actor: UserId::generate(),
         session: SessionId::generate(),
-        request_id: "fencing-test".to_owned(),
-        node_id: "test".to_owned(),
+        origin: domain::audit::RequestOrigin {
+            request_id: "fencing-test".to_owned(),
+            node_id: "test".to_owned(),
+            ..Default::default()
+        },
     }
 }
 

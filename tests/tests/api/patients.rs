@@ -371,7 +371,11 @@ async fn every_read_and_write_of_a_patient_is_audited(backend: Backend) {
         assert!(event["nodeId"].as_str().unwrap().starts_with("node-"));
         assert!(!event["sessionId"].as_str().unwrap().is_empty());
     }
-    assert_eq!(events[1]["requestId"], "audit-check-1");
+    assert_eq!(events[1]["clientRequestId"], "audit-check-1");
+    assert_ne!(
+        events[1]["requestId"], "audit-check-1",
+        "the server's own id"
+    );
 
     let by_actor = app
         .get_json(
@@ -382,7 +386,16 @@ async fn every_read_and_write_of_a_patient_is_audited(backend: Backend) {
             &admin,
         )
         .await;
-    assert_eq!(by_actor["items"].as_array().unwrap().len(), 5);
+    let by_actor = by_actor["items"].as_array().unwrap();
+    let on_patients = by_actor
+        .iter()
+        .filter(|event| event["resourceType"] == "patient")
+        .count();
+    assert_eq!(on_patients, 5);
+    assert!(
+        by_actor.iter().any(|event| event["action"] == "sign_in"),
+        "the actor's sign-in is on their trail too"
+    );
     let future = app
         .get_json("/api/v1/audit?from=2999-01-01T00:00:00Z", &admin)
         .await;
@@ -403,6 +416,16 @@ async fn every_read_and_write_of_a_patient_is_audited(backend: Backend) {
         .execute_unprepared("DELETE FROM audit_events")
         .await
         .is_err());
+    if backend == Backend::Postgres {
+        for table in ["audit_events", "clinical_notes", "note_addenda"] {
+            assert!(
+                db.execute_unprepared(&format!("TRUNCATE {table}"))
+                    .await
+                    .is_err(),
+                "TRUNCATE {table}"
+            );
+        }
+    }
     let again = app
         .get_json(&format!("/api/v1/audit?patientId={id}"), &admin)
         .await;
@@ -626,8 +649,11 @@ async fn a_request_whose_key_a_retry_took_over_commits_nothing(backend: Backend)
     let context = domain::audit::AuditContext {
         actor: user,
         session: domain::auth::SessionId::generate(),
-        request_id: "slow-request".to_owned(),
-        node_id: "test".to_owned(),
+        origin: domain::audit::RequestOrigin {
+            request_id: "slow-request".to_owned(),
+            node_id: "test".to_owned(),
+            ..Default::default()
+        },
     };
     let details = PatientDetails {
         given_name: PersonName::parse("Slow").unwrap(),
