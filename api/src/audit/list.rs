@@ -39,7 +39,7 @@ pub struct AuditEventBody {
     /// What was done to a record (`create`, `read`, `list`, `update`, `archive`,
     /// `sign`, `amend`, `delete`, `lock`, `unlock`, `break_lock`) or an account
     /// (`sign_in`, `sign_in_failed`, `sign_out`, `end_session`, `end_sessions`,
-    /// `change_password`, `run_job`).
+    /// `change_password`, `run_job`), or a node's `start`.
     pub action: String,
     pub resource_type: String,
     pub resource_id: Uuid,
@@ -55,6 +55,8 @@ pub struct AuditEventBody {
     pub user_agent: Option<String>,
     /// `success`, or `refused` for an access the caller was denied.
     pub outcome: String,
+    /// What the action does not say: a node's backends at its `start`.
+    pub detail: Option<String>,
 }
 
 impl From<AuditEvent> for AuditEventBody {
@@ -74,6 +76,7 @@ impl From<AuditEvent> for AuditEventBody {
             client_ip: event.client_ip,
             user_agent: event.user_agent,
             outcome: event.outcome,
+            detail: event.detail,
         }
     }
 }

@@ -54,6 +54,7 @@ pub async fn audit_refusals(
             resource_id: id,
             patient_id: (resource_type == "patient").then_some(id),
             outcome: AuditOutcome::Refused,
+            detail: None,
         };
         if let Err(error) = log.0.record(&context, event).await {
             tracing::warn!(error = %error, "recording a refused access failed");

@@ -25,8 +25,11 @@ const KEY_TTL: Duration = Duration::from_secs(24 * 3600);
 /// A claim not completed this long after it was made belongs to a request whose node
 /// died; a retry may take it over.
 const STALE_CLAIM: Duration = Duration::from_secs(60);
-/// The routes whose answers carry tokens, by their pattern.
-const TOKEN_ISSUERS: [&str; 2] = ["/api/v1/auth/", "/api/v1/locks"];
+/// The routes left out, by their pattern: those whose answers carry tokens, and the one
+/// whose body carries a password (a key's stored fingerprint, a fast hash of the body,
+/// would let anyone with a copy of the database test guesses at it far faster than
+/// against the password's own Argon2 hash).
+const NOT_KEYED: [&str; 3] = ["/api/v1/auth/", "/api/v1/locks", "/api/v1/users"];
 
 /// Marks an answer that carries credentials (a token pair, a lock token): it is never
 /// stored for replay, whatever route it came from, and its key is released.
@@ -59,6 +62,7 @@ pub struct Idempotency {
 ///
 /// Sign-in, refresh and locking are left out: their answers are tokens, which are never
 /// stored. (Locking needs no key: the holding session asking again gets its lock back.)
+/// So is creating an account, whose body carries a password (see [`NOT_KEYED`]).
 pub async fn idempotency(
     mut request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -85,7 +89,7 @@ pub async fn idempotency(
         .match_pattern(request.match_info().as_str())
         .unwrap_or_default();
     if request.method() != Method::POST
-        || TOKEN_ISSUERS.iter().any(|prefix| route.starts_with(prefix))
+        || NOT_KEYED.iter().any(|prefix| route.starts_with(prefix))
         || streams_a_file
     {
         return next
@@ -323,6 +327,7 @@ async fn audit_replayed_read(
         resource_id: id,
         patient_id,
         outcome: AuditOutcome::Success,
+        detail: None,
     };
     log.0.record(&context, event).await?;
     Ok(())

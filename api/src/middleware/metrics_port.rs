@@ -20,7 +20,8 @@ pub async fn metrics_port(
         .and_then(|address| address.0);
     if let Some(metrics_address) = metrics_address {
         let on_metrics_port = request.request().app_config().local_addr() == metrics_address;
-        let wants_metrics = request.path() == "/metrics";
+        // why: the path as the router reads it, decoded (`/%6Detrics` is `/metrics`).
+        let wants_metrics = request.match_info().as_str() == "/metrics";
         if on_metrics_port != wants_metrics {
             let answer = ApiError::RouteNotFound.error_response();
             return Ok(request.into_response(answer));

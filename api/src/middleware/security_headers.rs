@@ -24,8 +24,10 @@ pub async fn security_headers(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let is_api = request.path().starts_with("/api/");
-    let is_docs = request.path().starts_with("/docs");
+    // why: the path as the router reads it, decoded (`/%61pi/` is `/api/`).
+    let path = request.match_info().as_str();
+    let is_api = path.starts_with("/api/");
+    let is_docs = path.starts_with("/docs");
     let policy = if is_docs { DOCS_POLICY } else { API_POLICY };
     match next.call(request).await {
         Ok(mut response) => {

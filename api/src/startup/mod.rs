@@ -28,6 +28,7 @@ use crate::{openapi, routes};
 
 mod auth;
 mod services;
+mod start_event;
 
 use auth::build_auth;
 use services::{Backends, Services};
@@ -86,6 +87,7 @@ impl Application {
         let node_name = settings.node_id.clone().unwrap_or_else(|| {
             format!("node-{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
         });
+        start_event::record_start(&settings, &database, &node_name).await?;
         let files: Arc<dyn FileStore> = match settings.files.backend {
             FileBackend::Sql => Arc::new(SqlFileStore::new(database.connection().clone())),
             FileBackend::Directory => Arc::new(

@@ -13,7 +13,6 @@ use crate::http::Origin;
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer instead of creating the account twice")),
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created", body = UserBody,

@@ -71,6 +71,8 @@ pub enum AuditAction {
     ChangePassword,
     /// A cluster job run asked for by an administrator.
     RunJob,
+    /// A node started, on the backends the event's detail names.
+    Start,
 }
 
 impl AuditAction {
@@ -102,6 +104,7 @@ impl AuditAction {
             Self::EndSessions => "end_sessions",
             Self::ChangePassword => "change_password",
             Self::RunJob => "run_job",
+            Self::Start => "start",
         }
     }
 }
@@ -132,6 +135,8 @@ pub struct NewAuditEvent {
     pub resource_id: Uuid,
     pub patient_id: Option<Uuid>,
     pub outcome: AuditOutcome,
+    /// What the action and resource do not say (a node's backends at its start).
+    pub detail: Option<String>,
 }
 
 impl NewAuditEvent {
@@ -162,6 +167,7 @@ pub fn security_event(
         resource_id,
         patient_id: None,
         outcome: AuditOutcome::Success,
+        detail: None,
     }
 }
 
@@ -182,6 +188,7 @@ pub struct AuditEvent {
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,
     pub outcome: String,
+    pub detail: Option<String>,
 }
 
 /// Which events to list; every field narrows.

@@ -210,6 +210,12 @@ impl Accounts {
             ));
         }
         self.throttle.succeeded(attempt).await?;
+        if new.expose() == current.expose() {
+            return Err(DomainError::invalid(
+                "newPassword",
+                "must differ from the current password",
+            ));
+        }
         new.check_strength(&record.user.username)
             .map_err(|message| DomainError::invalid("newPassword", message))?;
         let hash = self.hasher.hash(&new).await?;

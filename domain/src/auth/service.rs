@@ -128,17 +128,12 @@ impl AuthService {
         password: Password,
         origin: RequestOrigin,
     ) -> Result<TokenPair, DomainError> {
-        let attempt = match self
+        // why: an attempt refused by the throttle checked no password, and is not
+        // audited: anyone could otherwise fill the append-only trail at no cost.
+        let attempt = self
             .throttle
             .admit(username, origin.client_ip.as_deref())
-            .await
-        {
-            Ok(attempt) => attempt,
-            Err(refused) => {
-                self.audit_failed_sign_in(origin, None).await?;
-                return Err(refused);
-            }
-        };
+            .await?;
         let record = match Username::parse(username) {
             Ok(username) => self.users.find_by_username(&username).await?,
             Err(_) => None,

@@ -51,7 +51,7 @@ impl PasswordThrottle {
         address: Option<&str>,
     ) -> Result<CountedAttempt, DomainError> {
         let account = account_subject(username);
-        let address = format!("address:{}", address.unwrap_or("unknown"));
+        let address = format!("address:{}", address_subject(address));
         let account_from_address = format!("{account}|{address}");
         let limits = self.limits;
         let mut counted = Vec::with_capacity(3);
@@ -70,9 +70,15 @@ impl PasswordThrottle {
             {
                 Attempt::Counted(id) => counted.push((subject, id)),
                 Attempt::Refused(seen) => {
+                    // why: a refused attempt was never tried, so it counts against
+                    // nothing; else a user locked out by others' guesses would extend
+                    // their own lock-out with every retry.
+                    for (subject, id) in &counted {
+                        self.attempts.withdraw(subject, *id).await?;
+                    }
                     return Err(DomainError::TooManyAttempts {
                         retry_after: seen.retry_after(limits.window),
-                    })
+                    });
                 }
             }
         }
@@ -95,6 +101,20 @@ impl PasswordThrottle {
     }
 }
 
+/// The address as the store counts it: an IPv4 address whole, an IPv6 one by its /64,
+/// the block one host is given (it could otherwise take a new address per guess).
+fn address_subject(address: Option<&str>) -> String {
+    match address.map(str::parse::<std::net::IpAddr>) {
+        Some(Ok(std::net::IpAddr::V6(v6))) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            format!("{}/64", std::net::Ipv6Addr::from(segments))
+        }
+        Some(Ok(v4)) => v4.to_string(),
+        Some(Err(_)) | None => "unknown".to_owned(),
+    }
+}
+
 /// The account as the store counts it: its normalised name, hashed, so that a key has
 /// one length whatever a client sends as a username, and holds no name.
 fn account_subject(username: &str) -> String {
@@ -106,6 +126,21 @@ fn account_subject(username: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::account_subject;
+
+    #[test]
+    fn an_ipv6_host_is_counted_by_its_64_block() {
+        use super::address_subject;
+        assert_eq!(
+            address_subject(Some("2001:db8:1:2:aaaa::1")),
+            address_subject(Some("2001:db8:1:2:bbbb:cccc:dddd:eeee"))
+        );
+        assert_ne!(
+            address_subject(Some("2001:db8:1:2::1")),
+            address_subject(Some("2001:db8:1:3::1"))
+        );
+        assert_eq!(address_subject(Some("198.51.100.7")), "198.51.100.7");
+        assert_eq!(address_subject(None), "unknown");
+    }
 
     #[test]
     fn an_account_is_counted_under_one_short_key_however_its_name_is_sent() {

@@ -193,6 +193,7 @@ impl Locks {
             resource_id: resource.id(),
             patient_id: Some(patient.as_uuid()),
             outcome: AuditOutcome::Success,
+            detail: None,
         };
         self.audit.record(context, event).await
     }

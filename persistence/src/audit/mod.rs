@@ -37,6 +37,7 @@ pub(crate) async fn record(
             client_ip: ActiveValue::Set(context.origin.client_ip.clone()),
             user_agent: ActiveValue::Set(context.origin.user_agent.clone()),
             outcome: ActiveValue::Set(event.outcome.as_str().to_owned()),
+            detail: ActiveValue::Set(event.detail.clone()),
         })
         .collect();
     if rows.is_empty() {

@@ -86,5 +86,6 @@ fn to_event(row: Model) -> AuditEvent {
         client_ip: row.client_ip,
         user_agent: row.user_agent,
         outcome: row.outcome,
+        detail: row.detail,
     }
 }

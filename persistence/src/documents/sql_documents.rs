@@ -36,6 +36,7 @@ fn event(action: AuditAction, document: &Document) -> NewAuditEvent {
         resource_id: document.id.as_uuid(),
         patient_id: Some(document.patient_id.as_uuid()),
         outcome: AuditOutcome::Success,
+        detail: None,
     }
 }
 

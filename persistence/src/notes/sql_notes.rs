@@ -41,6 +41,7 @@ fn event(action: AuditAction, note: &Note) -> NewAuditEvent {
         resource_id: note.id.as_uuid(),
         patient_id: Some(note.patient_id.as_uuid()),
         outcome: AuditOutcome::Success,
+        detail: None,
     }
 }
 

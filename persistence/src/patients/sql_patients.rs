@@ -39,6 +39,7 @@ fn event(action: AuditAction, id: PatientId) -> NewAuditEvent {
         resource_id: id.as_uuid(),
         patient_id: Some(id.as_uuid()),
         outcome: AuditOutcome::Success,
+        detail: None,
     }
 }
 

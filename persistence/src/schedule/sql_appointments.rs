@@ -46,6 +46,7 @@ fn event(action: AuditAction, appointment: &Appointment) -> NewAuditEvent {
         resource_id: appointment.id.as_uuid(),
         patient_id: Some(appointment.patient_id.as_uuid()),
         outcome: AuditOutcome::Success,
+        detail: None,
     }
 }
 

@@ -337,6 +337,11 @@ async fn metrics_can_be_kept_off_the_client_port(backend: Backend) {
         return;
     };
     assert_eq!(app.get("/metrics").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/%6Detrics").await.status(),
+        StatusCode::NOT_FOUND,
+        "however the path is spelled"
+    );
     assert_eq!(app.get("/health/live").await.status(), StatusCode::OK);
     let metrics = format!("http://{metrics_listen}");
     let scraped = app
@@ -472,6 +477,17 @@ async fn a_password_made_for_an_account_must_be_changed_first(backend: Backend) 
     assert_eq!(
         app.status(Method::GET, "/api/v1/me", &token).await,
         StatusCode::OK
+    );
+    let same = app
+        .authed(Method::PUT, "/api/v1/me/password", &token)
+        .json(&json!({ "currentPassword": ADMIN_PASSWORD, "newPassword": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        same.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a change that changes nothing"
     );
     let changed = app
         .authed(Method::PUT, "/api/v1/me/password", &token)
@@ -626,6 +642,19 @@ async fn sign_ins_account_changes_and_sessions_are_audited(backend: Backend) {
     let admin_again = app.admin_token().await;
     let by_admin = trail(&app, &admin_again, &format!("actorId={admin_id}")).await;
     assert!(by_admin.iter().any(|e| e["action"] == "sign_out"));
+
+    let start = anonymous
+        .iter()
+        .find(|e| e["action"] == "start")
+        .expect("the node's start is audited");
+    let database = match backend {
+        Backend::Sqlite => "database=sqlite",
+        Backend::Postgres => "database=postgres",
+    };
+    assert!(
+        start["detail"].as_str().unwrap().starts_with(database),
+        "{start}"
+    );
 }
 
 async fn refused_access_and_replayed_answers_are_audited(backend: Backend) {
