@@ -6,6 +6,7 @@ mod credentials;
 mod hashing;
 mod ids;
 mod login_attempts;
+mod principal;
 mod roles;
 mod service;
 mod session;
@@ -21,8 +22,9 @@ pub use credentials::{DisplayName, Password, Specialty, Username};
 pub use hashing::{PasswordHash, PasswordHasher};
 pub use ids::{SessionId, UserId};
 pub use login_attempts::{Attempt, AttemptId, FailureWindow, LoginAttempts};
+pub use principal::Principal;
 pub use roles::{Permission, Role, Roles};
-pub use service::{AuthConfig, AuthService, AuthStores, ClientInfo, Principal, TokenPair};
+pub use service::{AuthConfig, AuthService, AuthStores, ClientInfo, TokenPair};
 pub use session::{
     NewSession, RefreshMatch, RevocationReason, Session, SessionLookup, TokenHash, TouchedSession,
 };

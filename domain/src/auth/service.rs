@@ -13,7 +13,7 @@ use super::tokens::{
     verify_access_token,
 };
 use super::{
-    NewSession, Password, PasswordHasher, PasswordThrottle, Permission, RefreshMatch,
+    NewSession, Password, PasswordHasher, PasswordThrottle, Permission, Principal, RefreshMatch,
     RevocationReason, Roles, Session, SessionId, SessionStore, SigningKeys, ThrottleLimits,
     TokenHash, TokenSettings, User, UserId, UserRepository, Username,
 };
@@ -49,31 +49,6 @@ pub struct TokenPair {
     pub session_id: SessionId,
     /// The account must choose its own password before anything else.
     pub password_change_required: bool,
-}
-
-/// An authenticated caller: whose session, which roles.
-#[derive(Debug, Clone)]
-pub struct Principal {
-    pub user_id: UserId,
-    pub session_id: SessionId,
-    pub roles: Roles,
-    /// Set while the account's password is one made for it: every permission is
-    /// refused until the account chooses its own (its own account, sessions and
-    /// password stay within reach).
-    pub password_change_required: bool,
-}
-
-impl Principal {
-    pub fn require(&self, permission: Permission) -> Result<(), DomainError> {
-        if self.password_change_required {
-            return Err(DomainError::PasswordChangeRequired);
-        }
-        if self.roles.allows(permission) {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden)
-        }
-    }
 }
 
 pub struct AuthService {
