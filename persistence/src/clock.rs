@@ -1,7 +1,11 @@
 //! The database's clock: every expiry is judged by it, so nodes with skewed clocks agree.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QuerySelect, QueryTrait,
+    Select, Statement,
+};
 
 use crate::error::{StoreError, StoreResult};
 
@@ -21,6 +25,35 @@ pub async fn database_now(connection: &impl ConnectionTrait) -> StoreResult<Date
         .ok_or_else(|| StoreError::internal("the clock query returned no row"))?;
     let text: String = row.try_get("", "now")?;
     parse_timestamp(&text)
+}
+
+/// The row `select` finds, if any, with the database's clock read in the same statement:
+/// one round trip where [`database_now`] and a read would take two.
+pub async fn one_with_database_now<E>(
+    connection: &impl ConnectionTrait,
+    select: Select<E>,
+) -> StoreResult<Option<(E::Model, DateTime<Utc>)>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult,
+{
+    const NOW: &str = "database_now";
+    let backend = connection.get_database_backend();
+    if backend != DatabaseBackend::Postgres {
+        let row = select.one(connection).await?;
+        return Ok(row.map(|row| (row, Utc::now())));
+    }
+    let statement = select
+        .column_as(Expr::cust("CAST(CURRENT_TIMESTAMP AS TEXT)"), NOW)
+        .build(backend);
+    let Some(row) = connection.query_one(statement).await? else {
+        return Ok(None);
+    };
+    let text: String = row.try_get("", NOW)?;
+    Ok(Some((
+        E::Model::from_query_result(&row, "")?,
+        parse_timestamp(&text)?,
+    )))
 }
 
 /// A std duration as chrono's, for arithmetic on database instants.

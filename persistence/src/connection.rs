@@ -17,20 +17,31 @@ use sea_orm::{
     ExecResult, QueryResult, RuntimeErr, Statement, TransactionTrait,
 };
 
+use crate::held_connection::{self, PoolId};
 use crate::request_limits;
 
 #[derive(Debug, Clone)]
 pub struct Connection {
     pool: DatabaseConnection,
+    /// The same pool, when it is PostgreSQL's: a request's reads share one of its
+    /// connections (see [`held_connection`]).
+    postgres: Option<(PoolId, sqlx::PgPool)>,
 }
 
 impl Connection {
     pub(crate) fn new(pool: DatabaseConnection) -> Self {
-        Self { pool }
+        let postgres = match &pool {
+            DatabaseConnection::SqlxPostgresPoolConnection(_) => {
+                Some((PoolId::next(), pool.get_postgres_connection_pool().clone()))
+            }
+            _ => None,
+        };
+        Self { pool, postgres }
     }
 
     /// Begins a transaction once a connection is free, within the request's budget.
     pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        held_connection::release();
         // why: a `BEGIN` abandoned between being sent and being answered would leave its
         // connection in a transaction that no guard knows of, back in the pool. A task
         // of its own runs it to its end whatever the request does; a transaction the
@@ -58,6 +69,62 @@ impl Connection {
         request_limits::wait_for(read)
             .await
             .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))
+    }
+
+    /// Runs one statement that reads and records that it read (an audited read), within
+    /// the request's budget like any read: abandoned, it happened whole or not at all,
+    /// and nobody was shown what it read.
+    pub(crate) async fn read_and_record(
+        &self,
+        statement: Statement,
+    ) -> Result<Option<QueryResult>, DbErr> {
+        if !request_limits::applies() {
+            return self.pool.query_one(statement).await;
+        }
+        self.read(self.read_one(statement)).await
+    }
+
+    /// One row of a read, on the request's held connection where there is one.
+    async fn read_one(&self, statement: Statement) -> Result<Option<QueryResult>, DbErr> {
+        Ok(self.read_all(statement).await?.into_iter().next())
+    }
+
+    async fn read_all(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        match &self.postgres {
+            Some((id, pool)) => {
+                let connection = held_connection::take(*id, pool).await?;
+                held_connection::run(*id, connection, statement).await
+            }
+            None => self.pool.query_all(statement).await,
+        }
+    }
+
+    /// Runs one statement that writes (a data-modifying common table expression, atomic
+    /// on its own) and returns its rows: on PostgreSQL on the request's connection, the
+    /// wait for it within the request's budget and the statement within its bound on
+    /// work, so that a write is never abandoned for having waited; elsewhere in a
+    /// transaction of its own.
+    pub(crate) async fn write_alone(
+        &self,
+        statement: Statement,
+    ) -> Result<Vec<QueryResult>, DbErr> {
+        let Some((id, pool)) = &self.postgres else {
+            return self
+                .alone(|transaction| async move {
+                    let rows = transaction.query_all(statement).await?;
+                    transaction.commit().await?;
+                    Ok(rows)
+                })
+                .await;
+        };
+        if !request_limits::applies() {
+            let connection = held_connection::take(*id, pool).await?;
+            return held_connection::run(*id, connection, statement).await;
+        }
+        let connection = request_limits::wait_for(held_connection::take(*id, pool))
+            .await
+            .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))?;
+        within_work_bound(held_connection::run(*id, connection, statement)).await
     }
 
     /// Runs one statement in a transaction of its own, within the request's limits.
@@ -131,7 +198,7 @@ impl ConnectionTrait for Connection {
             return self.pool.query_one(statement).await;
         }
         if is_read(&statement) {
-            return self.read(self.pool.query_one(statement)).await;
+            return self.read(self.read_one(statement)).await;
         }
         self.alone(|transaction| async move {
             let row = transaction.query_one(statement).await?;
@@ -146,7 +213,7 @@ impl ConnectionTrait for Connection {
             return self.pool.query_all(statement).await;
         }
         if is_read(&statement) {
-            return self.read(self.pool.query_all(statement)).await;
+            return self.read(self.read_all(statement)).await;
         }
         self.alone(|transaction| async move {
             let rows = transaction.query_all(statement).await?;

@@ -1,6 +1,7 @@
 //! The SQL database: one pool per node, built by URL scheme, migrated at start.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -265,6 +266,29 @@ fn keep_private(file: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// How long a pooled PostgreSQL connection may have been idle and still be handed out
+/// without a ping.
+const UNTESTED_IDLE: Duration = Duration::from_secs(1);
+
+/// How long after the database was found unreachable every pooled connection is pinged
+/// before use, however recently used: the others idle in the pool may be dead too (a
+/// restart, a terminated backend), and each would otherwise fail one request.
+const SUSPECT_FOR_MS: i64 = 10_000;
+
+static SUSPECT_UNTIL_MS: AtomicI64 = AtomicI64::new(0);
+
+/// Marks the pooled connections suspect: the database was found unreachable.
+pub(crate) fn suspect_connections() {
+    SUSPECT_UNTIL_MS.store(
+        chrono::Utc::now().timestamp_millis() + SUSPECT_FOR_MS,
+        Ordering::Relaxed,
+    );
+}
+
+fn connections_suspect() -> bool {
+    chrono::Utc::now().timestamp_millis() < SUSPECT_UNTIL_MS.load(Ordering::Relaxed)
+}
+
 async fn connect_postgres(options: &DatabaseOptions) -> Result<PgPool, DatabaseError> {
     let connect_options = PgConnectOptions::from_str(&options.url)
         .map_err(DatabaseError::InvalidUrl)?
@@ -273,6 +297,18 @@ async fn connect_postgres(options: &DatabaseOptions) -> Result<PgPool, DatabaseE
     PgPoolOptions::new()
         .max_connections(options.max_connections)
         .acquire_timeout(options.acquire_timeout)
+        // why: a ping on every checkout is a round trip per statement. A connection in
+        // steady use is known to be alive; one idle for a while (which a restart or a
+        // firewall may have cut) is pinged first, and replaced if it does not answer.
+        .test_before_acquire(false)
+        .before_acquire(|connection, metadata| {
+            Box::pin(async move {
+                if metadata.idle_for < UNTESTED_IDLE && !connections_suspect() {
+                    return Ok(true);
+                }
+                Ok(connection.ping().await.is_ok())
+            })
+        })
         .connect_with(connect_options)
         .await
         .map_err(DatabaseError::Connect)

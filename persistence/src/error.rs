@@ -33,6 +33,7 @@ impl From<StoreError> for DomainError {
         match error {
             StoreError::Domain(error) => error,
             StoreError::Database(error) if is_unreachable(&error) => {
+                crate::database::suspect_connections();
                 DomainError::Unavailable(error.into())
             }
             StoreError::Database(error) => DomainError::internal(error),

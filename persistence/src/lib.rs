@@ -2,6 +2,7 @@
 //! sqlx) and Redis, each turned into the domain's ports at this crate's edge.
 
 pub mod audit;
+mod audited_read;
 pub mod auth;
 mod clock;
 mod connection;
@@ -9,6 +10,7 @@ pub mod database;
 pub mod documents;
 mod error;
 pub mod health;
+mod held_connection;
 pub mod idempotency;
 pub mod jobs;
 pub mod locks;
@@ -17,6 +19,7 @@ pub mod notifications;
 pub mod patients;
 pub mod redis;
 mod request_limits;
+mod revision;
 pub mod schedule;
 mod unit_of_work;
 mod versioned;

@@ -51,7 +51,9 @@ pub async fn within_request_limits<F: Future>(limits: RequestLimits, work: F) ->
         wait_left: Cell::new(limits.connection_wait),
         database_work: limits.database_work,
     };
-    LIMITS.scope(spent, work).await
+    LIMITS
+        .scope(spent, crate::held_connection::holding(work))
+        .await
 }
 
 /// Whether the running task is a request's, with limits.

@@ -1,14 +1,17 @@
 //! Conditional writes: a row changes only at the version the writer read.
 
+use domain::audit::{AuditContext, NewAuditEvent};
 use domain::locks::FencingToken;
 use domain::{DomainError, Version};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Alias, CommonTableExpression, Condition, Expr, Query, WithClause};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    UpdateMany,
+    QueryTrait, UpdateMany,
 };
 use uuid::Uuid;
 
+use crate::audit;
+use crate::connection::Connection;
 use crate::error::{stale, StoreError, StoreResult};
 
 /// A table whose rows carry an `id` and a `version`.
@@ -59,12 +62,71 @@ pub(crate) use versioned_entity;
 /// `NotFound` when the row is gone.
 pub async fn update_at_version<E: VersionedEntity>(
     connection: &impl ConnectionTrait,
-    mut update: UpdateMany<E>,
+    update: UpdateMany<E>,
     id: Uuid,
     expected: Version,
     fence: Option<FencingToken>,
 ) -> StoreResult<Version> {
-    let next = expected.next();
+    let result = at_version(update, id, expected, fence)?
+        .exec(connection)
+        .await?;
+    if result.rows_affected > 0 {
+        return Ok(expected.next());
+    }
+    Err(why_missed::<E>(connection, id, fence).await)
+}
+
+/// [`update_at_version`] with `event` recorded, as `context`'s, when the row changes:
+/// one statement, which is atomic without a transaction (PostgreSQL only: SQLite
+/// cannot write inside a common table expression).
+pub(crate) async fn update_at_version_audited<E: VersionedEntity>(
+    connection: &Connection,
+    context: &AuditContext,
+    update: UpdateMany<E>,
+    id: Uuid,
+    expected: Version,
+    fence: Option<FencingToken>,
+    event: &NewAuditEvent,
+) -> StoreResult<Version> {
+    const UPDATED: &str = "updated";
+    let update = at_version(update, id, expected, fence)?
+        .into_query()
+        .returning_col(E::id_column())
+        .to_owned();
+    let statement = WithClause::new()
+        .cte(
+            CommonTableExpression::new()
+                .query(update)
+                .table_name(Alias::new(UPDATED))
+                .to_owned(),
+        )
+        .cte(
+            CommonTableExpression::new()
+                .query(audit::insert_per_row_of(UPDATED, context, event)?)
+                .table_name(Alias::new("recorded"))
+                .to_owned(),
+        )
+        .to_owned()
+        .query(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(Alias::new(UPDATED))
+                .to_owned(),
+        );
+    let backend = connection.get_database_backend();
+    let rows = connection.write_alone(backend.build(&statement)).await?;
+    if !rows.is_empty() {
+        return Ok(expected.next());
+    }
+    Err(why_missed::<E>(connection, id, fence).await)
+}
+
+fn at_version<E: VersionedEntity>(
+    mut update: UpdateMany<E>,
+    id: Uuid,
+    expected: Version,
+    fence: Option<FencingToken>,
+) -> StoreResult<UpdateMany<E>> {
     if let Some(fence) = fence {
         let column = E::fence_column()
             .ok_or_else(|| StoreError::internal(format!("{} rows take no lock", E::RESOURCE)))?;
@@ -74,43 +136,49 @@ pub async fn update_at_version<E: VersionedEntity>(
                 .add(column.lte(fence.get())),
         );
     }
-    let result = update
-        .col_expr(E::version_column(), Expr::value(next.get()))
+    Ok(update
+        .col_expr(E::version_column(), Expr::value(expected.next().get()))
         .filter(E::id_column().eq(id))
-        .filter(E::version_column().eq(expected.get()))
-        .exec(connection)
-        .await?;
-    if result.rows_affected > 0 {
-        return Ok(next);
-    }
-    if let (Some(fence), Some(column)) = (fence, E::fence_column()) {
-        let written_by_a_later_holder = E::find()
+        .filter(E::version_column().eq(expected.get())))
+}
+
+/// Why a write at a version changed no row.
+async fn why_missed<E: VersionedEntity>(
+    connection: &impl ConnectionTrait,
+    id: Uuid,
+    fence: Option<FencingToken>,
+) -> StoreError {
+    let found = async {
+        if let (Some(fence), Some(column)) = (fence, E::fence_column()) {
+            let written_by_a_later_holder = E::find()
+                .select_only()
+                .column(E::id_column())
+                .filter(E::id_column().eq(id))
+                .filter(column.gt(fence.get()))
+                .into_tuple::<Uuid>()
+                .one(connection)
+                .await?
+                .is_some();
+            if written_by_a_later_holder {
+                return Ok(DomainError::LockLost.into());
+            }
+        }
+        let version = E::find()
             .select_only()
-            .column(E::id_column())
+            .column(E::version_column())
             .filter(E::id_column().eq(id))
-            .filter(column.gt(fence.get()))
-            .into_tuple::<Uuid>()
+            .into_tuple::<i64>()
             .one(connection)
-            .await?
-            .is_some();
-        if written_by_a_later_holder {
-            return Err(DomainError::LockLost.into());
-        }
-    }
-    let version = E::find()
-        .select_only()
-        .column(E::version_column())
-        .filter(E::id_column().eq(id))
-        .into_tuple::<i64>()
-        .one(connection)
-        .await?;
-    match version {
-        Some(version) => Err(stale(version)),
-        None => Err(DomainError::NotFound {
-            resource: E::RESOURCE,
-        }
-        .into()),
-    }
+            .await?;
+        Ok::<StoreError, StoreError>(match version {
+            Some(version) => stale(version),
+            None => DomainError::NotFound {
+                resource: E::RESOURCE,
+            }
+            .into(),
+        })
+    };
+    found.await.unwrap_or_else(|error| error)
 }
 
 /// An update that writes every column of `row` but its key, its version and the

@@ -71,11 +71,23 @@ pub async fn download_content(
     let chunks = documents.content(&document, range.clone()).await?;
     // why: the body is read after the handler, and its middleware, have returned; each
     // chunk's read gets the request's limits again, so that a dead database ends a
-    // download within them rather than after TCP gives up.
+    // download within them rather than after TCP gives up. A task reads ahead of the
+    // client: the next chunks are fetched while the current one is sent.
     let limits = **limits;
-    let chunks = futures_util::stream::unfold(chunks, move |mut chunks| async move {
-        let chunk = within_request_limits(limits, chunks.next()).await?;
-        Some((chunk, chunks))
+    let (ahead, read) = tokio::sync::mpsc::channel(CHUNKS_AHEAD);
+    actix_web::rt::spawn(async move {
+        let mut chunks = chunks;
+        while let Some(chunk) = within_request_limits(limits, chunks.next()).await {
+            let failed = chunk.is_err();
+            // A closed channel is a client gone: stop reading.
+            if ahead.send(chunk).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    let chunks = futures_util::stream::unfold(read, |mut read| async move {
+        let chunk = read.recv().await?;
+        Some((chunk, read))
     });
     let body = SizedStream::new(
         length,
@@ -102,6 +114,9 @@ pub async fn download_content(
     }
     Ok(response.body(body))
 }
+
+/// Chunks read ahead of a download's client: a megabyte, whatever the file's size.
+const CHUNKS_AHEAD: usize = 4;
 
 /// `attachment` with a filename safe in any client (RFC 6266): an ASCII fallback and
 /// the full title percent-encoded as `filename*`.

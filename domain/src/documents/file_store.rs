@@ -116,6 +116,8 @@ pub mod conformance {
             (CHUNK_SIZE, 3),
             (CHUNK_SIZE + 1, 4),
             (3 * CHUNK_SIZE + 17, 5),
+            // Past what a backend may fetch in one query.
+            (9 * CHUNK_SIZE + 5, 6),
         ] {
             let bytes = content(size, seed);
             let hash = put(store, &bytes).await;
@@ -133,11 +135,13 @@ pub mod conformance {
     }
 
     pub async fn ranges_read_exactly_their_bytes(store: &dyn FileStore) {
-        let bytes = content(2 * CHUNK_SIZE + 100, 9);
+        let bytes = content(9 * CHUNK_SIZE + 100, 9);
         let hash = put(store, &bytes).await;
         let len = bytes.len() as u64;
         for range in [
             0..1,
+            // Across the chunks one query fetches and the next.
+            3 * CHUNK_SIZE as u64 + 7..5 * CHUNK_SIZE as u64 - 7,
             len - 1..len,
             CHUNK_SIZE as u64 - 5..CHUNK_SIZE as u64 + 5,
             10..len - 10,

@@ -7,10 +7,11 @@ pub use sql_audit_log::SqlAuditLog;
 
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditContext, NewAuditEvent};
+use sea_orm::sea_query::{Alias, Expr, InsertStatement, Query, SimpleExpr};
 use sea_orm::{ActiveValue, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 
 /// Writes `events` on `connection`, which is the transaction doing the work they
 /// describe: both commit, or neither does.
@@ -47,4 +48,47 @@ pub(crate) async fn record(
         .exec_without_returning(connection)
         .await?;
     Ok(())
+}
+
+/// `INSERT INTO audit_events … SELECT … FROM source`: `event`, as `context`'s, once for
+/// each row of `source` (a common table expression of the same statement), stamped with
+/// the database's clock. The event must not record a change: a keyed request's claim is
+/// marked only by a unit of work.
+pub(crate) fn insert_per_row_of(
+    source: &str,
+    context: &AuditContext,
+    event: &NewAuditEvent,
+) -> StoreResult<InsertStatement> {
+    use entity::Column;
+    let values: [(Column, SimpleExpr); 15] = [
+        (Column::Id, Uuid::now_v7().into()),
+        (Column::ActorId, context.actor.as_uuid().into()),
+        (Column::SessionId, context.session.as_uuid().into()),
+        (Column::Action, event.action.as_str().into()),
+        (Column::ResourceType, event.resource_type.into()),
+        (Column::ResourceId, event.resource_id.into()),
+        (Column::PatientId, event.patient_id.into()),
+        (Column::OccurredAt, Expr::current_timestamp().into()),
+        (Column::NodeId, context.origin.node_id.clone().into()),
+        (Column::RequestId, context.origin.request_id.clone().into()),
+        (
+            Column::ClientRequestId,
+            context.origin.client_request_id.clone().into(),
+        ),
+        (Column::ClientIp, context.origin.client_ip.clone().into()),
+        (Column::UserAgent, context.origin.user_agent.clone().into()),
+        (Column::Outcome, event.outcome.as_str().into()),
+        (Column::Detail, event.detail.clone().into()),
+    ];
+    let (columns, values): (Vec<_>, Vec<_>) = values.into_iter().unzip();
+    let select = Query::select()
+        .exprs(values)
+        .from(Alias::new(source))
+        .to_owned();
+    Ok(Query::insert()
+        .into_table(entity::Entity)
+        .columns(columns)
+        .select_from(select)
+        .map_err(|error| StoreError::internal(error.to_string()))?
+        .to_owned())
 }

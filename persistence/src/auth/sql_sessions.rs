@@ -14,7 +14,7 @@ use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entities::sessions::{self, Column, Entity};
 use super::entities::spent_refresh_tokens as spent;
-use crate::clock::{database_now, span};
+use crate::clock::{database_now, one_with_database_now, span};
 use crate::error::{domain_result, StoreError, StoreResult};
 
 /// How recently a session must have been seen for `touch` to skip its write. Bounds the
@@ -95,8 +95,9 @@ impl SessionStore for SqlSessionStore {
         token_expires_at: DateTime<Utc>,
     ) -> Result<Option<TouchedSession>, DomainError> {
         domain_result(async move {
-            let now = database_now(&self.connection).await?;
-            let Some(mut row) = self.row(id).await? else {
+            let select = Entity::find_by_id(id.as_uuid());
+            let Some((mut row, now)) = one_with_database_now(&self.connection, select).await?
+            else {
                 return Ok(None);
             };
             let mut session = to_session(row.clone())?;

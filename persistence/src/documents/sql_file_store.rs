@@ -4,11 +4,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use domain::documents::{ChunkStream, Collected, ContentHash, FileStore, UploadId, CHUNK_SIZE};
 use domain::DomainError;
-use futures_util::{stream, StreamExt};
+use futures_util::{stream, StreamExt, TryStreamExt};
 use sea_orm::sea_query::Expr;
 
 use crate::connection::Connection;
-use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr};
+use sea_orm::{
+    ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+};
 use uuid::Uuid;
 
 use super::entities::{blobs, chunks};
@@ -207,34 +209,16 @@ impl FileStore for SqlFileStore {
             };
             let connection = self.connection.clone();
             let blob_id: Uuid = blob.id;
-            let pieces = stream::iter(first..=last)
+            let batches = stream::iter((first..=last).step_by(CHUNKS_PER_QUERY as usize))
                 .take_while(move |_| std::future::ready(range.end > range.start))
-                .then(move |index| {
-                    let connection = connection.clone();
-                    async move {
-                        // why: one chunk per query, so memory stays at a chunk whatever the size.
-                        let bytes: Vec<u8> = chunks::Entity::find_by_id((
-                            blob_id,
-                            i64::try_from(index).map_err(StoreError::from)?,
-                        ))
-                        .select_only()
-                        .column(chunks::Column::Bytes)
-                        .into_tuple()
-                        .one(&connection)
-                        .await
-                        .map_err(StoreError::from)?
-                        .ok_or_else(|| {
-                            StoreError::internal(format!(
-                                "chunk {index} of blob {blob_id} is missing"
-                            ))
-                        })?;
-                        let offset = index * chunk;
-                        let from =
-                            range.start.saturating_sub(offset).min(bytes.len() as u64) as usize;
-                        let to = (range.end - offset).min(bytes.len() as u64) as usize;
-                        Ok(bytes[from..to].to_vec())
-                    }
+                .then(move |from| {
+                    let batch = from..=(from + CHUNKS_PER_QUERY - 1).min(last);
+                    read_chunks(connection.clone(), blob_id, batch)
                 });
+            let pieces = batches
+                .map_ok(|batch| stream::iter(batch.into_iter().map(Ok::<_, DomainError>)))
+                .try_flatten()
+                .map_ok(move |(index, bytes)| cut_to(range.clone(), index * chunk, bytes));
             Ok(pieces.boxed())
         })
         .await
@@ -290,4 +274,54 @@ impl FileStore for SqlFileStore {
         })
         .await
     }
+}
+
+/// Chunks fetched by one query while downloading: a few round trips for a large file
+/// rather than one a chunk, and still a bounded piece of memory.
+const CHUNKS_PER_QUERY: u64 = 4;
+
+/// Chunks `indexes` of `blob`, in order, each with its index.
+async fn read_chunks(
+    connection: Connection,
+    blob: Uuid,
+    indexes: std::ops::RangeInclusive<u64>,
+) -> Result<Vec<(u64, Vec<u8>)>, DomainError> {
+    let (first, last) = (*indexes.start(), *indexes.end());
+    let rows: Vec<(i64, Vec<u8>)> = chunks::Entity::find()
+        .select_only()
+        .column(chunks::Column::ChunkIndex)
+        .column(chunks::Column::Bytes)
+        .filter(chunks::Column::BlobId.eq(blob))
+        .filter(chunks::Column::ChunkIndex.between(
+            i64::try_from(first).map_err(StoreError::from)?,
+            i64::try_from(last).map_err(StoreError::from)?,
+        ))
+        .order_by_asc(chunks::Column::ChunkIndex)
+        .into_tuple()
+        .all(&connection)
+        .await
+        .map_err(StoreError::from)?;
+    if rows.len() as u64 != last - first + 1 {
+        return Err(StoreError::internal(format!(
+            "chunks {first} to {last} of blob {blob}: {} found",
+            rows.len()
+        ))
+        .into());
+    }
+    rows.into_iter()
+        .map(|(index, bytes)| Ok((u64::try_from(index).map_err(StoreError::from)?, bytes)))
+        .collect()
+}
+
+/// The part of a chunk starting at byte `offset` of the blob that lies in `range`;
+/// a chunk wholly inside is passed on as it is, uncopied.
+fn cut_to(range: Range<u64>, offset: u64, mut bytes: Vec<u8>) -> Vec<u8> {
+    let length = bytes.len() as u64;
+    let to = range.end.saturating_sub(offset).min(length) as usize;
+    let from = range.start.saturating_sub(offset).min(length) as usize;
+    bytes.truncate(to);
+    if from > 0 {
+        bytes.drain(..from);
+    }
+    bytes
 }

@@ -21,7 +21,10 @@ impl HealthProbe for SqlProbe {
     }
 
     async fn check(&self) -> anyhow::Result<()> {
-        self.connection.ping().await?;
+        if let Err(error) = self.connection.ping().await {
+            crate::database::suspect_connections();
+            return Err(error.into());
+        }
         Ok(())
     }
 }

@@ -10,9 +10,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::entity::{self, Column, Entity};
 use super::rows::{patient_row, to_patient};
+use crate::audited_read::read_one_audited;
 use crate::error::StoreResult;
+use crate::revision::{revise_one, Revised};
 use crate::unit_of_work::audited;
-use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
+use crate::versioned::{update_whole_row, versioned_entity};
 
 /// [`PatientRepository`] on the SQL database; every call is one unit of work holding
 /// the work and its audit events.
@@ -78,15 +80,10 @@ impl PatientRepository for SqlPatientRepository {
         context: &AuditContext,
         id: PatientId,
     ) -> Result<Option<Patient>, DomainError> {
-        let patient = audited(&self.connection, context, |mut work| async move {
-            let Some(row) = Entity::find_by_id(id.as_uuid()).one(work.db()).await? else {
-                return Ok(work.done(None));
-            };
-            work.audit(event(AuditAction::Read, id));
-            Ok(work.done(Some(to_patient(row)?)))
-        })
-        .await?;
-        Ok(patient)
+        let select = Entity::find_by_id(id.as_uuid());
+        let event = event(AuditAction::Read, id);
+        let row = read_one_audited(&self.connection, context, select, &event).await?;
+        Ok(row.map(to_patient).transpose()?)
     }
 
     async fn modify(
@@ -97,24 +94,31 @@ impl PatientRepository for SqlPatientRepository {
         fence: Option<FencingToken>,
         change: Rule<'_, Patient, Patient>,
     ) -> Result<Patient, DomainError> {
-        let patient = audited(&self.connection, context, |mut work| async move {
-            let row = Entity::find_by_id(id.as_uuid())
-                .one(work.db())
-                .await?
-                .ok_or(DomainError::NotFound { resource: RESOURCE })?;
+        let revise = |row: entity::Model, now| -> StoreResult<Revised<Entity, Patient>> {
             let archived_at = row.archived_at;
             let loaded = to_patient(row)?;
             let read_at = loaded.version;
-            let mut patient = change(loaded, work.now())?;
-            patient.updated_at = work.now();
-            let row = entity::ActiveModel::from(patient_row(&patient, work.now(), archived_at)?);
+            let mut patient = change(loaded, now)?;
+            patient.updated_at = now;
+            let row = entity::ActiveModel::from(patient_row(&patient, now, archived_at)?);
             let update = update_whole_row::<Entity>(row, &[Column::Mrn, Column::CreatedAt]);
-            patient.version =
-                update_at_version(work.db(), update, id.as_uuid(), read_at, fence).await?;
-            work.audit(event(action, id));
-            Ok(work.done(patient))
-        })
+            Ok(Revised {
+                update,
+                read_at,
+                value: patient,
+            })
+        };
+        let event = event(action, id);
+        let (mut patient, version) = revise_one(
+            &self.connection,
+            context,
+            id.as_uuid(),
+            fence,
+            &event,
+            &revise,
+        )
         .await?;
+        patient.version = version;
         Ok(patient)
     }
 

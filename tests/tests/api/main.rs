@@ -5,6 +5,7 @@
 
 mod auth;
 mod cluster;
+mod connections;
 mod contract;
 mod cors;
 mod documents;

@@ -2,9 +2,9 @@
 # Does a burst of logins stall other requests? Argon2id (19 MiB, 2 passes) runs on the
 # blocking pool, so /health/live should answer as fast during a burst as before it.
 # Prints liveness latency alone and during a burst of concurrent logins, and the
-# logins' own throughput. Usage: scripts/bench-login-burst.sh [LOGINS] [CONCURRENCY]
+# logins' own throughput. Usage: scripts/bench/login-burst.sh [LOGINS] [CONCURRENCY]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 logins=${1:-40}
 concurrency=${2:-8}
 port=18090
