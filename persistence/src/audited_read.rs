@@ -9,7 +9,7 @@
 //! database.
 
 use domain::audit::{AuditContext, NewAuditEvent};
-use sea_orm::sea_query::{Alias, Asterisk, CommonTableExpression, Query, WithClause};
+use sea_orm::sea_query::{Alias, Asterisk, Query};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryTrait, Select};
 
 use crate::audit;
@@ -20,6 +20,8 @@ use crate::unit_of_work::audited;
 const FOUND: &str = "found";
 
 /// The row `select` finds, if any, with `event` recorded as `context`'s when it is found.
+/// An event that records a change goes through a unit of work, where a keyed request's
+/// claim is marked with it.
 pub(crate) async fn read_one_audited<E>(
     connection: &Connection,
     context: &AuditContext,
@@ -44,20 +46,11 @@ where
         })
         .await;
     }
-    let found = CommonTableExpression::new()
-        .query(select.into_query())
-        .table_name(Alias::new(FOUND))
+    let then = Query::select()
+        .column(Asterisk)
+        .from(Alias::new(FOUND))
         .to_owned();
-    let recorded = CommonTableExpression::new()
-        .query(audit::insert_per_row_of(FOUND, context, event)?)
-        .table_name(Alias::new("recorded"))
-        .to_owned();
-    let statement = WithClause::new().cte(found).cte(recorded).to_owned().query(
-        Query::select()
-            .column(Asterisk)
-            .from(Alias::new(FOUND))
-            .to_owned(),
-    );
+    let statement = audit::recorded_per_row(FOUND, select.into_query(), context, event, then)?;
     let row = connection
         .read_and_record(backend.build(&statement))
         .await?;

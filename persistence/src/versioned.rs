@@ -3,7 +3,7 @@
 use domain::audit::{AuditContext, NewAuditEvent};
 use domain::locks::FencingToken;
 use domain::{DomainError, Version};
-use sea_orm::sea_query::{Alias, CommonTableExpression, Condition, Expr, Query, WithClause};
+use sea_orm::sea_query::{Alias, Condition, Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait, UpdateMany,
@@ -93,26 +93,11 @@ pub(crate) async fn update_at_version_audited<E: VersionedEntity>(
         .into_query()
         .returning_col(E::id_column())
         .to_owned();
-    let statement = WithClause::new()
-        .cte(
-            CommonTableExpression::new()
-                .query(update)
-                .table_name(Alias::new(UPDATED))
-                .to_owned(),
-        )
-        .cte(
-            CommonTableExpression::new()
-                .query(audit::insert_per_row_of(UPDATED, context, event)?)
-                .table_name(Alias::new("recorded"))
-                .to_owned(),
-        )
-        .to_owned()
-        .query(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(Alias::new(UPDATED))
-                .to_owned(),
-        );
+    let then = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new(UPDATED))
+        .to_owned();
+    let statement = audit::recorded_per_row(UPDATED, update, context, event, then)?;
     let backend = connection.get_database_backend();
     let rows = connection.write_alone(backend.build(&statement)).await?;
     if !rows.is_empty() {

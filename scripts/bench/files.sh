@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark 4: documents in and out, 1 MiB and 100 MiB (BIG_MiB), through the API with
 # the SQL file store (chunks in PostgreSQL) and the directory store, beside nginx
-# serving the same file from disk (sendfile), one transfer at a time, the sides
+# serving the same file from disk (sendfile) and PostgreSQL sending the stored chunks
+# to psql (the SQL store's own limit), one transfer at a time, the sides
 # alternating BENCH_ROUNDS times (medians quoted); and the node's peak memory above
 # idle while it transfers.
 #
@@ -15,6 +16,8 @@ make_pdf() { # MiB file: random bytes behind a PDF header, so nothing compresses
   { printf '%%PDF-1.7\n'; head -c $(( $1 * 1024 * 1024 - 9 )) /dev/urandom; } >"$2"
 }
 mkdir -p "$BENCH_WORK/www"
+# nginx's workers run as an unprivileged user: let them read the files it serves.
+chmod o+rx "$BENCH_WORK" "$BENCH_WORK/www"
 make_pdf "$big_mib" "$BENCH_WORK/www/big.pdf"
 make_pdf 1 "$BENCH_WORK/www/small.pdf"
 
@@ -70,6 +73,15 @@ for round in $(seq 1 "$BENCH_ROUNDS"); do
       down=$(seconds -H "$auth" "${base[$store]}/api/v1/documents/$id/content")
       echo "$store $file up $(mib_per_s "$bytes" "$up")" >>"$BENCH_WORK/figures"
       echo "$store $file down $(mib_per_s "$bytes" "$down")" >>"$BENCH_WORK/figures"
+      if [ "$store" = sql ]; then
+        # The SQL store's own limit: PostgreSQL sending the same chunks to psql.
+        started=$(date +%s.%N)
+        psql -q "$url" -c "COPY (SELECT c.bytes FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id
+            JOIN documents d ON d.sha256 = b.sha256 WHERE d.id = '$id' ORDER BY c.chunk_index)
+            TO STDOUT (FORMAT binary)" >/dev/null
+        alone=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
+        echo "postgres $file down $(mib_per_s "$bytes" "$alone")" >>"$BENCH_WORK/figures"
+      fi
     done
   done
 done
@@ -80,6 +92,8 @@ printf '%-10s %-8s %10s %10s %16s\n' side file upload download "download / nginx
 for file in big small; do
   nginx_down=$(median_of nginx $file down)
   printf '%-10s %-8s %10s %10s %16s\n' nginx "$file" - "$nginx_down" 1.00
+  printf '%-10s %-8s %10s %10s %16s\n' "psql COPY" "$file" - "$(median_of postgres $file down)" \
+    "$(awk -v a="$(median_of postgres $file down)" -v b="$nginx_down" 'BEGIN { printf "%.2f", a / b }')"
   for store in sql directory; do
     down=$(median_of $store $file down)
     printf '%-10s %-8s %10s %10s %16s\n' "$store" "$file" "$(median_of $store $file up)" "$down" \

@@ -3,6 +3,8 @@
 # never run. Every benchmark prints its figures; BENCHMARKS.md records the latest run.
 #
 # PRACTICA_BENCH_DATABASE_URL names the PostgreSQL server (default: local, postgres).
+# BENCH_SECONDS, BENCH_ROUNDS and BENCH_CONNECTIONS set each run's length, the number of
+# alternations and the connections (wrk's and pgbench's, and each node's pool).
 
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -33,7 +35,12 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
+# PRACTICA_BENCH_BINARY runs another build (an earlier commit's, to compare) instead.
 bench_build() {
+  if [ -n "${PRACTICA_BENCH_BINARY:-}" ]; then
+    BENCH_BINARY=$PRACTICA_BENCH_BINARY
+    return
+  fi
   cargo build -q --release -p api
   BENCH_BINARY="${CARGO_TARGET_DIR:-target}/release/practica"
 }
@@ -192,4 +199,27 @@ bench_redis() { # port
   for _ in $(seq 1 50); do redis-cli -p "$1" ping 2>/dev/null | grep -q PONG && return; sleep 0.1; done
   echo "bench: Redis on $1 did not start" >&2
   exit 1
+}
+
+# Where a request's CPU goes: runs wrk against URL (further arguments to wrk) for
+# BENCH_SECONDS and prints the CPU time the node, PostgreSQL's processes and wrk spent
+# per request. On a machine whose cores the three share, these add up to its capacity.
+bench_cpu_split() { # node_pid url [wrk args...]
+  local node=$1 url=$2 ticks_per_s
+  shift 2
+  ticks_per_s=$(getconf CLK_TCK)
+  cpu_ticks() { local total=0 pid; for pid in "$@"; do [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo "$total"; }
+  local node0 pg0 node1 pg1 load seconds=$BENCH_SECONDS
+  node0=$(cpu_ticks "$node"); pg0=$(cpu_ticks $(pgrep postgres))
+  wrk -t 2 -c "$BENCH_CONNECTIONS" -d "${seconds}s" "$@" "$url" >"$BENCH_WORK/split.out" &
+  local wrk_pid=$!
+  sleep "$(awk -v s="$seconds" 'BEGIN { print s - 0.2 }')"
+  load=$(cpu_ticks "$wrk_pid")
+  wait "$wrk_pid"
+  node1=$(cpu_ticks "$node"); pg1=$(cpu_ticks $(pgrep postgres))
+  awk -v rps="$(awk '/Requests\/sec/ { print $2 }' "$BENCH_WORK/split.out")" -v s="$seconds" -v hz="$ticks_per_s" \
+    -v node=$((node1 - node0)) -v pg=$((pg1 - pg0)) -v wrk_ticks="$load" 'BEGIN {
+      per = 1e6 / (rps * s * hz)
+      printf "%.0f requests/s; CPU per request: node %.0f us, PostgreSQL %.0f us, wrk %.0f us\n", rps, node * per, pg * per, wrk_ticks * per
+    }'
 }

@@ -78,7 +78,11 @@ for round in $(seq 1 "$BENCH_ROUNDS"); do
   read_pg=$(bench_pgbench "$url" "$read_script"); row "pgbench, its $read_trips statements" "$read_pg"
   update_app=$(BENCH_WRK_THREADS=$BENCH_CONNECTIONS bench_wrk "$base/api/v1/patients" -s scripts/bench/update.lua -- "${wrk_args[@]}")
   row "PUT /patients/{id} (If-Match)" "$update_app"
+  before=$(psql -Atq "$url" -c "SELECT version FROM patients WHERE id = '${editing[1]}'")
   update_pg=$(pgbench_updates); row "pgbench, its $update_trips statements" "$update_pg"
+  after=$(psql -Atq "$url" -c "SELECT version FROM patients WHERE id = '${editing[1]}'")
+  # pgbench must do the node's work: write the row (and its event) every time.
+  [ "$after" -gt "$before" ] || { echo "bench: pgbench's updates changed no row" >&2; exit 1; }
   echo "${read_app%% *} ${read_pg%% *} ${update_app%% *} ${update_pg%% *} ${live%% *}" >>"$BENCH_WORK/ratios"
 done
 # A round starts with the ETags of the first: each thread's first update then gets 412
@@ -92,6 +96,7 @@ echo
 echo "read:   $read_trips statements; node/pgbench throughput, median of $BENCH_ROUNDS: $read_ratio (target 0.7)"
 echo "update: $update_trips statements; node/pgbench throughput, median of $BENCH_ROUNDS: $update_ratio (target 0.7)"
 echo "read/health-live throughput, median: $live_ratio"
+echo "where the read's time goes: $(bench_cpu_split "$node" "$base/api/v1/patients/$patient" -H "$auth")"
 bench_stop_node "$node"
 
 echo

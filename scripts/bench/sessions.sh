@@ -19,16 +19,18 @@ grow_sql() { # total
          now() + interval '30 minutes', now() + interval '12 hours', 1
        FROM (SELECT user_id, refresh_key FROM sessions LIMIT 1) AS one,
             generate_series((SELECT count(*) FROM sessions) + 1, $1) AS n"
-  sql "ANALYZE sessions"
+  sql "VACUUM (ANALYZE) sessions"
 }
 
 grow_redis() { # total session_id
-  local have record
-  have=$(redis-cli -p "$redis_port" --scan --pattern 'practica:{*}:session' --count 10000 | wc -l)
+  local have=${redis_filled:-0} record
+  redis_filled=$1
   record=$(redis-cli -p "$redis_port" GET "practica:{$2}:session")
   # RESP, so that the JSON's quotes pass untouched.
-  awk -v from="$((have + 1))" -v to="$1" -v record="$record" 'BEGIN {
-    for (n = from; n <= to; n++) {
+  # why: through the environment, as awk -v would read escapes in the JSON.
+  RECORD=$record LC_ALL=C awk -v from="$((have + 1))" -v to="$1" 'BEGIN {
+    record = ENVIRON["RECORD"]
+    for (n = from; n < to; n++) {
       key = sprintf("practica:{00000000-0000-4000-8000-%012d}:session", n)
       printf "*5\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$2\r\nPX\r\n$8\r\n43200000\r\n", length(key), key, length(record), record
     }

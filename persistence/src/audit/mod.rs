@@ -7,7 +7,10 @@ pub use sql_audit_log::SqlAuditLog;
 
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditContext, NewAuditEvent};
-use sea_orm::sea_query::{Alias, Expr, InsertStatement, Query, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Expr, InsertStatement, Query, QueryStatementBuilder,
+    SelectStatement, SimpleExpr, WithClause, WithQuery,
+};
 use sea_orm::{ActiveValue, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
@@ -50,11 +53,36 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// `WITH <name> AS (<rows>), recorded AS (INSERT INTO audit_events … FROM <name>)
+/// <then>`: one statement running `rows` (a read, or a write `RETURNING` its rows),
+/// recording `event`, as `context`'s, once for each of its rows, stamped with the
+/// database's clock, and answering `then` (which may read `<name>`). PostgreSQL only:
+/// SQLite cannot write inside a common table expression.
+pub(crate) fn recorded_per_row(
+    name: &str,
+    rows: impl QueryStatementBuilder,
+    context: &AuditContext,
+    event: &NewAuditEvent,
+    then: SelectStatement,
+) -> StoreResult<WithQuery> {
+    let source = CommonTableExpression::new()
+        .query(rows)
+        .table_name(Alias::new(name))
+        .to_owned();
+    let recorded = CommonTableExpression::new()
+        .query(insert_per_row_of(name, context, event)?)
+        .table_name(Alias::new("recorded"))
+        .to_owned();
+    Ok(WithClause::new()
+        .cte(source)
+        .cte(recorded)
+        .to_owned()
+        .query(then))
+}
+
 /// `INSERT INTO audit_events … SELECT … FROM source`: `event`, as `context`'s, once for
-/// each row of `source` (a common table expression of the same statement), stamped with
-/// the database's clock. The event must not record a change: a keyed request's claim is
-/// marked only by a unit of work.
-pub(crate) fn insert_per_row_of(
+/// each row of `source`, stamped with the database's clock.
+fn insert_per_row_of(
     source: &str,
     context: &AuditContext,
     event: &NewAuditEvent,

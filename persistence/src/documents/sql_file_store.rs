@@ -211,10 +211,14 @@ impl FileStore for SqlFileStore {
             let blob_id: Uuid = blob.id;
             let batches = stream::iter((first..=last).step_by(CHUNKS_PER_QUERY as usize))
                 .take_while(move |_| std::future::ready(range.end > range.start))
-                .then(move |from| {
+                .map(move |from| {
                     let batch = from..=(from + CHUNKS_PER_QUERY - 1).min(last);
                     read_chunks(connection.clone(), blob_id, batch)
-                });
+                })
+                // why: PostgreSQL reads a chunk out of its TOAST pages at a few hundred
+                // MiB/s per backend; two queries at once, on two connections, keep a
+                // second core at it.
+                .buffered(QUERIES_AT_ONCE);
             let pieces = batches
                 .map_ok(|batch| stream::iter(batch.into_iter().map(Ok::<_, DomainError>)))
                 .try_flatten()
@@ -279,6 +283,9 @@ impl FileStore for SqlFileStore {
 /// Chunks fetched by one query while downloading: a few round trips for a large file
 /// rather than one a chunk, and still a bounded piece of memory.
 const CHUNKS_PER_QUERY: u64 = 4;
+
+/// Queries of one download in flight at once.
+const QUERIES_AT_ONCE: usize = 2;
 
 /// Chunks `indexes` of `blob`, in order, each with its index.
 async fn read_chunks(
