@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod chart;
 pub mod cli;
 mod documents;
 pub mod error;

@@ -2,7 +2,7 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, documents, health, jobs, locks, notes, patients, schedule, users};
+use crate::{audit, auth, chart, documents, health, jobs, locks, notes, patients, schedule, users};
 
 pub fn contract(config: &mut ServiceConfig) {
     health::configure(config);
@@ -13,6 +13,7 @@ pub fn contract(config: &mut ServiceConfig) {
             // why: before `patients`, whose `/patients` scope would otherwise take
             // `/patients/{id}/notes` and answer 404.
             .configure(notes::configure)
+            .configure(chart::configure)
             .configure(documents::configure)
             .configure(patients::configure)
             .configure(schedule::configure)

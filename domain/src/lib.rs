@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod chart;
 pub mod documents;
 pub mod error;
 pub mod error_code;

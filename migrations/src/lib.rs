@@ -30,6 +30,7 @@ mod m20261126_000019_add_password_change_required_to_users;
 mod m20261126_000020_refuse_truncating_the_record;
 mod m20261126_000021_add_request_origin_to_audit_events;
 mod m20261126_000022_add_detail_to_audit_events;
+mod m20261127_000023_create_problems;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000020_refuse_truncating_the_record::Migration),
             Box::new(m20261126_000021_add_request_origin_to_audit_events::Migration),
             Box::new(m20261126_000022_add_detail_to_audit_events::Migration),
+            Box::new(m20261127_000023_create_problems::Migration),
         ]
     }
 }

@@ -50,7 +50,8 @@ where
         .column(Asterisk)
         .from(Alias::new(FOUND))
         .to_owned();
-    let statement = audit::recorded_per_row(FOUND, select.into_query(), context, event, then)?;
+    let statement =
+        audit::recorded_with_row(FOUND, select.into_query(), context, event, None, then)?;
     let row = connection
         .read_and_record(backend.build(&statement))
         .await?;

@@ -71,9 +71,10 @@ impl Connection {
             .unwrap_or(Err(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)))
     }
 
-    /// Runs one statement that reads and records that it read (an audited read), within
-    /// the request's budget like any read: abandoned, it happened whole or not at all,
-    /// and nobody was shown what it read.
+    /// Runs one statement that reads and records that it read (an audited read). It
+    /// writes, but is bounded like a read, by the request's budget: abandoned, it
+    /// happened whole or not at all, and nobody was shown what it read (at worst the
+    /// trail holds a read whose answer was a 503).
     pub(crate) async fn read_and_record(
         &self,
         statement: Statement,
@@ -100,22 +101,17 @@ impl Connection {
     }
 
     /// Runs one statement that writes (a data-modifying common table expression, atomic
-    /// on its own) and returns its rows: on PostgreSQL on the request's connection, the
-    /// wait for it within the request's budget and the statement within its bound on
-    /// work, so that a write is never abandoned for having waited; elsewhere in a
-    /// transaction of its own.
+    /// on its own) and returns its rows, on the request's connection: the wait for it
+    /// within the request's budget and the statement within its bound on work, so that
+    /// a write is never abandoned for having waited. PostgreSQL only.
     pub(crate) async fn write_alone(
         &self,
         statement: Statement,
     ) -> Result<Vec<QueryResult>, DbErr> {
         let Some((id, pool)) = &self.postgres else {
-            return self
-                .alone(|transaction| async move {
-                    let rows = transaction.query_all(statement).await?;
-                    transaction.commit().await?;
-                    Ok(rows)
-                })
-                .await;
+            return Err(DbErr::Custom(
+                "a statement writing inside a common table expression needs PostgreSQL".into(),
+            ));
         };
         if !request_limits::applies() {
             let connection = held_connection::take(*id, pool).await?;

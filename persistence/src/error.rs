@@ -33,7 +33,10 @@ impl From<StoreError> for DomainError {
         match error {
             StoreError::Domain(error) => error,
             StoreError::Database(error) if is_unreachable(&error) => {
-                crate::database::suspect_connections();
+                // A busy pool says nothing of the connections in it.
+                if !matches!(error, DbErr::ConnectionAcquire(_)) {
+                    crate::database::suspect_connections();
+                }
                 DomainError::Unavailable(error.into())
             }
             StoreError::Database(error) => DomainError::internal(error),

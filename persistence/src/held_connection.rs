@@ -43,8 +43,9 @@ pub(crate) async fn holding<F: Future>(work: F) -> F::Output {
     HELD.scope(RefCell::new(None), work).await
 }
 
-/// Returns the held connection to its pool, before the request takes another.
-pub(crate) fn release() {
+/// Returns the held connection to its pool: before the request takes another for a
+/// transaction, or before it waits on something else (its body).
+pub fn release() {
     let _ = HELD.try_with(|slot| slot.borrow_mut().take());
 }
 

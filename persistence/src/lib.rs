@@ -4,6 +4,7 @@
 pub mod audit;
 mod audited_read;
 pub mod auth;
+pub mod chart;
 mod clock;
 mod connection;
 pub mod database;
@@ -26,5 +27,6 @@ mod versioned;
 
 pub use connection::Connection;
 pub use database::{Database, DatabaseError, DatabaseKind, DatabaseOptions, PoolStats};
+pub use held_connection::release as release_held_connection;
 pub use redis::{Redis, RedisError};
 pub use request_limits::{within_request_limits, RequestLimits};

@@ -56,6 +56,23 @@ pub async fn within_request_limits<F: Future>(limits: RequestLimits, work: F) ->
         .await
 }
 
+/// `work`, to run in a task of its own, under what is left of the running request's
+/// limits (none outside a request).
+pub(crate) fn carried_over<F: Future>(work: F) -> impl Future<Output = F::Output> {
+    let limits = LIMITS
+        .try_with(|limits| RequestLimits {
+            connection_wait: limits.wait_left.get(),
+            database_work: limits.database_work,
+        })
+        .ok();
+    async move {
+        match limits {
+            Some(limits) => within_request_limits(limits, work).await,
+            None => work.await,
+        }
+    }
+}
+
 /// Whether the running task is a request's, with limits.
 pub(crate) fn applies() -> bool {
     LIMITS.try_with(|_| ()).is_ok()

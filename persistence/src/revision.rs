@@ -82,7 +82,7 @@ where
         read_at,
         value,
     } = revise(row, now)?;
-    let version =
-        update_at_version_audited(connection, context, update, id, read_at, fence, event).await?;
+    let write = (update, id, read_at, fence);
+    let version = update_at_version_audited(connection, context, write, event, now).await?;
     Ok((value, version))
 }

@@ -1,5 +1,6 @@
 //! Conditional writes: a row changes only at the version the writer read.
 
+use chrono::{DateTime, Utc};
 use domain::audit::{AuditContext, NewAuditEvent};
 use domain::locks::FencingToken;
 use domain::{DomainError, Version};
@@ -76,17 +77,15 @@ pub async fn update_at_version<E: VersionedEntity>(
     Err(why_missed::<E>(connection, id, fence).await)
 }
 
-/// [`update_at_version`] with `event` recorded, as `context`'s, when the row changes:
-/// one statement, which is atomic without a transaction (PostgreSQL only: SQLite
-/// cannot write inside a common table expression).
+/// [`update_at_version`] with `event` recorded, as `context`'s at `now`, when the row
+/// changes: one statement, which is atomic without a transaction (PostgreSQL only:
+/// SQLite cannot write inside a common table expression).
 pub(crate) async fn update_at_version_audited<E: VersionedEntity>(
     connection: &Connection,
     context: &AuditContext,
-    update: UpdateMany<E>,
-    id: Uuid,
-    expected: Version,
-    fence: Option<FencingToken>,
+    (update, id, expected, fence): (UpdateMany<E>, Uuid, Version, Option<FencingToken>),
     event: &NewAuditEvent,
+    now: DateTime<Utc>,
 ) -> StoreResult<Version> {
     const UPDATED: &str = "updated";
     let update = at_version(update, id, expected, fence)?
@@ -97,7 +96,7 @@ pub(crate) async fn update_at_version_audited<E: VersionedEntity>(
         .expr(Expr::val(1))
         .from(Alias::new(UPDATED))
         .to_owned();
-    let statement = audit::recorded_per_row(UPDATED, update, context, event, then)?;
+    let statement = audit::recorded_with_row(UPDATED, update, context, event, Some(now), then)?;
     let backend = connection.get_database_backend();
     let rows = connection.write_alone(backend.build(&statement)).await?;
     if !rows.is_empty() {

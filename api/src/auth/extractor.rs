@@ -1,7 +1,7 @@
 use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{AUTHORIZATION, CONTENT_LENGTH, TRANSFER_ENCODING};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::auth::{AuthService, Permission, Principal};
 use domain::error::AuthFailure;
@@ -29,11 +29,18 @@ impl FromRequest for Authenticated {
         }
         let auth = request.app_data::<web::Data<AuthService>>().cloned();
         let token = bearer_token(request);
+        let body_coming = request.headers().contains_key(CONTENT_LENGTH)
+            || request.headers().contains_key(TRANSFER_ENCODING);
         Box::pin(async move {
             let auth = auth.ok_or_else(|| {
                 ApiError::Internal(anyhow::anyhow!("AuthService is not configured"))
             })?;
             let principal = auth.authenticate(&token?).await?;
+            // why: actix extracts a handler's arguments together, so a body may still be
+            // arriving; a slow client must not keep the session check's connection.
+            if body_coming {
+                persistence::release_held_connection();
+            }
             tracing::Span::current().record("user_id", tracing::field::display(principal.user_id));
             Ok(Authenticated(principal))
         })

@@ -115,7 +115,8 @@ pub async fn download_content(
     Ok(response.body(body))
 }
 
-/// Chunks read ahead of a download's client: a megabyte, whatever the file's size.
+/// Chunks read ahead of a download's client, whatever the file's size: with the store's
+/// own batches in flight, a download holds a few megabytes at most.
 const CHUNKS_AHEAD: usize = 4;
 
 /// `attachment` with a filename safe in any client (RFC 6266): an ASCII fallback and

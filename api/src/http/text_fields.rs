@@ -3,6 +3,8 @@
 //! that a client or a fuzzer can follow) and cannot drift from it.
 
 use domain::auth::{DisplayName, Password, Specialty, Username};
+use domain::chart::problems::ProblemDetails;
+use domain::chart::ClinicalCode;
 use domain::documents::Title;
 use domain::locks::LockedResource;
 use domain::notes::{AddendumText, SoapSections};
@@ -244,11 +246,41 @@ pub fn optional_reason() -> Schema {
     or_null(text(Reason::RULE, "A new reason for the visit."))
 }
 
+pub fn problem_description() -> Schema {
+    text(
+        ProblemDetails::DESCRIPTION,
+        "The problem as the clinician names it.",
+    )
+    .examples(["Type 2 diabetes mellitus"])
+    .into()
+}
+
+pub fn problem_notes() -> Schema {
+    or_null(text(
+        ProblemDetails::NOTES,
+        "Anything more the clinician notes.",
+    ))
+}
+
+pub fn clinical_code() -> Schema {
+    or_null(
+        string(
+            ClinicalCode::SHAPES.to_owned(),
+            Some(18),
+            "A code of `codeSystem`: ICD-10 (a letter, two characters, then an optional dot \
+             and up to four more) or a SNOMED CT concept id (6 to 18 digits, the last a \
+             Verhoeff check digit)."
+                .to_owned(),
+        )
+        .examples(["E11.9"]),
+    )
+}
+
 pub fn lock_resource() -> Schema {
     string(
         LockedResource::pattern(),
         None,
-        "The record, as `{kind}/{id}`: `patients`, `notes`, `documents` or `appointments` and \
+        "The record, as `{kind}/{id}`: `patients`, `notes`, `documents`, `appointments` or `problems` and \
          the record's id; an administrator may also name a cluster job's lease, `job:{name}`."
             .to_owned(),
     )

@@ -239,6 +239,7 @@ fn see_committed(work: &CommittedWork) -> HttpResponse {
         "note" => "notes",
         "appointment" => "appointments",
         "document" => "documents",
+        "problem" => "problems",
         "user" => "users",
         _ => return ApiError::IdempotencyKeyInUse.error_response(),
     };

@@ -37,6 +37,7 @@ pub use yaml::yaml;
         (name = "patients", description = "Patient records: registration, search, changes by version, archiving"),
         (name = "documents", description = "Patient documents, stored in the database in checksummed chunks"),
         (name = "notes", description = "SOAP notes: drafted, signed once, corrected by addenda (clinicians)"),
+        (name = "problems", description = "The problem list: diagnoses and conditions, never deleted (clinicians write, billing reads)"),
         (name = "schedule", description = "Providers and appointments, never double-booked"),
         (name = "locks", description = "Record locks: who is editing what, on leases with fencing numbers"),
         (name = "jobs", description = "Cluster jobs: scheduled work that runs on one node at a time (admins)"),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::web;
 use domain::audit::AuditTrail;
 use domain::auth::{Accounts, AuthService};
+use domain::chart::problems::Problems;
 use domain::documents::{Documents, FileStore, UploadPolicy};
 use domain::health::Readiness;
 use domain::jobs::Jobs;
@@ -14,6 +15,7 @@ use domain::patients::Patients;
 use domain::schedule::Schedule;
 use persistence::audit::SqlAuditLog;
 use persistence::auth::SqlUserRepository;
+use persistence::chart::SqlProblemRepository;
 use persistence::documents::SqlDocumentRepository;
 use persistence::idempotency::SqlIdempotencyStore;
 use persistence::jobs::{SqlJobRuns, SqlNodeRegistry};
@@ -105,6 +107,10 @@ impl Services {
             ))
             .with(Notes::new(
                 Arc::new(SqlNoteRepository::new(connection.clone())),
+                gate.clone(),
+            ))
+            .with(Problems::new(
+                Arc::new(SqlProblemRepository::new(connection.clone())),
                 gate.clone(),
             ))
             .with(Documents::new(

@@ -31,6 +31,10 @@ pub enum Permission {
     ReadNotes,
     /// Write, sign and amend clinical notes.
     WriteNotes,
+    /// Read patients' problem lists (diagnoses).
+    ReadProblems,
+    /// Record and revise problems, mark them entered in error.
+    WriteProblems,
     /// See patients' documents and their content.
     ReadDocuments,
     /// Upload, retitle and delete documents.
@@ -78,6 +82,8 @@ impl Role {
                 Permission::WriteAppointments,
                 Permission::ReadNotes,
                 Permission::WriteNotes,
+                Permission::ReadProblems,
+                Permission::WriteProblems,
                 Permission::ReadDocuments,
                 Permission::WriteDocuments,
             ],
@@ -90,7 +96,12 @@ impl Role {
                 Permission::ReadDocuments,
                 Permission::WriteDocuments,
             ],
-            Self::Billing => &[Permission::ReadPatients, Permission::ReadAppointments],
+            // Billing reads the problem list: the diagnoses its claims carry.
+            Self::Billing => &[
+                Permission::ReadPatients,
+                Permission::ReadAppointments,
+                Permission::ReadProblems,
+            ],
         }
     }
 }
@@ -175,6 +186,18 @@ mod tests {
         assert!(allows(Role::Clinician, Permission::WriteNotes));
         for role in [Role::Admin, Role::FrontDesk, Role::Billing] {
             assert!(!allows(role, Permission::ReadNotes), "{role}");
+        }
+    }
+
+    #[test]
+    fn clinicians_keep_problem_lists_and_billing_reads_them() {
+        let allows = |role, permission| Roles::new(vec![role]).unwrap().allows(permission);
+        assert!(allows(Role::Clinician, Permission::WriteProblems));
+        assert!(allows(Role::Clinician, Permission::ReadProblems));
+        assert!(allows(Role::Billing, Permission::ReadProblems));
+        assert!(!allows(Role::Billing, Permission::WriteProblems));
+        for role in [Role::Admin, Role::FrontDesk] {
+            assert!(!allows(role, Permission::ReadProblems), "{role}");
         }
     }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::auth::{Permission, SessionId, UserId};
+use crate::chart::problems::ProblemId;
 use crate::documents::DocumentId;
 use crate::jobs::JobName;
 use crate::notes::NoteId;
@@ -68,6 +69,7 @@ pub enum LockedResource {
     Note(NoteId),
     Document(DocumentId),
     Appointment(AppointmentId),
+    Problem(ProblemId),
     /// A cluster job's lease (`job:{name}`): held by a node, never by the API's callers.
     Job(JobName),
 }
@@ -75,8 +77,10 @@ pub enum LockedResource {
 impl LockedResource {
     /// Parses `kind/{uuid}`.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let refuse =
-            || "must be patients/{id}, notes/{id}, documents/{id} or appointments/{id}".to_owned();
+        let refuse = || {
+            "must be patients/{id}, notes/{id}, documents/{id}, appointments/{id} or problems/{id}"
+                .to_owned()
+        };
         if let Some(job) = raw.strip_prefix("job:").and_then(JobName::parse) {
             return Ok(Self::Job(job));
         }
@@ -92,6 +96,7 @@ impl LockedResource {
             "notes" => Ok(Self::Note(NoteId::from_uuid(id))),
             "documents" => Ok(Self::Document(DocumentId::from_uuid(id))),
             "appointments" => Ok(Self::Appointment(AppointmentId::from_uuid(id))),
+            "problems" => Ok(Self::Problem(ProblemId::from_uuid(id))),
             _ => Err(refuse()),
         }
     }
@@ -101,7 +106,7 @@ impl LockedResource {
         let hex = |n: usize| format!("[0-9a-fA-F]{{{n}}}");
         let uuid = [8, 4, 4, 4, 12].map(hex).join("-");
         let jobs = JobName::ALL.map(JobName::as_str).join("|");
-        format!("^(?:(?:patients|notes|documents|appointments)/{uuid}|job:(?:{jobs}))$")
+        format!("^(?:(?:patients|notes|documents|appointments|problems)/{uuid}|job:(?:{jobs}))$")
     }
 
     /// The record's id (the nil id for a job's lease).
@@ -111,6 +116,7 @@ impl LockedResource {
             Self::Note(id) => id.as_uuid(),
             Self::Document(id) => id.as_uuid(),
             Self::Appointment(id) => id.as_uuid(),
+            Self::Problem(id) => id.as_uuid(),
             Self::Job(_) => Uuid::nil(),
         }
     }
@@ -122,6 +128,7 @@ impl LockedResource {
             Self::Note(_) => Permission::WriteNotes,
             Self::Document(_) => Permission::WriteDocuments,
             Self::Appointment(_) => Permission::WriteAppointments,
+            Self::Problem(_) => Permission::WriteProblems,
             Self::Job(_) => Permission::BreakLocks,
         }
     }
@@ -133,6 +140,7 @@ impl LockedResource {
             Self::Note(_) => Permission::ReadNotes,
             Self::Document(_) => Permission::ReadDocuments,
             Self::Appointment(_) => Permission::ReadAppointments,
+            Self::Problem(_) => Permission::ReadProblems,
             Self::Job(_) => Permission::BreakLocks,
         }
     }
@@ -144,6 +152,7 @@ impl LockedResource {
             Self::Note(_) => "note",
             Self::Document(_) => "document",
             Self::Appointment(_) => "appointment",
+            Self::Problem(_) => "problem",
             Self::Job(_) => "job",
         }
     }
@@ -154,6 +163,7 @@ impl LockedResource {
             Self::Note(_) => "notes",
             Self::Document(_) => "documents",
             Self::Appointment(_) => "appointments",
+            Self::Problem(_) => "problems",
             Self::Job(_) => "job",
         }
     }
@@ -195,7 +205,7 @@ mod tests {
     #[test]
     fn a_resource_reads_and_prints_as_kind_slash_id() {
         let id = Uuid::now_v7();
-        for kind in ["patients", "notes", "documents", "appointments"] {
+        for kind in ["patients", "notes", "documents", "appointments", "problems"] {
             let text = format!("{kind}/{id}");
             assert_eq!(LockedResource::parse(&text).unwrap().to_string(), text);
         }

@@ -53,24 +53,25 @@ pub(crate) async fn record(
     Ok(())
 }
 
-/// `WITH <name> AS (<rows>), recorded AS (INSERT INTO audit_events … FROM <name>)
-/// <then>`: one statement running `rows` (a read, or a write `RETURNING` its rows),
-/// recording `event`, as `context`'s, once for each of its rows, stamped with the
-/// database's clock, and answering `then` (which may read `<name>`). PostgreSQL only:
-/// SQLite cannot write inside a common table expression.
-pub(crate) fn recorded_per_row(
+/// `WITH <name> AS (<row>), recorded AS (INSERT INTO audit_events … FROM <name>)
+/// <then>`: one statement running `row` (a read or a write `RETURNING` at most one row:
+/// the event's id is fixed), recording `event`, as `context`'s, when there is a row,
+/// stamped `at` or else by the database's clock, and answering `then` (which may read
+/// `<name>`). PostgreSQL only: SQLite cannot write inside a common table expression.
+pub(crate) fn recorded_with_row(
     name: &str,
-    rows: impl QueryStatementBuilder,
+    row: impl QueryStatementBuilder,
     context: &AuditContext,
     event: &NewAuditEvent,
+    at: Option<DateTime<Utc>>,
     then: SelectStatement,
 ) -> StoreResult<WithQuery> {
     let source = CommonTableExpression::new()
-        .query(rows)
+        .query(row)
         .table_name(Alias::new(name))
         .to_owned();
     let recorded = CommonTableExpression::new()
-        .query(insert_per_row_of(name, context, event)?)
+        .query(insert_per_row_of(name, context, event, at)?)
         .table_name(Alias::new("recorded"))
         .to_owned();
     Ok(WithClause::new()
@@ -80,12 +81,13 @@ pub(crate) fn recorded_per_row(
         .query(then))
 }
 
-/// `INSERT INTO audit_events … SELECT … FROM source`: `event`, as `context`'s, once for
-/// each row of `source`, stamped with the database's clock.
+/// `INSERT INTO audit_events … SELECT … FROM source`: `event`, as `context`'s, for the
+/// row of `source`, stamped `at` or by the database's clock.
 fn insert_per_row_of(
     source: &str,
     context: &AuditContext,
     event: &NewAuditEvent,
+    at: Option<DateTime<Utc>>,
 ) -> StoreResult<InsertStatement> {
     use entity::Column;
     let values: [(Column, SimpleExpr); 15] = [
@@ -96,7 +98,10 @@ fn insert_per_row_of(
         (Column::ResourceType, event.resource_type.into()),
         (Column::ResourceId, event.resource_id.into()),
         (Column::PatientId, event.patient_id.into()),
-        (Column::OccurredAt, Expr::current_timestamp().into()),
+        (
+            Column::OccurredAt,
+            at.map_or_else(|| Expr::current_timestamp().into(), Into::into),
+        ),
         (Column::NodeId, context.origin.node_id.clone().into()),
         (Column::RequestId, context.origin.request_id.clone().into()),
         (

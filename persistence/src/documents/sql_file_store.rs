@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::entities::{blobs, chunks};
 use crate::clock::{database_now, span};
 use crate::error::{domain_result, StoreError, StoreResult};
+use crate::request_limits;
 use crate::unit_of_work::retry_when_busy;
 
 /// [`FileStore`] on the SQL database: a `blobs` row per upload and a `blob_chunks` row
@@ -213,7 +214,19 @@ impl FileStore for SqlFileStore {
                 .take_while(move |_| std::future::ready(range.end > range.start))
                 .map(move |from| {
                     let batch = from..=(from + CHUNKS_PER_QUERY - 1).min(last);
-                    read_chunks(connection.clone(), blob_id, batch)
+                    // why: a task of its own runs each query to its end, within the
+                    // limits of the request that asked, and gives its connection back:
+                    // a client slow to take the chunks never holds one.
+                    let read = request_limits::carried_over(read_chunks(
+                        connection.clone(),
+                        blob_id,
+                        batch,
+                    ));
+                    let task = tokio::spawn(read);
+                    async move {
+                        task.await
+                            .map_err(|error| DomainError::internal(anyhow::Error::new(error)))?
+                    }
                 })
                 // why: PostgreSQL reads a chunk out of its TOAST pages at a few hundred
                 // MiB/s per backend; two queries at once, on two connections, keep a

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use crate::connection::Connection;
 use uuid::Uuid;
 
+use crate::chart::problem_entity as problems;
 use crate::documents::entities::documents;
 use crate::error::domain_result;
 use crate::notes::entities::notes;
@@ -51,6 +52,14 @@ impl LockableRecords for SqlLockableRecords {
                         .filter(documents::Column::DeletedAt.is_null())
                         .select_only()
                         .column(documents::Column::PatientId)
+                        .into_tuple::<Uuid>()
+                        .one(connection)
+                        .await?
+                }
+                LockedResource::Problem(id) => {
+                    problems::Entity::find_by_id(id.as_uuid())
+                        .select_only()
+                        .column(problems::Column::PatientId)
                         .into_tuple::<Uuid>()
                         .one(connection)
                         .await?

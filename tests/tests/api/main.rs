@@ -18,6 +18,7 @@ mod notes;
 mod observability;
 mod patients;
 mod ports;
+mod problems;
 mod routes;
 mod schedule;
 mod scheduler;
