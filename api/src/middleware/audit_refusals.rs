@@ -75,6 +75,7 @@ fn record_of(pattern: &str) -> Option<&'static str> {
         "notes" => Some("note"),
         "documents" => Some("document"),
         "appointments" => Some("appointment"),
+        "problems" => Some("problem"),
         _ => None,
     }
 }
@@ -88,6 +89,8 @@ mod tests {
         assert_eq!(record_of("/api/v1/patients/{id}"), Some("patient"));
         assert_eq!(record_of("/api/v1/patients/{id}/notes"), Some("patient"));
         assert_eq!(record_of("/api/v1/notes/{id}/sign"), Some("note"));
+        assert_eq!(record_of("/api/v1/problems/{id}"), Some("problem"));
+        assert_eq!(record_of("/api/v1/patients/{id}/problems"), Some("patient"));
         assert_eq!(record_of("/api/v1/users/{id}"), None);
         assert_eq!(record_of("/api/v1/patients"), None);
     }

@@ -246,6 +246,26 @@ async fn clinicians_write_billing_reads_the_front_desk_does_neither(backend: Bac
         );
     }
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM problems").await, 1);
+    // The front desk's look at the problem is refused, and the refusal audited.
+    let problem_id = location.rsplit('/').next().unwrap();
+    let desk_id = app.get_json("/api/v1/me", &desk).await["id"].clone();
+    let trail = app
+        .get_json(
+            &format!("/api/v1/audit?actorId={}", desk_id.as_str().unwrap()),
+            &admin,
+        )
+        .await;
+    assert!(
+        trail["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|event| event["resourceType"] == "problem"
+                && event["resourceId"] == problem_id
+                && event["action"] == "read"
+                && event["outcome"] == "refused"),
+        "{trail}"
+    );
 }
 test_on_every_database!(clinicians_write_billing_reads_the_front_desk_does_neither);
 
@@ -313,6 +333,17 @@ async fn a_problem_under_another_sessions_lock_is_refused(backend: Backend) {
     assert_eq!(lock.status(), StatusCode::CREATED);
     let refused = revise(&app, &colleague, &format!("/api/v1/problems/{id}"), 1, body).await;
     assert_eq!(refused.status(), StatusCode::LOCKED);
+    // A malformed body is refused for itself first, whoever holds the lock.
+    let malformed = json!({ "description": "x".repeat(501) });
+    let refused = revise(
+        &app,
+        &colleague,
+        &format!("/api/v1/problems/{id}"),
+        1,
+        malformed,
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let shown = app
         .get_json(&format!("/api/v1/problems/{id}"), &colleague)
         .await;

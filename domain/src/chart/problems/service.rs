@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use super::{Problem, ProblemId, ProblemInput, ProblemRepository};
 use crate::audit::AuditContext;
 use crate::auth::{Permission, Principal};
@@ -79,6 +81,9 @@ impl Problems {
         input: ProblemInput,
     ) -> Result<Problem, DomainError> {
         caller.require(Permission::WriteProblems)?;
+        // why: a malformed body is refused (422) before the lock is consulted; its dates
+        // are held to the database's clock in the rule below.
+        ProblemDetails::parse(&input, NaiveDate::MAX)?;
         let fence = self
             .locks
             .admit(caller, LockedResource::Problem(id), lock)
