@@ -31,6 +31,17 @@ impl SqlProblemRepository {
     pub fn new(connection: Connection) -> Self {
         Self { connection }
     }
+
+    /// Whose chart problem `id` is in, which its audit events name.
+    async fn patient_of(&self, id: ProblemId) -> StoreResult<Option<PatientId>> {
+        let patient = Entity::find_by_id(id.as_uuid())
+            .select_only()
+            .column(Column::PatientId)
+            .into_tuple::<uuid::Uuid>()
+            .one(&self.connection)
+            .await?;
+        Ok(patient.map(PatientId::from_uuid))
+    }
 }
 
 fn event(action: AuditAction, problem: ProblemId, patient: PatientId) -> NewAuditEvent {
@@ -72,17 +83,10 @@ impl ProblemRepository for SqlProblemRepository {
     ) -> Result<Option<Problem>, DomainError> {
         // why: the event names the patient, which only the row knows: read it first
         // (a read alone), then the row with its event.
-        let patient = Entity::find_by_id(id.as_uuid())
-            .select_only()
-            .column(Column::PatientId)
-            .into_tuple::<uuid::Uuid>()
-            .one(&self.connection)
-            .await
-            .map_err(StoreError::from)?;
-        let Some(patient) = patient else {
+        let Some(patient) = self.patient_of(id).await? else {
             return Ok(None);
         };
-        let event = event(AuditAction::Read, id, PatientId::from_uuid(patient));
+        let event = event(AuditAction::Read, id, patient);
         let row = read_one_audited(
             &self.connection,
             context,
@@ -136,13 +140,9 @@ impl ProblemRepository for SqlProblemRepository {
         fence: Option<FencingToken>,
         change: Rule<'_, Problem, Problem>,
     ) -> Result<Problem, DomainError> {
-        let patient = Entity::find_by_id(id.as_uuid())
-            .select_only()
-            .column(Column::PatientId)
-            .into_tuple::<uuid::Uuid>()
-            .one(&self.connection)
-            .await
-            .map_err(StoreError::from)?
+        let patient = self
+            .patient_of(id)
+            .await?
             .ok_or(DomainError::NotFound { resource: RESOURCE })?;
         let revise = |row: entity::Model, now| -> StoreResult<Revised<Entity, Problem>> {
             let loaded = to_problem(row)?;
@@ -160,7 +160,7 @@ impl ProblemRepository for SqlProblemRepository {
                 value: problem,
             })
         };
-        let event = event(AuditAction::Update, id, PatientId::from_uuid(patient));
+        let event = event(AuditAction::Update, id, patient);
         let (mut problem, version) = revise_one(
             &self.connection,
             context,
