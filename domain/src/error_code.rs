@@ -67,6 +67,13 @@ error_codes! {
     Locked => "locked",
     /// The lock this change was made under expired, was broken, or passed to another.
     LockLost => "lock_lost",
+    /// The patient has an active allergy that warns against the medication; the
+    /// problem names it. Send `override.reason` to record it anyway.
+    AllergyConflict => "allergy_conflict",
+    /// "No known allergies" cannot be stated while an active allergy is on the list.
+    AllergiesRecorded => "allergies_recorded",
+    /// The patient already has a vitals set taken at that time.
+    VitalsAlreadyRecorded => "vitals_already_recorded",
     /// The username is taken.
     UsernameTaken => "username_taken",
     /// A request with this `Idempotency-Key` is still being processed.

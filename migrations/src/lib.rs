@@ -31,6 +31,7 @@ mod m20261126_000020_refuse_truncating_the_record;
 mod m20261126_000021_add_request_origin_to_audit_events;
 mod m20261126_000022_add_detail_to_audit_events;
 mod m20261127_000023_create_problems;
+mod m20261127_000024_create_chart_entries;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000021_add_request_origin_to_audit_events::Migration),
             Box::new(m20261126_000022_add_detail_to_audit_events::Migration),
             Box::new(m20261127_000023_create_problems::Migration),
+            Box::new(m20261127_000024_create_chart_entries::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use domain::audit::{AuditContext, NewAuditEvent};
 use rand::Rng;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
 
 use crate::connection::Connection;
 
@@ -76,7 +76,28 @@ where
     F: Fn(Work) -> Fut,
     Fut: Future<Output = StoreResult<Done<T>>>,
 {
-    with_retries(connection, Some(context), work).await
+    with_retries(connection, Some(context), Isolation::ReadCommitted, work).await
+}
+
+/// [`audited`], with every read of the work seeing the database as it was at the
+/// work's first read (one snapshot; PostgreSQL's `REPEATABLE READ`, which SQLite's
+/// transactions always are).
+pub async fn audited_snapshot<T, F, Fut>(
+    connection: &Connection,
+    context: &AuditContext,
+    work: F,
+) -> StoreResult<T>
+where
+    F: Fn(Work) -> Fut,
+    Fut: Future<Output = StoreResult<Done<T>>>,
+{
+    with_retries(connection, Some(context), Isolation::Snapshot, work).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Isolation {
+    ReadCommitted,
+    Snapshot,
 }
 
 /// Runs `work` as one transaction that records no audit event.
@@ -85,19 +106,20 @@ where
     F: Fn(Work) -> Fut,
     Fut: Future<Output = StoreResult<Done<T>>>,
 {
-    with_retries(connection, None, work).await
+    with_retries(connection, None, Isolation::ReadCommitted, work).await
 }
 
 async fn with_retries<T, F, Fut>(
     connection: &Connection,
     context: Option<&AuditContext>,
+    isolation: Isolation,
     work: F,
 ) -> StoreResult<T>
 where
     F: Fn(Work) -> Fut,
     Fut: Future<Output = StoreResult<Done<T>>>,
 {
-    retry_when_busy(|| once(connection, context, &work)).await
+    retry_when_busy(|| once(connection, context, isolation, &work)).await
 }
 
 /// Runs `attempt` (one transaction, or one statement on its own) again while SQLite
@@ -127,6 +149,7 @@ where
 async fn once<T, F, Fut>(
     connection: &Connection,
     context: Option<&AuditContext>,
+    isolation: Isolation,
     work: &F,
 ) -> StoreResult<T>
 where
@@ -135,6 +158,13 @@ where
 {
     let transaction = connection.begin().await?;
     let unit = async {
+        if isolation == Isolation::Snapshot
+            && transaction.get_database_backend() == DbBackend::Postgres
+        {
+            transaction
+                .execute_unprepared("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .await?;
+        }
         let now = database_now(&transaction).await?;
         let Done { work, value } = work(Work {
             transaction,

@@ -3,6 +3,7 @@
 //! that a client or a fuzzer can follow) and cannot drift from it.
 
 use domain::auth::{DisplayName, Password, Specialty, Username};
+use domain::chart::entries::{AllergyDetails, ImmunizationDetails, MedicationDetails};
 use domain::chart::problems::ProblemDetails;
 use domain::chart::ClinicalCode;
 use domain::documents::Title;
@@ -262,6 +263,39 @@ pub fn problem_notes() -> Schema {
     ))
 }
 
+/// A text field of the chart's lists: required (with an example) or optional.
+macro_rules! chart_text {
+    ($name:ident, required $rule:expr, $what:literal, $example:literal) => {
+        pub fn $name() -> Schema {
+            text($rule, $what).examples([$example]).into()
+        }
+    };
+    ($name:ident, optional $rule:expr, $what:literal) => {
+        pub fn $name() -> Schema {
+            or_null(text($rule, $what))
+        }
+    };
+}
+
+chart_text!(allergy_substance, required AllergyDetails::SUBSTANCE, "What the patient reacts to.", "Penicillin");
+chart_text!(reaction_manifestation, required AllergyDetails::MANIFESTATION, "What the reaction looked like.", "Hives");
+chart_text!(allergy_notes, optional AllergyDetails::NOTES, "Anything more the clinician notes.");
+chart_text!(medication_drug, required MedicationDetails::DRUG, "The drug, as the clinician names it (with its strength and form, where known).", "Metformin 500 mg tablet");
+chart_text!(medication_dose, optional MedicationDetails::DOSE, "The dose, in words.");
+chart_text!(dose_unit, required MedicationDetails::DOSE_UNIT, "The unit of the dose's value.", "mg");
+chart_text!(medication_route, optional MedicationDetails::ROUTE, "How it is taken (oral, inhaled, ...).");
+chart_text!(medication_frequency, optional MedicationDetails::FREQUENCY, "How often, in words.");
+chart_text!(prescriber_name, optional MedicationDetails::PRESCRIBER_NAME, "Who prescribed it, when not a practica user (`prescriberId`).");
+chart_text!(medication_notes, optional MedicationDetails::NOTES, "Anything more the clinician notes.");
+chart_text!(override_reason, required MedicationDetails::OVERRIDE_REASON, "Why the medication is recorded although an active allergy warns against it.", "Tolerated a supervised test dose");
+chart_text!(immunization_vaccine, required ImmunizationDetails::VACCINE, "The vaccine, as the clinician names it.", "Influenza, seasonal, injectable");
+chart_text!(lot_number, optional ImmunizationDetails::LOT_NUMBER, "The vaccine's lot number.");
+chart_text!(immunization_site, optional ImmunizationDetails::SITE, "Where on the body it was given.");
+chart_text!(immunization_route, optional ImmunizationDetails::ROUTE, "How it was given (intramuscular, ...).");
+chart_text!(performer, optional ImmunizationDetails::PERFORMER, "Who gave it.");
+chart_text!(status_reason, optional ImmunizationDetails::STATUS_REASON, "Why it was not given: exactly when the status is `not_done`.");
+chart_text!(immunization_notes, optional ImmunizationDetails::NOTES, "Anything more the clinician notes.");
+
 pub fn clinical_code() -> Schema {
     or_null(
         string(
@@ -280,8 +314,8 @@ pub fn lock_resource() -> Schema {
     string(
         LockedResource::pattern(),
         None,
-        "The record, as `{kind}/{id}`: `patients`, `notes`, `documents`, `appointments` or `problems` and \
-         the record's id; an administrator may also name a cluster job's lease, `job:{name}`."
+        "The record, as `{kind}/{id}`: `patients`, `notes`, `documents`, `appointments`, `problems`, \
+         `allergies`, `medications`, `vitals` or `immunizations` and the record's id; an administrator may also name a cluster job's lease, `job:{name}`."
             .to_owned(),
     )
     .examples(["notes/0193b2a4-5c1e-7d3f-9a40-1f2e3d4c5b6a"])

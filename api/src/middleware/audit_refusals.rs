@@ -1,3 +1,4 @@
+use domain::chart::entries::EntryKind;
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -76,7 +77,7 @@ fn record_of(pattern: &str) -> Option<&'static str> {
         "documents" => Some("document"),
         "appointments" => Some("appointment"),
         "problems" => Some("problem"),
-        _ => None,
+        other => EntryKind::from_plural(other).map(EntryKind::as_str),
     }
 }
 
@@ -91,6 +92,8 @@ mod tests {
         assert_eq!(record_of("/api/v1/notes/{id}/sign"), Some("note"));
         assert_eq!(record_of("/api/v1/problems/{id}"), Some("problem"));
         assert_eq!(record_of("/api/v1/patients/{id}/problems"), Some("patient"));
+        assert_eq!(record_of("/api/v1/allergies/{id}"), Some("allergy"));
+        assert_eq!(record_of("/api/v1/vitals/{id}"), Some("vitals"));
         assert_eq!(record_of("/api/v1/users/{id}"), None);
         assert_eq!(record_of("/api/v1/patients"), None);
     }

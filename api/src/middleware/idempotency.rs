@@ -1,3 +1,4 @@
+use domain::chart::entries::EntryKind;
 use std::time::Duration;
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
@@ -241,13 +242,23 @@ fn see_committed(work: &CommittedWork) -> HttpResponse {
         "document" => "documents",
         "problem" => "problems",
         "user" => "users",
-        _ => return ApiError::IdempotencyKeyInUse.error_response(),
+        "no_known_allergies" => {
+            return see_other(format!(
+                "/api/v1/patients/{}/allergies/none",
+                work.resource_id
+            ))
+        }
+        other => match EntryKind::parse(other) {
+            Some(kind) => kind.plural(),
+            None => return ApiError::IdempotencyKeyInUse.error_response(),
+        },
     };
+    see_other(format!("/api/v1/{collection}/{}", work.resource_id))
+}
+
+fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header((
-            LOCATION,
-            format!("/api/v1/{collection}/{}", work.resource_id),
-        ))
+        .insert_header((LOCATION, location))
         .insert_header((REPLAYED_HEADER, HeaderValue::from_static("true")))
         .finish()
 }

@@ -2,7 +2,7 @@
 
 mod archive;
 mod create;
-mod dto;
+pub(crate) mod dto;
 mod get;
 mod search;
 mod update;

@@ -2,7 +2,7 @@
 
 mod book;
 mod change;
-mod dto;
+pub(crate) mod dto;
 mod get;
 mod list;
 mod providers;

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use actix_web::web;
 use domain::audit::AuditTrail;
 use domain::auth::{Accounts, AuthService};
+use domain::chart::entries::ChartEntries;
 use domain::chart::problems::Problems;
+use domain::chart::summary::ChartSummaries;
 use domain::documents::{Documents, FileStore, UploadPolicy};
 use domain::health::Readiness;
 use domain::jobs::Jobs;
@@ -15,7 +17,9 @@ use domain::patients::Patients;
 use domain::schedule::Schedule;
 use persistence::audit::SqlAuditLog;
 use persistence::auth::SqlUserRepository;
-use persistence::chart::SqlProblemRepository;
+use persistence::chart::{
+    SqlChartEntryRepository, SqlChartSummaryRepository, SqlProblemRepository,
+};
 use persistence::documents::SqlDocumentRepository;
 use persistence::idempotency::SqlIdempotencyStore;
 use persistence::jobs::{SqlJobRuns, SqlNodeRegistry};
@@ -113,6 +117,13 @@ impl Services {
                 Arc::new(SqlProblemRepository::new(connection.clone())),
                 gate.clone(),
             ))
+            .with(ChartEntries::new(
+                Arc::new(SqlChartEntryRepository::new(connection.clone())),
+                gate.clone(),
+            ))
+            .with(ChartSummaries::new(Arc::new(
+                SqlChartSummaryRepository::new(connection.clone()),
+            )))
             .with(Documents::new(
                 Arc::new(SqlDocumentRepository::new(connection.clone())),
                 files,

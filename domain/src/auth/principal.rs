@@ -26,4 +26,9 @@ impl Principal {
             Err(DomainError::Forbidden)
         }
     }
+
+    /// Whether [`Principal::require`] would let the caller do it.
+    pub fn may(&self, permission: Permission) -> bool {
+        self.require(permission).is_ok()
+    }
 }

@@ -35,6 +35,12 @@ pub enum Permission {
     ReadProblems,
     /// Record and revise problems, mark them entered in error.
     WriteProblems,
+    /// Read patients' allergies, medications, vitals and immunizations, and the
+    /// clinical parts of the chart summary.
+    ReadChart,
+    /// Record and revise allergies, medications, vitals and immunizations; state "no
+    /// known allergies".
+    WriteChart,
     /// See patients' documents and their content.
     ReadDocuments,
     /// Upload, retitle and delete documents.
@@ -84,6 +90,8 @@ impl Role {
                 Permission::WriteNotes,
                 Permission::ReadProblems,
                 Permission::WriteProblems,
+                Permission::ReadChart,
+                Permission::WriteChart,
                 Permission::ReadDocuments,
                 Permission::WriteDocuments,
             ],
@@ -198,6 +206,17 @@ mod tests {
         assert!(!allows(Role::Billing, Permission::WriteProblems));
         for role in [Role::Admin, Role::FrontDesk] {
             assert!(!allows(role, Permission::ReadProblems), "{role}");
+        }
+    }
+
+    #[test]
+    fn the_chart_lists_are_the_clinicians_alone() {
+        let allows = |role, permission| Roles::new(vec![role]).unwrap().allows(permission);
+        assert!(allows(Role::Clinician, Permission::ReadChart));
+        assert!(allows(Role::Clinician, Permission::WriteChart));
+        for role in [Role::Admin, Role::FrontDesk, Role::Billing] {
+            assert!(!allows(role, Permission::ReadChart), "{role}");
+            assert!(!allows(role, Permission::WriteChart), "{role}");
         }
     }
 

@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// A terminology.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CodeSystem {
     /// ICD-10 (and ICD-10-CM): diagnoses, as claims carry them.
     Icd10,
@@ -42,7 +43,7 @@ impl CodeSystem {
 
 /// A code checked against its system's format (not against the terminology itself,
 /// which practica does not ship).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClinicalCode {
     system: CodeSystem,
     code: String,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::auth::{Permission, SessionId, UserId};
+use crate::chart::entries::{ChartEntryId, EntryKind};
 use crate::chart::problems::ProblemId;
 use crate::documents::DocumentId;
 use crate::jobs::JobName;
@@ -70,6 +71,8 @@ pub enum LockedResource {
     Document(DocumentId),
     Appointment(AppointmentId),
     Problem(ProblemId),
+    /// An allergy, medication, vitals set or immunization.
+    ChartEntry(EntryKind, ChartEntryId),
     /// A cluster job's lease (`job:{name}`): held by a node, never by the API's callers.
     Job(JobName),
 }
@@ -78,7 +81,8 @@ impl LockedResource {
     /// Parses `kind/{uuid}`.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let refuse = || {
-            "must be patients/{id}, notes/{id}, documents/{id}, appointments/{id} or problems/{id}"
+            "must be patients/{id}, notes/{id}, documents/{id}, appointments/{id}, problems/{id}, \
+             allergies/{id}, medications/{id}, vitals/{id} or immunizations/{id}"
                 .to_owned()
         };
         if let Some(job) = raw.strip_prefix("job:").and_then(JobName::parse) {
@@ -97,7 +101,9 @@ impl LockedResource {
             "documents" => Ok(Self::Document(DocumentId::from_uuid(id))),
             "appointments" => Ok(Self::Appointment(AppointmentId::from_uuid(id))),
             "problems" => Ok(Self::Problem(ProblemId::from_uuid(id))),
-            _ => Err(refuse()),
+            _ => EntryKind::from_plural(kind)
+                .map(|kind| Self::ChartEntry(kind, ChartEntryId::from_uuid(id)))
+                .ok_or_else(refuse),
         }
     }
 
@@ -106,7 +112,10 @@ impl LockedResource {
         let hex = |n: usize| format!("[0-9a-fA-F]{{{n}}}");
         let uuid = [8, 4, 4, 4, 12].map(hex).join("-");
         let jobs = JobName::ALL.map(JobName::as_str).join("|");
-        format!("^(?:(?:patients|notes|documents|appointments|problems)/{uuid}|job:(?:{jobs}))$")
+        let entries = EntryKind::ALL.map(EntryKind::plural).join("|");
+        format!(
+            "^(?:(?:patients|notes|documents|appointments|problems|{entries})/{uuid}|job:(?:{jobs}))$"
+        )
     }
 
     /// The record's id (the nil id for a job's lease).
@@ -117,6 +126,7 @@ impl LockedResource {
             Self::Document(id) => id.as_uuid(),
             Self::Appointment(id) => id.as_uuid(),
             Self::Problem(id) => id.as_uuid(),
+            Self::ChartEntry(_, id) => id.as_uuid(),
             Self::Job(_) => Uuid::nil(),
         }
     }
@@ -129,6 +139,7 @@ impl LockedResource {
             Self::Document(_) => Permission::WriteDocuments,
             Self::Appointment(_) => Permission::WriteAppointments,
             Self::Problem(_) => Permission::WriteProblems,
+            Self::ChartEntry(kind, _) => kind.write_permission(),
             Self::Job(_) => Permission::BreakLocks,
         }
     }
@@ -141,6 +152,7 @@ impl LockedResource {
             Self::Document(_) => Permission::ReadDocuments,
             Self::Appointment(_) => Permission::ReadAppointments,
             Self::Problem(_) => Permission::ReadProblems,
+            Self::ChartEntry(kind, _) => kind.read_permission(),
             Self::Job(_) => Permission::BreakLocks,
         }
     }
@@ -153,6 +165,7 @@ impl LockedResource {
             Self::Document(_) => "document",
             Self::Appointment(_) => "appointment",
             Self::Problem(_) => "problem",
+            Self::ChartEntry(kind, _) => kind.as_str(),
             Self::Job(_) => "job",
         }
     }
@@ -164,6 +177,7 @@ impl LockedResource {
             Self::Document(_) => "documents",
             Self::Appointment(_) => "appointments",
             Self::Problem(_) => "problems",
+            Self::ChartEntry(kind, _) => kind.plural(),
             Self::Job(_) => "job",
         }
     }
@@ -205,7 +219,17 @@ mod tests {
     #[test]
     fn a_resource_reads_and_prints_as_kind_slash_id() {
         let id = Uuid::now_v7();
-        for kind in ["patients", "notes", "documents", "appointments", "problems"] {
+        for kind in [
+            "patients",
+            "notes",
+            "documents",
+            "appointments",
+            "problems",
+            "allergies",
+            "medications",
+            "vitals",
+            "immunizations",
+        ] {
             let text = format!("{kind}/{id}");
             assert_eq!(LockedResource::parse(&text).unwrap().to_string(), text);
         }

@@ -198,7 +198,7 @@ fn problem_row(problem: &Problem) -> entity::Model {
     }
 }
 
-fn to_problem(row: entity::Model) -> StoreResult<Problem> {
+pub(crate) fn to_problem(row: entity::Model) -> StoreResult<Problem> {
     let corrupt = |what: String| StoreError::internal(format!("problem {}: {what}", row.id));
     let code = match (&row.code_system, &row.code) {
         (Some(system), Some(code)) => {

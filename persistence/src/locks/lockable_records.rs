@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use crate::connection::Connection;
 use uuid::Uuid;
 
+use crate::chart::chart_entry_entity as chart_entries;
 use crate::chart::problem_entity as problems;
 use crate::documents::entities::documents;
 use crate::error::domain_result;
@@ -60,6 +61,15 @@ impl LockableRecords for SqlLockableRecords {
                     problems::Entity::find_by_id(id.as_uuid())
                         .select_only()
                         .column(problems::Column::PatientId)
+                        .into_tuple::<Uuid>()
+                        .one(connection)
+                        .await?
+                }
+                LockedResource::ChartEntry(kind, id) => {
+                    chart_entries::Entity::find_by_id(id.as_uuid())
+                        .filter(chart_entries::Column::Kind.eq(kind.as_str()))
+                        .select_only()
+                        .column(chart_entries::Column::PatientId)
                         .into_tuple::<Uuid>()
                         .one(connection)
                         .await?

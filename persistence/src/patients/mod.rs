@@ -1,7 +1,7 @@
 //! The SQL backend of the patient repository.
 
 pub(crate) mod entity;
-mod rows;
+pub(crate) mod rows;
 mod sql_patients;
 
 pub(crate) use sql_patients::standing;

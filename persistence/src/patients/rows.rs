@@ -56,7 +56,7 @@ pub(super) fn patient_row(
     })
 }
 
-pub(super) fn to_patient(row: Model) -> StoreResult<Patient> {
+pub(crate) fn to_patient(row: Model) -> StoreResult<Patient> {
     let id = row.id;
     let corrupt = |what: &str, why: String| corrupt("patient", id, what, why);
     let lines: Vec<String> =

@@ -3,6 +3,7 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::chart::problems::{Problem, ProblemInput};
+use domain::chart::ClinicalCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -53,9 +54,18 @@ impl From<ProblemRequest> for ProblemInput {
 /// A code from a clinical terminology.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CodeBody {
-    /// `icd10` or `snomed`.
+    /// `icd10`, `snomed`, `rxnorm` or `cvx`.
     pub system: &'static str,
     pub code: String,
+}
+
+impl From<ClinicalCode> for CodeBody {
+    fn from(code: ClinicalCode) -> Self {
+        Self {
+            system: code.system().as_str(),
+            code: code.code().to_owned(),
+        }
+    }
 }
 
 /// An entry of a patient's problem list.
@@ -88,10 +98,7 @@ impl From<Problem> for ProblemBody {
             id: problem.id.as_uuid(),
             patient_id: problem.patient_id.as_uuid(),
             description: details.description,
-            code: details.code.map(|code| CodeBody {
-                system: code.system().as_str(),
-                code: code.code().to_owned(),
-            }),
+            code: details.code.map(CodeBody::from),
             onset: details.onset,
             status: details.status.as_str(),
             resolved_on: details.resolved_on,

@@ -1,6 +1,6 @@
 //! The problem list: `/api/v1/patients/{id}/problems` and `/api/v1/problems/{id}`.
 
-mod dto;
+pub(crate) mod dto;
 mod get;
 mod list;
 mod record;

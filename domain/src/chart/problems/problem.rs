@@ -1,6 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::auth::UserId;
+use crate::chart::fields::{optional_code, past_date};
 use crate::chart::{ClinicalCode, CodeSystem};
 use crate::error::FieldErrors;
 use crate::patients::PatientId;
@@ -81,15 +82,12 @@ impl ProblemDetails {
     pub fn parse(input: &ProblemInput, today: NaiveDate) -> Result<Self, DomainError> {
         let mut errors = FieldErrors::default();
         let description = errors.take("description", Self::DESCRIPTION.check(&input.description));
-        let code = match (input.code_system.as_deref(), input.code.as_deref()) {
-            (None, None) => Some(None),
-            (Some(system), Some(code)) => errors
-                .take("codeSystem", CodeSystem::parse(system, &Self::CODE_SYSTEMS))
-                .and_then(|system| errors.take("code", ClinicalCode::parse(system, code)))
-                .map(Some),
-            (None, Some(_)) => errors.take("codeSystem", Err("must name the code's system".into())),
-            (Some(_), None) => errors.take("code", Err("must be given with its system".into())),
-        };
+        let code = optional_code(
+            &mut errors,
+            input.code_system.as_deref(),
+            input.code.as_deref(),
+            &Self::CODE_SYSTEMS,
+        );
         let onset = errors.take("onset", past_date(input.onset.as_deref(), today));
         let resolved_on = errors.take("resolvedOn", past_date(input.resolved_on.as_deref(), today));
         let status = errors.take(
@@ -145,19 +143,6 @@ impl ProblemDetails {
             ))),
         }
     }
-}
-
-/// A date given as `YYYY-MM-DD`, not after `today`; none when not given.
-fn past_date(raw: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
-    let Some(raw) = raw else {
-        return Ok(None);
-    };
-    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "must be a date, YYYY-MM-DD".to_owned())?;
-    if date > today {
-        return Err("must not be in the future".to_owned());
-    }
-    Ok(Some(date))
 }
 
 /// An entry of the problem list.

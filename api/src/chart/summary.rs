@@ -1,0 +1,206 @@
+//! `GET /api/v1/patients/{id}/chart`: a chart's first screen in one answer.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use domain::chart::entries::{ChartEntry, EntryDetails};
+use domain::chart::summary::{AllergySummary, ChartSummaries, NoteHeader};
+use domain::patients::PatientId;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::entries::allergies::AllergyBody;
+use super::entries::immunizations::ImmunizationBody;
+use super::entries::medications::MedicationBody;
+use super::entries::no_known_allergies::NoKnownAllergiesBody;
+use super::entries::vitals::VitalsBody;
+use super::problems::dto::ProblemBody;
+use crate::error::{ApiError, Problem};
+use crate::http::Caller;
+use crate::patients::dto::PatientBody;
+use crate::schedule::dto::AppointmentBody;
+
+/// What the chart says of allergies: the active ones, or the statement that there are
+/// none, never both.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AllergiesSummaryBody {
+    /// `allergies` (see `active`), `no_known_allergies` (see `noKnownAllergies`) or
+    /// `not_recorded` (nobody has stated either).
+    #[schema(example = "allergies")]
+    pub status: &'static str,
+    pub active: Vec<AllergyBody>,
+    pub no_known_allergies: Option<NoKnownAllergiesBody>,
+}
+
+/// A note as the summary names it; its text is at `GET /api/v1/notes/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteHeaderBody {
+    pub id: Uuid,
+    pub author_id: Uuid,
+    pub appointment_id: Option<Uuid>,
+    /// `draft` (the caller's own) or `signed`.
+    pub status: &'static str,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<NoteHeader> for NoteHeaderBody {
+    fn from(note: NoteHeader) -> Self {
+        Self {
+            id: note.id.as_uuid(),
+            author_id: note.author_id.as_uuid(),
+            appointment_id: note.appointment_id.map(|id| id.as_uuid()),
+            status: note.status.as_str(),
+            signed_at: note.signed_at,
+            created_at: note.created_at,
+        }
+    }
+}
+
+/// A patient's chart on one screen, read in one snapshot. A section the caller's role
+/// may not read is absent, and `sections` names those present: the front desk reads
+/// the demographics and appointments; billing the problems too; clinicians all.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartSummaryBody {
+    /// The sections present besides `patient`: `problems`, `allergies`,
+    /// `medications`, `vitals`, `immunizations`, `documents`, `appointments`, `notes`.
+    pub sections: Vec<&'static str>,
+    pub patient: PatientBody,
+    /// Active problems, oldest first (at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<ProblemBody>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allergies: Option<AllergiesSummaryBody>,
+    /// Active medications, oldest first (at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub medications: Option<Vec<MedicationBody>>,
+    /// The newest vitals set not entered in error; `null` when none is recorded (with
+    /// `vitals` in `sections`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_vitals: Option<Option<VitalsBody>>,
+    /// Immunizations not entered in error, newest recorded first (at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub immunizations: Option<Vec<ImmunizationBody>>,
+    /// The next scheduled or checked-in appointments, soonest first (at most 5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_appointments: Option<Vec<AppointmentBody>>,
+    /// The latest notes the caller may read, newest first (at most 5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_notes: Option<Vec<NoteHeaderBody>>,
+    /// How many documents the patient has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_count: Option<u64>,
+}
+
+fn bodies<B>(
+    entries: Vec<ChartEntry>,
+    body: impl Fn(&ChartEntry, EntryDetails) -> Option<B>,
+) -> Vec<B> {
+    entries
+        .into_iter()
+        .filter_map(|entry| body(&entry, entry.details.clone()))
+        .collect()
+}
+
+/// A patient's chart summary: demographics, active problems, allergies (or "no known
+/// allergies"), active medications, the latest vitals, immunizations, the next
+/// appointments, the latest notes' headers and the document count. One audit event.
+#[utoipa::path(
+    tag = "chart",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The patient's id")),
+    responses(
+        (status = 200, description = "The chart summary, the sections the caller's role may read", body = ChartSummaryBody),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to read patients", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such patient", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/patients/{id}/chart")]
+pub async fn chart_summary(
+    caller: Caller,
+    id: web::Path<PatientId>,
+    summaries: web::Data<ChartSummaries>,
+) -> Result<web::Json<ChartSummaryBody>, ApiError> {
+    let summary = summaries
+        .read(&caller.principal, &caller.audit, id.into_inner())
+        .await?;
+    let snapshot = summary.snapshot;
+    let mut sections = Vec::new();
+    let mut present = |name: &'static str, is: bool| {
+        if is {
+            sections.push(name);
+        }
+    };
+    present("problems", snapshot.active_problems.is_some());
+    present("allergies", summary.allergies.is_some());
+    present("medications", snapshot.active_medications.is_some());
+    present("vitals", snapshot.latest_vitals.is_some());
+    present("immunizations", snapshot.immunizations.is_some());
+    present("documents", snapshot.document_count.is_some());
+    present("appointments", snapshot.next_appointments.is_some());
+    present("notes", snapshot.recent_notes.is_some());
+    let allergies = summary.allergies.map(|allergies| match allergies {
+        AllergySummary::Allergies(active) => AllergiesSummaryBody {
+            status: "allergies",
+            active: bodies(active, |entry, details| match details {
+                EntryDetails::Allergy(allergy) => Some(AllergyBody::new(entry, allergy)),
+                _ => None,
+            }),
+            no_known_allergies: None,
+        },
+        AllergySummary::NoKnownAllergies(statement) => AllergiesSummaryBody {
+            status: "no_known_allergies",
+            active: Vec::new(),
+            no_known_allergies: Some(statement.into()),
+        },
+        AllergySummary::NotRecorded => AllergiesSummaryBody {
+            status: "not_recorded",
+            active: Vec::new(),
+            no_known_allergies: None,
+        },
+    });
+    Ok(web::Json(ChartSummaryBody {
+        sections,
+        patient: snapshot.patient.into(),
+        problems: snapshot
+            .active_problems
+            .map(|problems| problems.into_iter().map(ProblemBody::from).collect()),
+        allergies,
+        medications: snapshot.active_medications.map(|entries| {
+            bodies(entries, |entry, details| match details {
+                EntryDetails::Medication(medication) => {
+                    Some(MedicationBody::new(entry, medication))
+                }
+                _ => None,
+            })
+        }),
+        latest_vitals: snapshot.latest_vitals.map(|latest| {
+            latest.and_then(|entry| match entry.details.clone() {
+                EntryDetails::Vitals(vitals) => Some(VitalsBody::new(&entry, vitals)),
+                _ => None,
+            })
+        }),
+        immunizations: snapshot.immunizations.map(|entries| {
+            bodies(entries, |entry, details| match details {
+                EntryDetails::Immunization(immunization) => {
+                    Some(ImmunizationBody::new(entry, immunization))
+                }
+                _ => None,
+            })
+        }),
+        next_appointments: snapshot.next_appointments.map(|appointments| {
+            appointments
+                .into_iter()
+                .map(AppointmentBody::from)
+                .collect()
+        }),
+        recent_notes: snapshot
+            .recent_notes
+            .map(|notes| notes.into_iter().map(NoteHeaderBody::from).collect()),
+        document_count: snapshot.document_count,
+    }))
+}

@@ -1,0 +1,107 @@
+//! Field rules the chart's lists share: dates, codes, and named choices.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{ClinicalCode, CodeSystem};
+use crate::error::FieldErrors;
+
+/// Declares an enum of named choices with its wire names, `ALL`, `as_str` and a `parse`
+/// whose refusal lists the choices.
+macro_rules! named_choices {
+    ($(#[$doc:meta])* $name:ident { $($(#[$variant_doc:meta])* $variant:ident => $text:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$variant_doc])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|choice| choice.as_str() == raw)
+                    .ok_or_else(|| {
+                        let names: Vec<_> = Self::ALL.iter().map(|choice| choice.as_str()).collect();
+                        format!("must be one of {}", names.join(", "))
+                    })
+            }
+
+            /// The contract's pattern for the choices.
+            pub fn pattern() -> String {
+                let names: Vec<_> = Self::ALL.iter().map(|choice| choice.as_str()).collect();
+                format!("^(?:{})$", names.join("|"))
+            }
+        }
+    };
+}
+pub(crate) use named_choices;
+
+/// A date given as `YYYY-MM-DD`, not after `today`; none when not given.
+pub fn past_date(raw: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| "must be a date, YYYY-MM-DD".to_owned())?;
+    if date > today {
+        return Err("must not be in the future".to_owned());
+    }
+    Ok(Some(date))
+}
+
+/// A date given as `YYYY-MM-DD`, any day; none when not given.
+pub fn any_date(raw: Option<&str>) -> Result<Option<NaiveDate>, String> {
+    raw.map(|raw| {
+        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+            .map_err(|_| "must be a date, YYYY-MM-DD".to_owned())
+    })
+    .transpose()
+}
+
+/// An instant given in RFC 3339, not after `now`.
+pub fn past_instant(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let instant = DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|_| "must be a date and time, RFC 3339 (2026-11-27T09:30:00Z)".to_owned())?
+        .with_timezone(&Utc);
+    if instant > now {
+        return Err("must not be in the future".to_owned());
+    }
+    Ok(instant)
+}
+
+/// An optional code, given as `codeSystem` (one of `allowed`) with `code`: both or
+/// neither. `None` when a field failed (recorded in `errors`).
+pub fn optional_code(
+    errors: &mut FieldErrors,
+    system: Option<&str>,
+    code: Option<&str>,
+    allowed: &[CodeSystem],
+) -> Option<Option<ClinicalCode>> {
+    match (system, code) {
+        (None, None) => Some(None),
+        (Some(system), Some(code)) => errors
+            .take("codeSystem", CodeSystem::parse(system, allowed))
+            .and_then(|system| errors.take("code", ClinicalCode::parse(system, code)))
+            .map(Some),
+        (None, Some(_)) => errors.take("codeSystem", Err("must name the code's system".into())),
+        (Some(_), None) => errors.take("code", Err("must be given with its system".into())),
+    }
+}
+
+/// The value every field yielded once `errors` held none: a field that failed without
+/// an error is a bug.
+pub fn all_parsed<T>(value: Option<T>, what: &str) -> Result<T, crate::DomainError> {
+    value.ok_or_else(|| {
+        crate::DomainError::internal(anyhow::anyhow!("a {what} field failed without an error"))
+    })
+}

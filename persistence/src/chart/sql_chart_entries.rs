@@ -1,0 +1,412 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
+use domain::auth::UserId;
+use domain::chart::entries::{
+    ChartEntry, ChartEntryId, ChartEntryRepository, ChartState, EntryDetails, EntryKind,
+    EntryQuery, EntryWrite, NoKnownAllergies,
+};
+use domain::locks::FencingToken;
+use domain::patients::{PatientId, PatientStanding};
+use domain::{DomainError, ErrorCode, Page, Rule, Version};
+use sea_orm::sea_query::{LockType, OnConflict};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::chart_entry_entity::{self as entity, Column, Entity};
+use super::no_known_allergies_entity as statements;
+use crate::connection::Connection;
+use crate::error::{StoreError, StoreResult};
+use crate::patients::entity as patients;
+use crate::unit_of_work::audited;
+use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
+
+/// [`ChartEntryRepository`] on the SQL database.
+pub struct SqlChartEntryRepository {
+    connection: Connection,
+}
+
+versioned_entity!(entity, "chart entry", fenced);
+
+/// The audit trail's name for the "no known allergies" statement (its id is the
+/// patient's).
+const STATEMENT: &str = "no_known_allergies";
+
+impl SqlChartEntryRepository {
+    pub fn new(connection: Connection) -> Self {
+        Self { connection }
+    }
+}
+
+fn event(action: AuditAction, entry: &ChartEntry, detail: Option<String>) -> NewAuditEvent {
+    NewAuditEvent {
+        action,
+        resource_type: entry.kind().as_str(),
+        resource_id: entry.id.as_uuid(),
+        patient_id: Some(entry.patient_id.as_uuid()),
+        outcome: AuditOutcome::Success,
+        detail,
+    }
+}
+
+fn statement_event(action: AuditAction, patient: PatientId) -> NewAuditEvent {
+    NewAuditEvent {
+        action,
+        resource_type: STATEMENT,
+        resource_id: patient.as_uuid(),
+        patient_id: Some(patient.as_uuid()),
+        outcome: AuditOutcome::Success,
+        detail: None,
+    }
+}
+
+/// Reads what a chart write decides by, holding the patient's chart until the
+/// transaction ends: PostgreSQL locks the patient's row (`FOR NO KEY UPDATE`, which
+/// inserts naming the patient do not wait for); SQLite lets one writer in at a time,
+/// and runs again a transaction that read before another wrote.
+pub(crate) async fn chart_state(
+    db: &impl ConnectionTrait,
+    patient: PatientId,
+) -> StoreResult<ChartState> {
+    let archived_at = patients::Entity::find_by_id(patient.as_uuid())
+        .select_only()
+        .column(patients::Column::ArchivedAt)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?;
+    let standing = match archived_at {
+        None => PatientStanding::Unknown,
+        Some(Some(_)) => PatientStanding::Archived,
+        Some(None) => PatientStanding::Active,
+    };
+    if standing == PatientStanding::Unknown {
+        return Ok(ChartState {
+            standing,
+            active_allergies: Vec::new(),
+            no_known_allergies: None,
+        });
+    }
+    Ok(ChartState {
+        standing,
+        active_allergies: active_allergies(db, patient, None).await?,
+        no_known_allergies: no_known_allergies(db, patient).await?,
+    })
+}
+
+/// The patient's active allergies, oldest first.
+pub(crate) async fn active_allergies(
+    db: &impl ConnectionTrait,
+    patient: PatientId,
+    limit: Option<u64>,
+) -> StoreResult<Vec<ChartEntry>> {
+    of_kind(patient, EntryKind::Allergy)
+        .filter(Column::Status.eq("active"))
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_entry)
+        .collect()
+}
+
+pub(crate) async fn no_known_allergies(
+    db: &impl ConnectionTrait,
+    patient: PatientId,
+) -> StoreResult<Option<NoKnownAllergies>> {
+    Ok(statements::Entity::find_by_id(patient.as_uuid())
+        .one(db)
+        .await?
+        .map(|row| NoKnownAllergies {
+            patient_id: PatientId::from_uuid(row.patient_id),
+            recorded_by: UserId::from_uuid(row.recorded_by),
+            recorded_at: row.recorded_at,
+        }))
+}
+
+pub(crate) fn of_kind(patient: PatientId, kind: EntryKind) -> sea_orm::Select<Entity> {
+    Entity::find()
+        .filter(Column::PatientId.eq(patient.as_uuid()))
+        .filter(Column::Kind.eq(kind.as_str()))
+}
+
+/// Carries out what a write decided besides its entry: an active allergy withdraws
+/// the "no known allergies" statement.
+async fn withdraw_statement_if_decided(
+    work: &mut crate::unit_of_work::Work,
+    write: &EntryWrite,
+) -> StoreResult<()> {
+    if write.withdraws_no_known_allergies {
+        let patient = write.entry.patient_id;
+        statements::Entity::delete_by_id(patient.as_uuid())
+            .exec(work.db())
+            .await?;
+        work.audit(statement_event(AuditAction::Delete, patient));
+    }
+    Ok(())
+}
+
+/// The one unique key a chart entry can break, in the domain's terms.
+fn translated(error: StoreError) -> StoreError {
+    if error.is_unique_violation() {
+        return DomainError::conflict(
+            ErrorCode::VitalsAlreadyRecorded,
+            "the patient already has a vitals set taken at that time",
+        )
+        .into();
+    }
+    error
+}
+
+#[async_trait]
+impl ChartEntryRepository for SqlChartEntryRepository {
+    async fn create(
+        &self,
+        context: &AuditContext,
+        patient: PatientId,
+        record: Rule<'_, ChartState, EntryWrite>,
+    ) -> Result<ChartEntry, DomainError> {
+        let entry = audited(&self.connection, context, |mut work| async move {
+            let state = chart_state(work.db(), patient).await?;
+            let write = record(state, work.now())?;
+            Entity::insert(entity::ActiveModel::from(entry_row(&write.entry)?))
+                .exec_without_returning(work.db())
+                .await
+                .map_err(|error| translated(error.into()))?;
+            withdraw_statement_if_decided(&mut work, &write).await?;
+            work.audit(event(
+                AuditAction::Create,
+                &write.entry,
+                write.audit_detail.clone(),
+            ));
+            Ok(work.done(write.entry))
+        })
+        .await?;
+        Ok(entry)
+    }
+
+    async fn get(
+        &self,
+        context: &AuditContext,
+        kind: EntryKind,
+        id: ChartEntryId,
+    ) -> Result<Option<ChartEntry>, DomainError> {
+        let entry = audited(&self.connection, context, |mut work| async move {
+            let row = Entity::find_by_id(id.as_uuid())
+                .filter(Column::Kind.eq(kind.as_str()))
+                .one(work.db())
+                .await?;
+            let Some(entry) = row.map(to_entry).transpose()? else {
+                return Ok(work.done(None));
+            };
+            work.audit(event(AuditAction::Read, &entry, None));
+            Ok(work.done(Some(entry)))
+        })
+        .await?;
+        Ok(entry)
+    }
+
+    async fn list_for_patient(
+        &self,
+        context: &AuditContext,
+        patient: PatientId,
+        kind: EntryKind,
+        query: EntryQuery,
+    ) -> Result<Option<Page<ChartEntry>>, DomainError> {
+        let page = audited(&self.connection, context, |mut work| async move {
+            if crate::patients::standing(work.db(), patient).await? == PatientStanding::Unknown {
+                return Ok(work.done(None));
+            }
+            let mut select = of_kind(patient, kind);
+            if kind == EntryKind::Vitals {
+                // why: the series reads newest first, by when each set was taken; the
+                // id breaks ties between sets entered in error and their corrections.
+                select = select
+                    .order_by_desc(Column::ObservedAt)
+                    .order_by_desc(Column::Id);
+                if let Some(since) = query.since {
+                    select = select.filter(Column::ObservedAt.gte(since));
+                }
+                if let Some(after) = query.page.after {
+                    let cursor = Entity::find_by_id(after)
+                        .select_only()
+                        .column(Column::ObservedAt)
+                        .into_tuple::<Option<DateTime<Utc>>>()
+                        .one(work.db())
+                        .await?
+                        .flatten();
+                    if let Some(taken_at) = cursor {
+                        select = select.filter(
+                            Condition::any().add(Column::ObservedAt.lt(taken_at)).add(
+                                Condition::all()
+                                    .add(Column::ObservedAt.eq(taken_at))
+                                    .add(Column::Id.lt(after)),
+                            ),
+                        );
+                    }
+                }
+            } else {
+                select = select.order_by_asc(Column::Id);
+                if let Some(after) = query.page.after {
+                    select = select.filter(Column::Id.gt(after));
+                }
+            }
+            let rows = select
+                .limit(u64::from(query.page.limit) + 1)
+                .all(work.db())
+                .await?;
+            let entries = rows
+                .into_iter()
+                .map(to_entry)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let page = Page::from_rows(entries, query.page, |entry| entry.id.as_uuid());
+            work.audit_all(
+                page.items
+                    .iter()
+                    .map(|entry| event(AuditAction::List, entry, None)),
+            );
+            Ok(work.done(Some(page)))
+        })
+        .await?;
+        Ok(page)
+    }
+
+    async fn modify(
+        &self,
+        context: &AuditContext,
+        kind: EntryKind,
+        id: ChartEntryId,
+        fence: Option<FencingToken>,
+        change: Rule<'_, (ChartEntry, ChartState), EntryWrite>,
+    ) -> Result<ChartEntry, DomainError> {
+        let entry = audited(&self.connection, context, |mut work| async move {
+            let row = Entity::find_by_id(id.as_uuid())
+                .filter(Column::Kind.eq(kind.as_str()))
+                .one(work.db())
+                .await?
+                .ok_or(DomainError::NotFound {
+                    resource: kind.as_str(),
+                })?;
+            let loaded = to_entry(row)?;
+            let read_at = loaded.version;
+            let state = chart_state(work.db(), loaded.patient_id).await?;
+            let mut write = change((loaded, state), work.now())?;
+            write.entry.updated_at = work.now();
+            let update = update_whole_row::<Entity>(
+                entity::ActiveModel::from(entry_row(&write.entry)?),
+                &[
+                    Column::PatientId,
+                    Column::Kind,
+                    Column::RecordedBy,
+                    Column::CreatedAt,
+                ],
+            );
+            write.entry.version =
+                update_at_version::<Entity>(work.db(), update, id.as_uuid(), read_at, fence)
+                    .await
+                    .map_err(translated)?;
+            withdraw_statement_if_decided(&mut work, &write).await?;
+            work.audit(event(
+                AuditAction::Update,
+                &write.entry,
+                write.audit_detail.clone(),
+            ));
+            Ok(work.done(write.entry))
+        })
+        .await?;
+        Ok(entry)
+    }
+
+    async fn state_no_known_allergies(
+        &self,
+        context: &AuditContext,
+        patient: PatientId,
+        record: Rule<'_, ChartState, NoKnownAllergies>,
+    ) -> Result<NoKnownAllergies, DomainError> {
+        let statement = audited(&self.connection, context, |mut work| async move {
+            let state = chart_state(work.db(), patient).await?;
+            let statement = record(state, work.now())?;
+            statements::Entity::insert(statements::ActiveModel::from(statements::Model {
+                patient_id: statement.patient_id.as_uuid(),
+                recorded_by: statement.recorded_by.as_uuid(),
+                recorded_at: statement.recorded_at,
+            }))
+            .on_conflict(
+                OnConflict::column(statements::Column::PatientId)
+                    .update_columns([
+                        statements::Column::RecordedBy,
+                        statements::Column::RecordedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(work.db())
+            .await?;
+            work.audit(statement_event(AuditAction::Create, patient));
+            Ok(work.done(statement))
+        })
+        .await?;
+        Ok(statement)
+    }
+
+    async fn no_known_allergies(
+        &self,
+        context: &AuditContext,
+        patient: PatientId,
+    ) -> Result<Option<Option<NoKnownAllergies>>, DomainError> {
+        let statement = audited(&self.connection, context, |mut work| async move {
+            if crate::patients::standing(work.db(), patient).await? == PatientStanding::Unknown {
+                return Ok(work.done(None));
+            }
+            let statement = no_known_allergies(work.db(), patient).await?;
+            if statement.is_some() {
+                work.audit(statement_event(AuditAction::Read, patient));
+            }
+            Ok(work.done(Some(statement)))
+        })
+        .await?;
+        Ok(statement)
+    }
+}
+
+fn entry_row(entry: &ChartEntry) -> StoreResult<entity::Model> {
+    let details = serde_json::to_string(&entry.details)
+        .map_err(|error| StoreError::internal(format!("chart entry {}: {error}", entry.id)))?;
+    Ok(entity::Model {
+        id: entry.id.as_uuid(),
+        patient_id: entry.patient_id.as_uuid(),
+        kind: entry.kind().as_str().to_owned(),
+        status: entry.details.status().to_owned(),
+        observed_at: entry.details.observed_at(),
+        details,
+        recorded_by: entry.recorded_by.as_uuid(),
+        version: entry.version.get(),
+        fence: None,
+        created_at: entry.created_at,
+        updated_at: entry.updated_at,
+    })
+}
+
+pub(crate) fn to_entry(row: entity::Model) -> StoreResult<ChartEntry> {
+    let corrupt = |what: String| StoreError::internal(format!("chart entry {}: {what}", row.id));
+    let details: EntryDetails =
+        serde_json::from_str(&row.details).map_err(|error| corrupt(error.to_string()))?;
+    if details.kind().as_str() != row.kind {
+        return Err(corrupt(format!(
+            "a {} stored as a {}",
+            details.kind().as_str(),
+            row.kind
+        )));
+    }
+    Ok(ChartEntry {
+        id: ChartEntryId::from_uuid(row.id),
+        patient_id: PatientId::from_uuid(row.patient_id),
+        details,
+        recorded_by: UserId::from_uuid(row.recorded_by),
+        version: Version::new(row.version)
+            .ok_or_else(|| corrupt(format!("version {}", row.version)))?,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
