@@ -1,7 +1,7 @@
 //! The SQL database: one pool per node, built by URL scheme, migrated at start.
 
 use std::str::FromStr;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,6 +42,7 @@ pub struct Database {
     connection: DatabaseConnection,
     bounded: Connection,
     pool: Pool,
+    statements: Arc<AtomicU64>,
 }
 
 #[derive(Clone)]
@@ -99,14 +100,20 @@ impl Database {
             DatabaseKind::Sqlite => Pool::Sqlite(connect_sqlite(options).await?),
             DatabaseKind::Postgres => Pool::Postgres(connect_postgres(options).await?),
         };
-        let connection = match &pool {
+        let mut connection = match &pool {
             Pool::Sqlite(pool) => SqlxSqliteConnector::from_sqlx_sqlite_pool(pool.clone()),
             Pool::Postgres(pool) => SqlxPostgresConnector::from_sqlx_postgres_pool(pool.clone()),
         };
+        let statements = Arc::new(AtomicU64::new(0));
+        let counted = statements.clone();
+        connection.set_metric_callback(move |_| {
+            counted.fetch_add(1, Ordering::Relaxed);
+        });
         Ok(Self {
             bounded: Connection::new(connection.clone()),
             connection,
             pool,
+            statements,
         })
     }
 
@@ -181,6 +188,12 @@ impl Database {
             Pool::Sqlite(_) => DatabaseKind::Sqlite,
             Pool::Postgres(_) => DatabaseKind::Postgres,
         }
+    }
+
+    /// How many statements this node has run through the ORM (the few a request runs
+    /// on its held PostgreSQL connection directly are not among them).
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub fn pool_stats(&self) -> PoolStats {

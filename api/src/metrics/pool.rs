@@ -1,13 +1,14 @@
 use persistence::Database;
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{IntGauge, IntGaugeVec, Opts};
+use prometheus::{IntCounter, IntGauge, IntGaugeVec, Opts};
 
 /// The database pool's use, read at scrape time.
 pub struct DatabasePoolCollector {
     database: Database,
     connections: IntGaugeVec,
     max_connections: IntGauge,
+    statements: IntCounter,
 }
 
 impl DatabasePoolCollector {
@@ -28,10 +29,18 @@ impl DatabasePoolCollector {
             )
             .const_label("backend", backend),
         )?;
+        let statements = IntCounter::with_opts(
+            Opts::new(
+                "practica_db_statements_total",
+                "Statements the node has run through its ORM",
+            )
+            .const_label("backend", backend),
+        )?;
         Ok(Self {
             database,
             connections,
             max_connections,
+            statements,
         })
     }
 }
@@ -40,6 +49,7 @@ impl Collector for DatabasePoolCollector {
     fn desc(&self) -> Vec<&Desc> {
         let mut descs = self.connections.desc();
         descs.extend(self.max_connections.desc());
+        descs.extend(self.statements.desc());
         descs
     }
 
@@ -51,8 +61,12 @@ impl Collector for DatabasePoolCollector {
             .with_label_values(&["in_use"])
             .set(i64::from(stats.open) - idle);
         self.max_connections.set(i64::from(stats.max));
+        let run = self.database.statements_run();
+        self.statements
+            .inc_by(run.saturating_sub(self.statements.get()));
         let mut families = self.connections.collect();
         families.extend(self.max_connections.collect());
+        families.extend(self.statements.collect());
         families
     }
 }

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod chart_lists;
+mod chart_summary;
 mod cluster;
 mod connections;
 mod contract;
