@@ -34,7 +34,7 @@ bearer() { printf 'Authorization: Bearer %s\n' "$1"; }
 
 admin=$(login admin "$admin_password")
 
-clinical='^(search_patients|create_patient|get_patient|update_patient|archive_patient_record|list_documents|upload_document|get_document|update_document|delete_document|download_content|list_notes|write_note|get_note|revise_note|add_addendum|sign_note|record_problem|list_problems|get_problem|revise_problem|list_appointments|book_appointment|get_appointment|change_appointment|list_providers|lock_status|acquire_lock|renew_lock|release_lock|get_me)$'
+clinical='^(search_patients|create_patient|get_patient|update_patient|archive_patient_record|list_documents|upload_document|get_document|update_document|delete_document|download_content|list_notes|write_note|get_note|revise_note|add_addendum|sign_note|record_problem|list_problems|get_problem|revise_problem|record_allergy|list_allergies|get_allergy|revise_allergy|state_no_known_allergies|get_no_known_allergies|record_medication|list_medications|get_medication|revise_medication|record_vitals|list_vitals|get_vitals|revise_vitals|record_immunization|list_immunizations|get_immunization|revise_immunization|chart_summary|list_appointments|book_appointment|get_appointment|change_appointment|list_providers|lock_status|acquire_lock|renew_lock|release_lock|get_me)$'
 administrative='^(list_jobs|run_now|list_runs|break_lock|list_nodes|list_notifications|list_audit_events|login|refresh|list_sessions|list_users|create_user|get_user|update_user|live|ready)$'
 
 fuzz() { # label token operation-id-regex
