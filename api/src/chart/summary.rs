@@ -2,7 +2,7 @@
 
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
-use domain::chart::entries::{ChartEntry, EntryDetails};
+use domain::chart::entries::ChartEntry;
 use domain::chart::summary::{AllergySummary, ChartSummaries, NoteHeader};
 use domain::patients::PatientId;
 use serde::Serialize;
@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::entries::allergies::AllergyBody;
+use super::entries::common::{body_of, EntryBody};
 use super::entries::immunizations::ImmunizationBody;
 use super::entries::medications::MedicationBody;
 use super::entries::no_known_allergies::NoKnownAllergiesBody;
@@ -65,8 +66,10 @@ impl From<NoteHeader> for NoteHeaderBody {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartSummaryBody {
-    /// The sections present besides `patient`: `problems`, `allergies`,
-    /// `medications`, `vitals`, `immunizations`, `documents`, `appointments`, `notes`.
+    /// The sections present besides `patient`, by their field names: `problems`,
+    /// `allergies`, `medications`, `latestVitals`, `immunizations`, `documentCount`,
+    /// `nextAppointments`, `recentNotes`. A section absent from the list is absent
+    /// from the answer; `latestVitals` present is `null` when no set is recorded.
     pub sections: Vec<&'static str>,
     pub patient: PatientBody,
     /// Active problems, oldest first (at most 100).
@@ -77,11 +80,10 @@ pub struct ChartSummaryBody {
     /// Active medications, oldest first (at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub medications: Option<Vec<MedicationBody>>,
-    /// The newest vitals set not entered in error; `null` when none is recorded (with
-    /// `vitals` in `sections`).
+    /// The newest vitals set not entered in error; `null` when none is recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_vitals: Option<Option<VitalsBody>>,
-    /// Immunizations not entered in error, newest recorded first (at most 100).
+    /// Immunizations not entered in error, the most recently given first (at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immunizations: Option<Vec<ImmunizationBody>>,
     /// The next scheduled or checked-in appointments, soonest first (at most 5).
@@ -95,14 +97,9 @@ pub struct ChartSummaryBody {
     pub document_count: Option<u64>,
 }
 
-fn bodies<B>(
-    entries: Vec<ChartEntry>,
-    body: impl Fn(&ChartEntry, EntryDetails) -> Option<B>,
-) -> Vec<B> {
-    entries
-        .into_iter()
-        .filter_map(|entry| body(&entry, entry.details.clone()))
-        .collect()
+/// The bodies of a section's entries; an entry of another list is a store's bug.
+fn bodies<B: EntryBody>(entries: Vec<ChartEntry>) -> Result<Vec<B>, ApiError> {
+    entries.into_iter().map(body_of::<B>).collect()
 }
 
 /// A patient's chart summary: demographics, active problems, allergies (or "no known
@@ -138,31 +135,33 @@ pub async fn chart_summary(
     present("problems", snapshot.active_problems.is_some());
     present("allergies", summary.allergies.is_some());
     present("medications", snapshot.active_medications.is_some());
-    present("vitals", snapshot.latest_vitals.is_some());
+    present("latestVitals", snapshot.latest_vitals.is_some());
     present("immunizations", snapshot.immunizations.is_some());
-    present("documents", snapshot.document_count.is_some());
-    present("appointments", snapshot.next_appointments.is_some());
-    present("notes", snapshot.recent_notes.is_some());
-    let allergies = summary.allergies.map(|allergies| match allergies {
-        AllergySummary::Allergies(active) => AllergiesSummaryBody {
-            status: "allergies",
-            active: bodies(active, |entry, details| match details {
-                EntryDetails::Allergy(allergy) => Some(AllergyBody::new(entry, allergy)),
-                _ => None,
-            }),
-            no_known_allergies: None,
-        },
-        AllergySummary::NoKnownAllergies(statement) => AllergiesSummaryBody {
-            status: "no_known_allergies",
-            active: Vec::new(),
-            no_known_allergies: Some(statement.into()),
-        },
-        AllergySummary::NotRecorded => AllergiesSummaryBody {
-            status: "not_recorded",
-            active: Vec::new(),
-            no_known_allergies: None,
-        },
-    });
+    present("documentCount", snapshot.document_count.is_some());
+    present("nextAppointments", snapshot.next_appointments.is_some());
+    present("recentNotes", snapshot.recent_notes.is_some());
+    let allergies = summary
+        .allergies
+        .map(|allergies| -> Result<_, ApiError> {
+            Ok(match allergies {
+                AllergySummary::Allergies(active) => AllergiesSummaryBody {
+                    status: "allergies",
+                    active: bodies(active)?,
+                    no_known_allergies: None,
+                },
+                AllergySummary::NoKnownAllergies(statement) => AllergiesSummaryBody {
+                    status: "no_known_allergies",
+                    active: Vec::new(),
+                    no_known_allergies: Some(statement.into()),
+                },
+                AllergySummary::NotRecorded => AllergiesSummaryBody {
+                    status: "not_recorded",
+                    active: Vec::new(),
+                    no_known_allergies: None,
+                },
+            })
+        })
+        .transpose()?;
     Ok(web::Json(ChartSummaryBody {
         sections,
         patient: snapshot.patient.into(),
@@ -170,28 +169,12 @@ pub async fn chart_summary(
             .active_problems
             .map(|problems| problems.into_iter().map(ProblemBody::from).collect()),
         allergies,
-        medications: snapshot.active_medications.map(|entries| {
-            bodies(entries, |entry, details| match details {
-                EntryDetails::Medication(medication) => {
-                    Some(MedicationBody::new(entry, medication))
-                }
-                _ => None,
-            })
-        }),
-        latest_vitals: snapshot.latest_vitals.map(|latest| {
-            latest.and_then(|entry| match entry.details.clone() {
-                EntryDetails::Vitals(vitals) => Some(VitalsBody::new(&entry, vitals)),
-                _ => None,
-            })
-        }),
-        immunizations: snapshot.immunizations.map(|entries| {
-            bodies(entries, |entry, details| match details {
-                EntryDetails::Immunization(immunization) => {
-                    Some(ImmunizationBody::new(entry, immunization))
-                }
-                _ => None,
-            })
-        }),
+        medications: snapshot.active_medications.map(bodies).transpose()?,
+        latest_vitals: snapshot
+            .latest_vitals
+            .map(|latest| latest.map(body_of::<VitalsBody>).transpose())
+            .transpose()?,
+        immunizations: snapshot.immunizations.map(bodies).transpose()?,
         next_appointments: snapshot.next_appointments.map(|appointments| {
             appointments
                 .into_iter()

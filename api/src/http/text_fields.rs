@@ -3,9 +3,12 @@
 //! that a client or a fuzzer can follow) and cannot drift from it.
 
 use domain::auth::{DisplayName, Password, Specialty, Username};
-use domain::chart::entries::{AllergyDetails, ImmunizationDetails, MedicationDetails};
+use domain::chart::entries::{
+    AllergyCategory, AllergyDetails, AllergyStatus, Criticality, ImmunizationDetails,
+    ImmunizationStatus, MedicationDetails, MedicationStatus, PeriodUnit, Severity, VitalsStatus,
+};
 use domain::chart::problems::ProblemDetails;
-use domain::chart::ClinicalCode;
+use domain::chart::{ClinicalCode, CodeSystem};
 use domain::documents::Title;
 use domain::locks::LockedResource;
 use domain::notes::{AddendumText, SoapSections};
@@ -295,6 +298,46 @@ chart_text!(immunization_route, optional ImmunizationDetails::ROUTE, "How it was
 chart_text!(performer, optional ImmunizationDetails::PERFORMER, "Who gave it.");
 chart_text!(status_reason, optional ImmunizationDetails::STATUS_REASON, "Why it was not given: exactly when the status is `not_done`.");
 chart_text!(immunization_notes, optional ImmunizationDetails::NOTES, "Anything more the clinician notes.");
+
+/// A choice among a chart list's named values, with the domain's own pattern.
+macro_rules! chart_choice {
+    ($name:ident, required $pattern:expr, $what:literal, $example:literal) => {
+        pub fn $name() -> Schema {
+            string($pattern, None, $what.to_owned())
+                .examples([$example])
+                .into()
+        }
+    };
+    ($name:ident, optional $pattern:expr, $what:literal, $example:literal) => {
+        pub fn $name() -> Schema {
+            or_null(string($pattern, None, $what.to_owned()).examples([$example]))
+        }
+    };
+}
+
+chart_choice!(allergy_category, required AllergyCategory::pattern(), "`medication`, `food`, `environment` or `biologic`.", "medication");
+chart_choice!(criticality, optional Criticality::pattern(), "How dangerous a future reaction could be: `low`, `high` or `unable_to_assess`.", "high");
+chart_choice!(severity, optional Severity::pattern(), "`mild`, `moderate` or `severe`.", "moderate");
+chart_choice!(allergy_status, optional AllergyStatus::pattern(), "`active` (the default; it withdraws a \"no known allergies\" statement), `inactive`, `resolved` or `entered_in_error` (a mistaken entry, which then never changes).", "active");
+chart_choice!(allergy_code_system, optional CodeSystem::pattern(&AllergyDetails::CODE_SYSTEMS), "The terminology of `code`: `rxnorm` for a drug or ingredient, `snomed` otherwise.", "rxnorm");
+chart_choice!(medication_code_system, optional CodeSystem::pattern(&MedicationDetails::CODE_SYSTEMS), "`rxnorm`, the terminology of `code`.", "rxnorm");
+chart_choice!(medication_status, optional MedicationStatus::pattern(), "`active` (the default), `stopped`, `completed` or `entered_in_error` (a mistaken entry, which then never changes).", "active");
+chart_choice!(period_unit, required PeriodUnit::pattern(), "`hour`, `day`, `week` or `month`.", "day");
+chart_choice!(vitals_status, optional VitalsStatus::pattern(), "`final` (the default) or `entered_in_error` (a mistaken set, which then never changes and leaves its time free for the corrected one).", "final");
+chart_choice!(immunization_status, optional ImmunizationStatus::pattern(), "`completed` (the default), `not_done` (with `statusReason`) or `entered_in_error` (a mistaken entry, which then never changes).", "completed");
+
+pub fn allergy_code() -> Schema {
+    or_null(
+        string(
+            "^[0-9]{1,18}$".to_owned(),
+            Some(18),
+            "A code of `codeSystem`: an RxNorm concept id (up to 10 digits) or a SNOMED CT \
+             concept id (6 to 18 digits, the last a Verhoeff check digit)."
+                .to_owned(),
+        )
+        .examples(["7980"]),
+    )
+}
 
 pub fn clinical_code() -> Schema {
     or_null(

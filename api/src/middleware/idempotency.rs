@@ -242,23 +242,16 @@ fn see_committed(work: &CommittedWork) -> HttpResponse {
         "document" => "documents",
         "problem" => "problems",
         "user" => "users",
-        "no_known_allergies" => {
-            return see_other(format!(
-                "/api/v1/patients/{}/allergies/none",
-                work.resource_id
-            ))
-        }
         other => match EntryKind::parse(other) {
             Some(kind) => kind.plural(),
             None => return ApiError::IdempotencyKeyInUse.error_response(),
         },
     };
-    see_other(format!("/api/v1/{collection}/{}", work.resource_id))
-}
-
-fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header((LOCATION, location))
+        .insert_header((
+            LOCATION,
+            format!("/api/v1/{collection}/{}", work.resource_id),
+        ))
         .insert_header((REPLAYED_HEADER, HeaderValue::from_static("true")))
         .finish()
 }
@@ -353,6 +346,11 @@ fn record_made_by(route: &str) -> Option<&'static str> {
         | "/api/v1/notes/{id}/addenda"
         | "/api/v1/notes/{id}/sign" => Some("note"),
         "/api/v1/appointments" => Some("appointment"),
+        "/api/v1/patients/{id}/problems" => Some("problem"),
+        "/api/v1/patients/{id}/allergies" => Some("allergy"),
+        "/api/v1/patients/{id}/medications" => Some("medication"),
+        "/api/v1/patients/{id}/vitals" => Some("vitals"),
+        "/api/v1/patients/{id}/immunizations" => Some("immunization"),
         _ => None,
     }
 }

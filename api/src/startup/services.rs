@@ -119,6 +119,7 @@ impl Services {
             ))
             .with(ChartEntries::new(
                 Arc::new(SqlChartEntryRepository::new(connection.clone())),
+                Arc::new(SqlUserRepository::new(connection.clone())),
                 gate.clone(),
             ))
             .with(ChartSummaries::new(Arc::new(

@@ -28,6 +28,12 @@ impl CodeSystem {
         }
     }
 
+    /// The contract's pattern for the names of `allowed`.
+    pub fn pattern(allowed: &[CodeSystem]) -> String {
+        let names: Vec<_> = allowed.iter().map(|system| system.as_str()).collect();
+        format!("^(?:{})$", names.join("|"))
+    }
+
     /// One of `allowed`, by name.
     pub fn parse(raw: &str, allowed: &[CodeSystem]) -> Result<Self, String> {
         allowed

@@ -46,6 +46,15 @@ macro_rules! named_choices {
 }
 pub(crate) use named_choices;
 
+/// The latest date it is anywhere on Earth at `now`: a date is the practice's own,
+/// which east of UTC runs up to 14 hours ahead of the database's UTC clock, and a
+/// vaccine given this morning in Auckland is not given "in the future".
+pub fn latest_today(now: DateTime<Utc>) -> NaiveDate {
+    now.checked_add_signed(chrono::Duration::hours(14))
+        .unwrap_or(now)
+        .date_naive()
+}
+
 /// A date given as `YYYY-MM-DD`, not after `today`; none when not given.
 pub fn past_date(raw: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
     let Some(raw) = raw else {

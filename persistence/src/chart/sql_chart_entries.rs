@@ -148,7 +148,9 @@ async fn withdraw_statement_if_decided(
     Ok(())
 }
 
-/// The one unique key a chart entry can break, in the domain's terms.
+/// The one unique key a chart entry can break (its id is a fresh UUIDv7), in the
+/// domain's terms: `chart_entries_one_vitals_set_per_time`, which PostgreSQL names and
+/// SQLite does not (it names the columns), hence the test by kind.
 fn translated(error: StoreError) -> StoreError {
     if error.is_unique_violation() {
         return DomainError::conflict(
@@ -230,22 +232,24 @@ impl ChartEntryRepository for SqlChartEntryRepository {
                     select = select.filter(Column::ObservedAt.gte(since));
                 }
                 if let Some(after) = query.page.after {
-                    let cursor = Entity::find_by_id(after)
+                    let cursor = of_kind(patient, kind)
+                        .filter(Column::Id.eq(after))
                         .select_only()
                         .column(Column::ObservedAt)
                         .into_tuple::<Option<DateTime<Utc>>>()
                         .one(work.db())
                         .await?
-                        .flatten();
-                    if let Some(taken_at) = cursor {
-                        select = select.filter(
-                            Condition::any().add(Column::ObservedAt.lt(taken_at)).add(
-                                Condition::all()
-                                    .add(Column::ObservedAt.eq(taken_at))
-                                    .add(Column::Id.lt(after)),
-                            ),
-                        );
-                    }
+                        .flatten()
+                        .ok_or_else(|| {
+                            DomainError::invalid("cursor", "names no vitals set of this patient")
+                        })?;
+                    select = select.filter(
+                        Condition::any().add(Column::ObservedAt.lt(cursor)).add(
+                            Condition::all()
+                                .add(Column::ObservedAt.eq(cursor))
+                                .add(Column::Id.lt(after)),
+                        ),
+                    );
                 }
             } else {
                 select = select.order_by_asc(Column::Id);

@@ -95,6 +95,7 @@ impl ChartSummaryRepository for SqlChartSummaryRepository {
                     .await?;
                 let immunizations = of_kind(patient, EntryKind::Immunization)
                     .filter(EntryColumn::Status.ne("entered_in_error"))
+                    .order_by_desc(EntryColumn::ObservedAt)
                     .order_by_desc(EntryColumn::Id)
                     .limit(SummaryRequest::LIST_LIMIT)
                     .all(db)

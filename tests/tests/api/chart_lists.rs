@@ -396,10 +396,40 @@ async fn a_medication_an_allergy_warns_against_needs_an_audited_override(backend
         .filter_map(|event| event["detail"].as_str())
         .collect();
     assert_eq!(overrides.len(), 1, "{trail}");
+    assert!(overrides[0].contains("allergy_override") && overrides[0].contains(allergy_id));
     assert!(
-        overrides[0].contains("allergy_override")
-            && overrides[0].contains(allergy_id)
-            && overrides[0].contains("supervised test dose")
+        !overrides[0].contains("supervised"),
+        "the reason, clinical text, stays with the entry"
+    );
+
+    // A medication recorded stopped warns of nothing; made active again, it is checked.
+    let mut stopped = json!({ "drug": "Penicillin G benzathine", "status": "stopped" });
+    let response = record(&app, &doc, &patient, "medications", stopped.clone()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    stopped["status"] = json!("active");
+    let refused = revise(&app, &doc, &location, 1, stopped).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["code"],
+        "allergy_conflict"
+    );
+
+    // A prescriber named by id is a practica user.
+    let doc_id = app.get_json("/api/v1/me", &doc).await["id"].clone();
+    let prescribed = json!({ "drug": "Lisinopril 10 mg", "prescriberId": doc_id });
+    let response = record(&app, &doc, &patient, "medications", prescribed).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["prescriberId"],
+        doc_id
+    );
+    let stranger = json!({ "drug": "Lisinopril 10 mg", "prescriberId": uuid::Uuid::now_v7() });
+    let response = record(&app, &doc, &patient, "medications", stranger).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["errors"][0]["field"],
+        "prescriberId"
     );
 }
 test_on_every_database!(a_medication_an_allergy_warns_against_needs_an_audited_override);

@@ -25,7 +25,7 @@ use crate::locks::dto::LockBody;
 pub struct ReactionRequest {
     #[schema(schema_with = crate::http::text_fields::reaction_manifestation)]
     pub manifestation: String,
-    #[schema(value_type = Option<String>, pattern = "^(?:mild|moderate|severe)$", example = "moderate")]
+    #[schema(schema_with = crate::http::text_fields::severity)]
     pub severity: Option<String>,
 }
 
@@ -35,16 +35,13 @@ pub struct ReactionRequest {
 pub struct AllergyRequest {
     #[schema(schema_with = crate::http::text_fields::allergy_substance)]
     pub substance: String,
-    /// The terminology of `code`: RxNorm for a drug or ingredient, SNOMED CT otherwise.
-    #[schema(value_type = Option<String>, pattern = "^(?:rxnorm|snomed)$", example = "rxnorm")]
+    #[schema(schema_with = crate::http::text_fields::allergy_code_system)]
     pub code_system: Option<String>,
-    /// An RxNorm concept id (up to 10 digits) or a SNOMED CT concept id, as `codeSystem`
-    /// says.
-    #[schema(schema_with = crate::http::text_fields::clinical_code)]
+    #[schema(schema_with = crate::http::text_fields::allergy_code)]
     pub code: Option<String>,
-    #[schema(value_type = String, pattern = "^(?:medication|food|environment|biologic)$", example = "medication")]
+    #[schema(schema_with = crate::http::text_fields::allergy_category)]
     pub category: String,
-    #[schema(value_type = Option<String>, pattern = "^(?:low|high|unable_to_assess)$", example = "high")]
+    #[schema(schema_with = crate::http::text_fields::criticality)]
     pub criticality: Option<String>,
     /// At most 20.
     #[schema(max_items = 20)]
@@ -52,10 +49,7 @@ pub struct AllergyRequest {
     /// When it began; not in the future.
     #[schema(value_type = Option<String>, format = Date, example = "2015-06-01")]
     pub onset: Option<String>,
-    /// `active` (the default; it withdraws a "no known allergies" statement),
-    /// `inactive`, `resolved` or `entered_in_error` (a mistaken entry, which then never
-    /// changes).
-    #[schema(value_type = Option<String>, pattern = "^(?:active|inactive|resolved|entered_in_error)$", example = "active")]
+    #[schema(schema_with = crate::http::text_fields::allergy_status)]
     pub status: Option<String>,
     #[schema(schema_with = crate::http::text_fields::allergy_notes)]
     pub notes: Option<String>,

@@ -27,7 +27,7 @@ pub trait EntryBody: Serialize + ToSchema + Sized {
     fn with_lock(self, lock: Option<LockBody>) -> Self;
 }
 
-fn body_of<B: EntryBody>(entry: ChartEntry) -> Result<B, ApiError> {
+pub(crate) fn body_of<B: EntryBody>(entry: ChartEntry) -> Result<B, ApiError> {
     let id = entry.id;
     B::from_entry(entry).ok_or_else(|| {
         ApiError::Internal(anyhow::anyhow!(

@@ -41,9 +41,7 @@ pub struct ImmunizationRequest {
     pub dose_number: Option<i64>,
     #[schema(schema_with = crate::http::text_fields::performer)]
     pub performer: Option<String>,
-    /// `completed` (the default), `not_done` (with `statusReason`) or
-    /// `entered_in_error` (a mistaken entry, which then never changes).
-    #[schema(value_type = Option<String>, pattern = "^(?:completed|not_done|entered_in_error)$", example = "completed")]
+    #[schema(schema_with = crate::http::text_fields::immunization_status)]
     pub status: Option<String>,
     #[schema(schema_with = crate::http::text_fields::status_reason)]
     pub status_reason: Option<String>,

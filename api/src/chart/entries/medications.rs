@@ -38,7 +38,7 @@ pub struct DosingScheduleBody {
     pub times: i64,
     #[schema(minimum = 1, maximum = 365, example = 1)]
     pub period: i64,
-    #[schema(value_type = String, pattern = "^(?:hour|day|week|month)$", example = "day")]
+    #[schema(schema_with = crate::http::text_fields::period_unit)]
     pub unit: String,
 }
 
@@ -56,8 +56,7 @@ pub struct OverrideRequest {
 pub struct MedicationRequest {
     #[schema(schema_with = crate::http::text_fields::medication_drug)]
     pub drug: String,
-    /// `rxnorm`, the terminology of `code`.
-    #[schema(value_type = Option<String>, pattern = "^rxnorm$", example = "rxnorm")]
+    #[schema(schema_with = crate::http::text_fields::medication_code_system)]
     pub code_system: Option<String>,
     /// An RxNorm concept id (up to 10 digits).
     #[schema(value_type = Option<String>, pattern = "^[0-9]{1,10}$", example = "860975")]
@@ -77,9 +76,7 @@ pub struct MedicationRequest {
     /// Not before `start`.
     #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
     pub end: Option<String>,
-    /// `active` (the default), `stopped`, `completed` or `entered_in_error` (a mistaken
-    /// entry, which then never changes).
-    #[schema(value_type = Option<String>, pattern = "^(?:active|stopped|completed|entered_in_error)$", example = "active")]
+    #[schema(schema_with = crate::http::text_fields::medication_status)]
     pub status: Option<String>,
     /// The practica user who prescribed it; or `prescriberName`, not both.
     pub prescriber_id: Option<Uuid>,
@@ -164,7 +161,7 @@ pub struct MedicationBody {
 impl MedicationBody {
     pub fn new(entry: &ChartEntry, medication: MedicationDetails) -> Self {
         let (prescriber_id, prescriber_name) = match medication.prescriber {
-            Some(Prescriber::User(id)) => (Some(id), None),
+            Some(Prescriber::User(id)) => (Some(id.as_uuid()), None),
             Some(Prescriber::Named(name)) => (None, Some(name)),
             None => (None, None),
         };
@@ -223,8 +220,9 @@ impl EntryBody for MedicationBody {
 }
 
 /// Add a medication to a patient's list. One an active medication allergy warns
-/// against (by its RxNorm code, or by name) is refused unless `override.reason` says
-/// why.
+/// against is refused unless `override.reason` says why. An allergy warns by its RxNorm
+/// code, or when its substance's words appear among the drug name's: a help, not a
+/// drug-interaction database (an allergy to penicillin does not name amoxicillin).
 #[utoipa::path(
     tag = "medications",
     security(("bearer" = [])),

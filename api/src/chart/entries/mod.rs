@@ -1,7 +1,7 @@
 //! The allergy, medication, vitals and immunization lists.
 
 pub(crate) mod allergies;
-mod common;
+pub(crate) mod common;
 pub(crate) mod immunizations;
 pub(crate) mod medications;
 pub(crate) mod no_known_allergies;

@@ -38,10 +38,7 @@ impl From<NoKnownAllergies> for NoKnownAllergiesBody {
 #[utoipa::path(
     tag = "allergies",
     security(("bearer" = [])),
-    params(
-        ("id" = Uuid, Path, description = "The patient's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer instead of writing twice"),
-    ),
+    params(("id" = Uuid, Path, description = "The patient's id")),
     responses(
         (status = 200, description = "Stated", body = NoKnownAllergiesBody),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

@@ -54,9 +54,7 @@ pub struct VitalsRequest {
     /// Pain on the 0 (none) to 10 (worst) scale.
     #[schema(minimum = 0, maximum = 10, example = 2)]
     pub pain_score: Option<i64>,
-    /// `final` (the default) or `entered_in_error` (a mistaken set, which then never
-    /// changes and leaves its time free for the corrected one).
-    #[schema(value_type = Option<String>, pattern = "^(?:final|entered_in_error)$", example = "final")]
+    #[schema(schema_with = crate::http::text_fields::vitals_status)]
     pub status: Option<String>,
 }
 

@@ -101,10 +101,14 @@ impl EntryDetails {
         self.status() == ENTERED_IN_ERROR
     }
 
-    /// When the entry was observed, for the lists kept in time order (vitals).
+    /// When the entry was observed, for the lists read in time order: a vitals set's
+    /// time, an immunization's day (at its start, UTC).
     pub fn observed_at(&self) -> Option<DateTime<Utc>> {
         match self {
             Self::Vitals(vitals) => Some(vitals.taken_at),
+            Self::Immunization(immunization) => {
+                Some(immunization.date.and_time(chrono::NaiveTime::MIN).and_utc())
+            }
             _ => None,
         }
     }
@@ -147,9 +151,9 @@ impl ChartEntry {
         self.details.kind()
     }
 
-    /// Replaces what the entry states, at the version the caller read. An entry marked
-    /// entered in error stays as it is.
-    pub fn revise(self, expected: Version, details: EntryDetails) -> Result<Self, DomainError> {
+    /// Whether a revision based on `expected` may change the entry: the version is the
+    /// current one, and the entry was not marked entered in error (which freezes it).
+    pub fn admits_revision(&self, expected: Version) -> Result<(), DomainError> {
         self.version.expect(expected)?;
         if self.details.is_entered_in_error() {
             return Err(DomainError::conflict(
@@ -160,6 +164,13 @@ impl ChartEntry {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Replaces what the entry states, at the version the caller read. An entry marked
+    /// entered in error stays as it is.
+    pub fn revise(self, expected: Version, details: EntryDetails) -> Result<Self, DomainError> {
+        self.admits_revision(expected)?;
         if details.kind() != self.kind() {
             return Err(DomainError::internal(anyhow::anyhow!(
                 "a {} was revised with a {}'s details",

@@ -1,10 +1,15 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+
+use crate::chart::fields::latest_today;
 
 use super::{
     AllergyDetails, AllergyInput, EntryDetails, EntryKind, ImmunizationDetails, ImmunizationInput,
     MedicationDetails, MedicationInput, VitalSigns, VitalsInput,
 };
 use crate::DomainError;
+
+/// How far ahead of the database's clock a device's may run.
+const CLOCK_SKEW: Duration = Duration::minutes(5);
 
 /// An entry's fields as the caller sent them, by list.
 #[derive(Debug, Clone)]
@@ -27,11 +32,16 @@ impl EntryInput {
 
     /// Checks every field against the clock (`now`: no date in the future).
     pub fn parse(&self, now: DateTime<Utc>) -> Result<EntryDetails, DomainError> {
-        let today = now.date_naive();
+        let today = latest_today(now);
         Ok(match self {
             Self::Allergy(input) => EntryDetails::Allergy(AllergyDetails::parse(input, today)?),
             Self::Medication(input) => EntryDetails::Medication(MedicationDetails::parse(input)?),
-            Self::Vitals(input) => EntryDetails::Vitals(VitalSigns::parse(input, now)?),
+            // why: a set taken on a device whose clock runs a little ahead of the
+            // database's is not "in the future".
+            Self::Vitals(input) => {
+                let not_after = now.checked_add_signed(CLOCK_SKEW).unwrap_or(now);
+                EntryDetails::Vitals(VitalSigns::parse(input, not_after)?)
+            }
             Self::Immunization(input) => {
                 EntryDetails::Immunization(ImmunizationDetails::parse(input, today)?)
             }

@@ -2,6 +2,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{ChartEntry, ChartEntryId};
+use crate::auth::UserId;
 use crate::chart::fields::{all_parsed, any_date, named_choices, optional_code};
 use crate::chart::{ClinicalCode, CodeSystem};
 use crate::error::FieldErrors;
@@ -48,7 +49,7 @@ pub struct DosingSchedule {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Prescriber {
-    User(Uuid),
+    User(UserId),
     Named(String),
 }
 
@@ -206,7 +207,7 @@ impl MedicationDetails {
         );
         let prescriber = match (&input.prescriber_id, &input.prescriber_name) {
             (None, None) => Some(None),
-            (Some(id), None) => Some(Some(Prescriber::User(*id))),
+            (Some(id), None) => Some(Some(Prescriber::User(UserId::from_uuid(*id)))),
             (None, Some(name)) => errors
                 .take("prescriberName", Self::PRESCRIBER_NAME.check(name))
                 .map(|name| Some(Prescriber::Named(name))),
@@ -238,15 +239,19 @@ impl MedicationDetails {
         })
     }
 
-    /// The medication held against the patient's allergies: refused (`allergy_conflict`,
-    /// naming each allergy) when an active one warns against the drug, unless the
-    /// clinician gave a reason to override, which the entry then keeps. A medication
-    /// that is no longer active warns of nothing.
+    /// The medication held against the patient's active allergies: refused
+    /// (`allergy_conflict`, naming each allergy) when one warns against the drug, unless
+    /// the clinician gives a reason to override, or an override `earlier` made for the
+    /// same drug already names every allergy that warns. A medication no longer active
+    /// warns of nothing. Answers the medication with the override it carries, and the
+    /// override made now, if one was.
     pub fn checked_against(
         mut self,
         allergies: &[ChartEntry],
         override_reason: Option<&str>,
-    ) -> Result<Self, DomainError> {
+        earlier: Option<&AllergyOverride>,
+    ) -> Result<(Self, Option<AllergyOverride>), DomainError> {
+        self.allergy_override = earlier.cloned();
         let warning: Vec<(ChartEntryId, &str)> = allergies
             .iter()
             .filter_map(|entry| {
@@ -256,16 +261,21 @@ impl MedicationDetails {
                     .then_some((entry.id, allergy.substance.as_str()))
             })
             .collect();
-        if warning.is_empty() || self.status != MedicationStatus::Active {
-            return Ok(self);
+        let already_overridden =
+            |id: &ChartEntryId| earlier.is_some_and(|decision| decision.allergies.contains(id));
+        if self.status != MedicationStatus::Active
+            || warning.iter().all(|(id, _)| already_overridden(id))
+        {
+            return Ok((self, None));
         }
         match override_reason.map(str::trim) {
             Some(reason) if !reason.is_empty() => {
-                self.allergy_override = Some(AllergyOverride {
+                let decision = AllergyOverride {
                     reason: reason.to_owned(),
                     allergies: warning.iter().map(|(id, _)| *id).collect(),
-                });
-                Ok(self)
+                };
+                self.allergy_override = Some(decision.clone());
+                Ok((self, Some(decision)))
             }
             _ => {
                 let named: Vec<String> = warning
@@ -282,6 +292,30 @@ impl MedicationDetails {
                 ))
             }
         }
+    }
+}
+
+impl AllergyOverride {
+    /// The audit event's note of the decision: which allergies it overrode (the reason,
+    /// clinical text, stays with the entry, for those who may read it), within the
+    /// 500 characters an event's detail holds.
+    pub fn audit_detail(&self) -> String {
+        const LIMIT: usize = 500;
+        let mut detail = String::from("allergy_override allergies=");
+        for (index, id) in self.allergies.iter().enumerate() {
+            let more = format!(" and {} more", self.allergies.len() - index);
+            let next = if index == 0 {
+                id.to_string()
+            } else {
+                format!(",{id}")
+            };
+            if detail.len() + next.len() + more.len() > LIMIT {
+                detail.push_str(&more);
+                break;
+            }
+            detail.push_str(&next);
+        }
+        detail
     }
 }
 
@@ -401,7 +435,7 @@ mod tests {
         })
         .unwrap();
         let allergies = [allergy_to("Penicillin"), allergy_to("Latex")];
-        match medication.clone().checked_against(&allergies, None) {
+        match medication.clone().checked_against(&allergies, None, None) {
             Err(DomainError::Conflict { code, message }) => {
                 assert_eq!(code, ErrorCode::AllergyConflict);
                 assert!(message.contains("Penicillin"), "{message}");
@@ -410,19 +444,54 @@ mod tests {
             }
             other => panic!("expected a conflict, got {other:?}"),
         }
-        let overridden = medication
+        let (overridden, made) = medication
             .clone()
-            .checked_against(&allergies, Some("tolerated a test dose"))
+            .checked_against(&allergies, Some("tolerated a test dose"), None)
+            .unwrap();
+        let decision = AllergyOverride {
+            reason: "tolerated a test dose".to_owned(),
+            allergies: vec![allergies[0].id],
+        };
+        assert_eq!(overridden.allergy_override, Some(decision.clone()));
+        assert_eq!(made, Some(decision.clone()));
+        // The same drug again, overridden before: kept, nothing new to decide.
+        let (kept, made) = medication
+            .clone()
+            .checked_against(&allergies, None, Some(&decision))
             .unwrap();
         assert_eq!(
-            overridden.allergy_override,
-            Some(AllergyOverride {
-                reason: "tolerated a test dose".to_owned(),
-                allergies: vec![allergies[0].id],
-            })
+            (kept.allergy_override, made),
+            (Some(decision.clone()), None)
         );
+        // A new allergy that warns too needs a new decision.
+        let more = [allergies[0].clone(), allergy_to("Penicillin V")];
+        assert!(medication
+            .clone()
+            .checked_against(&more, None, Some(&decision))
+            .is_err());
+        // Stopped, it warns of nothing.
+        let stopped = MedicationDetails {
+            status: MedicationStatus::Stopped,
+            ..medication
+        };
+        assert!(stopped.checked_against(&allergies, None, None).is_ok());
         let unrelated = MedicationDetails::parse(&amoxicillin()).unwrap();
-        let checked = unrelated.checked_against(&allergies, Some("not needed"));
-        assert_eq!(checked.unwrap().allergy_override, None);
+        let (checked, made) = unrelated
+            .checked_against(&allergies, Some("not needed"), None)
+            .unwrap();
+        assert_eq!((checked.allergy_override, made), (None, None));
+    }
+
+    #[test]
+    fn the_audit_note_of_an_override_names_the_allergies_within_its_column() {
+        let decision = AllergyOverride {
+            reason: "x".repeat(1_000),
+            allergies: (0..40).map(|_| ChartEntryId::generate()).collect(),
+        };
+        let detail = decision.audit_detail();
+        assert!(detail.len() <= 500, "{}", detail.len());
+        assert!(detail.contains(&decision.allergies[0].to_string()));
+        assert!(detail.ends_with("more"), "{detail}");
+        assert!(!detail.contains("xxx"), "the reason stays with the entry");
     }
 }

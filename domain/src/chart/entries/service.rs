@@ -7,7 +7,7 @@ use super::{
     EntryKind, EntryQuery, EntryWrite, NoKnownAllergies,
 };
 use crate::audit::AuditContext;
-use crate::auth::{Permission, Principal};
+use crate::auth::{Permission, Principal, UserId, UserRepository};
 use crate::locks::{LockGate, LockToken, LockedResource};
 use crate::patients::PatientId;
 use crate::{DomainError, ErrorCode, Page, Version};
@@ -17,6 +17,7 @@ use crate::{DomainError, ErrorCode, Page, Version};
 /// a medication, and withdraws "no known allergies".
 pub struct ChartEntries {
     repository: Arc<dyn ChartEntryRepository>,
+    users: Arc<dyn UserRepository>,
     locks: LockGate,
 }
 
@@ -31,8 +32,34 @@ const UNKNOWN_PATIENT: DomainError = DomainError::NotFound {
 };
 
 impl ChartEntries {
-    pub fn new(repository: Arc<dyn ChartEntryRepository>, locks: LockGate) -> Self {
-        Self { repository, locks }
+    pub fn new(
+        repository: Arc<dyn ChartEntryRepository>,
+        users: Arc<dyn UserRepository>,
+        locks: LockGate,
+    ) -> Self {
+        Self {
+            repository,
+            users,
+            locks,
+        }
+    }
+
+    /// A medication's prescriber, named by id, is a practica user (of any role: a
+    /// clinician since deactivated still prescribed it).
+    async fn check_prescriber(&self, input: &EntryInput) -> Result<(), DomainError> {
+        let EntryInput::Medication(medication) = input else {
+            return Ok(());
+        };
+        let Some(id) = medication.prescriber_id else {
+            return Ok(());
+        };
+        match self.users.get(UserId::from_uuid(id)).await? {
+            Some(_) => Ok(()),
+            None => Err(DomainError::invalid(
+                "prescriberId",
+                "is not a practica user; name an outside prescriber with prescriberName",
+            )),
+        }
     }
 
     pub async fn record(
@@ -43,6 +70,10 @@ impl ChartEntries {
         input: EntryInput,
     ) -> Result<ChartEntry, DomainError> {
         caller.require(input.kind().write_permission())?;
+        // why: every field is judged (422) before the prescriber is looked up; the
+        // dates again, against the database's clock, in the rule below.
+        input.parse(DateTime::<Utc>::MAX_UTC)?;
+        self.check_prescriber(&input).await?;
         let author = caller.user_id;
         self.repository
             .create(context, patient, &|state, now| {
@@ -104,12 +135,16 @@ impl ChartEntries {
         // why: a malformed body is refused (422) before the lock is consulted; its
         // times are held to the database's clock in the rule below.
         input.parse(DateTime::<Utc>::MAX_UTC)?;
+        self.check_prescriber(&input).await?;
         let fence = self
             .locks
             .admit(caller, LockedResource::ChartEntry(kind, id), lock)
             .await?;
         self.repository
             .modify(context, kind, id, fence, &|(entry, state), now| {
+                // why: a stale version or a frozen entry is the answer before any
+                // judgement of the new details (an allergy conflict among them).
+                entry.admits_revision(expected)?;
                 let details = input.parse(now)?;
                 let (details, audit_detail) = held_against_allergies(
                     details,
@@ -178,33 +213,31 @@ impl ChartEntries {
 }
 
 /// A medication checked against the patient's active allergies, with what its audit
-/// event then says. A revision that keeps the drug keeps the decision made when it was
-/// recorded (an override stays; no new warning stops a dose change).
+/// event then says. A revision that keeps the drug keeps the override made for it, which
+/// covers the allergies it named (a new dose needs no new reason; a new allergy does).
 fn held_against_allergies(
     details: EntryDetails,
     before: Option<&EntryDetails>,
     state: &ChartState,
     override_reason: Option<&str>,
 ) -> Result<(EntryDetails, Option<String>), DomainError> {
-    let EntryDetails::Medication(mut medication) = details else {
+    let EntryDetails::Medication(medication) = details else {
         return Ok((details, None));
     };
-    if let Some(EntryDetails::Medication(before)) = before {
-        if before.drug == medication.drug && before.code == medication.code {
-            medication.allergy_override = before.allergy_override.clone();
-            return Ok((EntryDetails::Medication(medication), None));
+    let earlier = match before {
+        Some(EntryDetails::Medication(before))
+            if before.drug == medication.drug && before.code == medication.code =>
+        {
+            before.allergy_override.as_ref()
         }
-    }
-    let medication = medication.checked_against(&state.active_allergies, override_reason)?;
-    let audit_detail = medication.allergy_override.as_ref().map(|decision| {
-        let allergies: Vec<String> = decision.allergies.iter().map(ToString::to_string).collect();
-        format!(
-            "allergy_override allergies={} reason={}",
-            allergies.join(","),
-            decision.reason
-        )
-    });
-    Ok((EntryDetails::Medication(medication), audit_detail))
+        _ => None,
+    };
+    let (medication, made) =
+        medication.checked_against(&state.active_allergies, override_reason, earlier)?;
+    Ok((
+        EntryDetails::Medication(medication),
+        made.map(|decision| decision.audit_detail()),
+    ))
 }
 
 /// The write of `entry`: an active allergy withdraws a standing "no known allergies".

@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::chart::fields::{all_parsed, named_choices, past_instant};
 use crate::error::FieldErrors;
@@ -116,10 +116,16 @@ impl VitalSigns {
     };
 
     /// Checks every measurement against its range, naming each that fails with the
-    /// range; a missing status is `final`.
-    pub fn parse(input: &VitalsInput, now: DateTime<Utc>) -> Result<Self, DomainError> {
+    /// range; a missing status is `final`; `not_after` is the latest time a set may be
+    /// taken at.
+    pub fn parse(input: &VitalsInput, not_after: DateTime<Utc>) -> Result<Self, DomainError> {
         let mut errors = FieldErrors::default();
-        let taken_at = errors.take("takenAt", past_instant(&input.taken_at, now));
+        // why: to the millisecond, which both databases keep exactly, so that "one set
+        // per time" and `since` mean the same on each.
+        let taken_at = errors.take(
+            "takenAt",
+            past_instant(&input.taken_at, not_after).map(|taken_at| taken_at.trunc_subsecs(3)),
+        );
         let mut decimal = |field: &str, value: Option<f64>, range: Range| {
             errors.take(field, value.map(|value| range.check(value)).transpose())
         };

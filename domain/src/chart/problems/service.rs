@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::{Problem, ProblemId, ProblemInput, ProblemRepository};
 use crate::audit::AuditContext;
 use crate::auth::{Permission, Principal};
+use crate::chart::fields::latest_today;
 use crate::chart::problems::ProblemDetails;
 use crate::locks::{LockGate, LockToken, LockedResource};
 use crate::patients::PatientId;
@@ -38,7 +39,7 @@ impl Problems {
         self.repository
             .create(context, patient, &|standing, now| {
                 standing.admits_records_under_it()?;
-                let details = ProblemDetails::parse(&input, now.date_naive())?;
+                let details = ProblemDetails::parse(&input, latest_today(now))?;
                 Ok(Problem::record(patient, details, author, now))
             })
             .await
@@ -90,7 +91,7 @@ impl Problems {
             .await?;
         self.repository
             .modify(context, id, fence, &|problem, now| {
-                let details = ProblemDetails::parse(&input, now.date_naive())?;
+                let details = ProblemDetails::parse(&input, latest_today(now))?;
                 problem.revise(expected, details)
             })
             .await
