@@ -177,12 +177,14 @@ impl ChartEntryRepository for SqlChartEntryRepository {
                 .exec_without_returning(work.db())
                 .await
                 .map_err(|error| translated(error.into()))?;
-            withdraw_statement_if_decided(&mut work, &write).await?;
+            // why: the entry's event first: an Idempotency-Key's retry is sent on to
+            // what the first change event names.
             work.audit(event(
                 AuditAction::Create,
                 &write.entry,
                 write.audit_detail.clone(),
             ));
+            withdraw_statement_if_decided(&mut work, &write).await?;
             Ok(work.done(write.entry))
         })
         .await?;
@@ -311,12 +313,14 @@ impl ChartEntryRepository for SqlChartEntryRepository {
                 update_at_version::<Entity>(work.db(), update, id.as_uuid(), read_at, fence)
                     .await
                     .map_err(translated)?;
-            withdraw_statement_if_decided(&mut work, &write).await?;
+            // why: the entry's event first: an Idempotency-Key's retry is sent on to
+            // what the first change event names.
             work.audit(event(
                 AuditAction::Update,
                 &write.entry,
                 write.audit_detail.clone(),
             ));
+            withdraw_statement_if_decided(&mut work, &write).await?;
             Ok(work.done(write.entry))
         })
         .await?;

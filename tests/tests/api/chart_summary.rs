@@ -572,3 +572,54 @@ async fn the_summary_runs_the_same_statements_however_full_the_chart(backend: Ba
     assert!(full <= 16, "{full} statements for one summary");
 }
 test_on_every_database!(the_summary_runs_the_same_statements_however_full_the_chart);
+
+/// An allergy that withdrew the statement made two changes; a retry after its answer
+/// was lost is sent to the allergy, not to the statement it withdrew.
+async fn a_lost_answer_to_an_allergy_that_withdrew_the_statement_leads_to_the_allergy(
+    backend: Backend,
+) {
+    use sea_orm::ConnectionTrait;
+
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let doc = app.user_with_roles("doc", &["clinician"]).await;
+    let patient = app.register_patient(&doc, "Toshiko", "Sato").await;
+    let id = patient["id"].as_str().unwrap();
+    assert_eq!(
+        state_no_known_allergies(&app, &doc, id).await.status(),
+        StatusCode::OK
+    );
+    let path = format!("/api/v1/patients/{id}/allergies");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let send = || {
+        client
+            .post(app.url(&path))
+            .bearer_auth(&doc)
+            .header("idempotency-key", "lost-allergy")
+            .json(&allergy("Contrast media"))
+            .send()
+    };
+    let original: Value = send().await.unwrap().json().await.unwrap();
+    app.database()
+        .connection()
+        .execute_unprepared(
+            "UPDATE idempotency_keys SET response_status = NULL, response_headers = NULL, \
+             response_body = NULL, created_at = '2000-01-01T00:00:00+00:00' \
+             WHERE idempotency_key = 'lost-allergy'",
+        )
+        .await
+        .unwrap();
+    let retry = send().await.unwrap();
+    assert_eq!(retry.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        retry.headers()["location"],
+        format!("/api/v1/allergies/{}", original["id"].as_str().unwrap()).as_str()
+    );
+}
+test_on_every_database!(
+    a_lost_answer_to_an_allergy_that_withdrew_the_statement_leads_to_the_allergy
+);
