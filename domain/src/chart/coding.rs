@@ -3,8 +3,7 @@
 use std::fmt;
 
 /// A terminology.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeSystem {
     /// ICD-10 (and ICD-10-CM): diagnoses, as claims carry them.
     Icd10,
@@ -49,7 +48,7 @@ impl CodeSystem {
 
 /// A code checked against its system's format (not against the terminology itself,
 /// which practica does not ship).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClinicalCode {
     system: CodeSystem,
     code: String,

@@ -10,9 +10,8 @@ use crate::error::FieldErrors;
 macro_rules! named_choices {
     ($(#[$doc:meta])* $name:ident { $($(#[$variant_doc:meta])* $variant:ident => $text:literal,)+ }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                pub enum $name {
             $($(#[$variant_doc])* $variant,)+
         }
 

@@ -6,6 +6,7 @@ pub(crate) mod problem_entity;
 mod sql_chart_entries;
 mod sql_problems;
 mod sql_summary;
+mod stored_details;
 
 pub use sql_chart_entries::SqlChartEntryRepository;
 pub use sql_problems::SqlProblemRepository;

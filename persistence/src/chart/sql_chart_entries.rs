@@ -3,8 +3,8 @@ use chrono::{DateTime, Utc};
 use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::auth::UserId;
 use domain::chart::entries::{
-    ChartEntry, ChartEntryId, ChartEntryRepository, ChartState, EntryDetails, EntryKind,
-    EntryQuery, EntryWrite, NoKnownAllergies,
+    ChartEntry, ChartEntryId, ChartEntryRepository, ChartState, EntryKind, EntryQuery, EntryWrite,
+    NoKnownAllergies,
 };
 use domain::locks::FencingToken;
 use domain::patients::{PatientId, PatientStanding};
@@ -16,6 +16,7 @@ use sea_orm::{
 
 use super::chart_entry_entity::{self as entity, Column, Entity};
 use super::no_known_allergies_entity as statements;
+use super::stored_details;
 use crate::connection::Connection;
 use crate::error::{StoreError, StoreResult};
 use crate::patients::entity as patients;
@@ -379,7 +380,7 @@ impl ChartEntryRepository for SqlChartEntryRepository {
 }
 
 fn entry_row(entry: &ChartEntry) -> StoreResult<entity::Model> {
-    let details = serde_json::to_string(&entry.details)
+    let details = stored_details::to_json(&entry.details)
         .map_err(|error| StoreError::internal(format!("chart entry {}: {error}", entry.id)))?;
     Ok(entity::Model {
         id: entry.id.as_uuid(),
@@ -398,8 +399,7 @@ fn entry_row(entry: &ChartEntry) -> StoreResult<entity::Model> {
 
 pub(crate) fn to_entry(row: entity::Model) -> StoreResult<ChartEntry> {
     let corrupt = |what: String| StoreError::internal(format!("chart entry {}: {what}", row.id));
-    let details: EntryDetails =
-        serde_json::from_str(&row.details).map_err(|error| corrupt(error.to_string()))?;
+    let details = stored_details::from_json(&row.details).map_err(corrupt)?;
     if details.kind().as_str() != row.kind {
         return Err(corrupt(format!(
             "a {} stored as a {}",

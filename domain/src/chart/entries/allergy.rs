@@ -46,14 +46,14 @@ named_choices!(
 );
 
 /// One reaction the patient had.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reaction {
     pub manifestation: String,
     pub severity: Option<Severity>,
 }
 
 /// An allergy or intolerance, checked field by field.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllergyDetails {
     pub substance: String,
     pub code: Option<ClinicalCode>,

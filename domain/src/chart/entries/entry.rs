@@ -67,8 +67,7 @@ impl EntryKind {
 }
 
 /// What an entry states, by list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EntryDetails {
     Allergy(AllergyDetails),
     Medication(MedicationDetails),

@@ -17,7 +17,7 @@ named_choices!(
 );
 
 /// A vaccination, given or not, checked field by field.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImmunizationDetails {
     pub vaccine: String,
     pub code: Option<ClinicalCode>,

@@ -30,14 +30,14 @@ named_choices!(
 );
 
 /// An amount of a drug taken at once: `500 mg`, `2 puffs`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DoseQuantity {
     pub value: f64,
     pub unit: String,
 }
 
 /// How often, structured: `times` every `period` `unit`s (twice every 1 day).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DosingSchedule {
     pub times: u32,
     pub period: u32,
@@ -46,22 +46,21 @@ pub struct DosingSchedule {
 
 /// Who prescribed the medication: a practica user, or someone named (an outside
 /// prescriber).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prescriber {
     User(UserId),
     Named(String),
 }
 
 /// A clinician's decision to record a medication the patient's allergies warn against.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllergyOverride {
     pub reason: String,
     pub allergies: Vec<ChartEntryId>,
 }
 
 /// A medication the patient takes, checked field by field.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MedicationDetails {
     pub drug: String,
     pub code: Option<ClinicalCode>,

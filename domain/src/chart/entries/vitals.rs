@@ -37,7 +37,7 @@ impl Range {
 
 /// One set of vital signs, taken at one time. Every measurement is optional; at least
 /// one is given.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VitalSigns {
     pub taken_at: DateTime<Utc>,
     pub height_cm: Option<f64>,
