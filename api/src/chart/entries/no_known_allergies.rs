@@ -11,23 +11,27 @@ use uuid::Uuid;
 use crate::error::{ApiError, Problem};
 use crate::http::Caller;
 
-/// A clinician's statement that the patient has no known allergies.
+/// Whether a clinician's statement that the patient has no known allergies stands, and
+/// who made it when.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NoKnownAllergiesBody {
     pub patient_id: Uuid,
+    /// `false` when none was made, or an active allergy withdrew it.
+    pub stated: bool,
     /// Who stated it.
-    pub recorded_by: Uuid,
+    pub recorded_by: Option<Uuid>,
     /// When.
-    pub recorded_at: DateTime<Utc>,
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 impl From<NoKnownAllergies> for NoKnownAllergiesBody {
     fn from(statement: NoKnownAllergies) -> Self {
         Self {
             patient_id: statement.patient_id.as_uuid(),
-            recorded_by: statement.recorded_by.as_uuid(),
-            recorded_at: statement.recorded_at,
+            stated: true,
+            recorded_by: Some(statement.recorded_by.as_uuid()),
+            recorded_at: Some(statement.recorded_at),
         }
     }
 }
@@ -59,16 +63,16 @@ pub async fn state_no_known_allergies(
     Ok(HttpResponse::Ok().json(NoKnownAllergiesBody::from(statement)))
 }
 
-/// The patient's "no known allergies" statement, when one stands.
+/// Whether the patient's "no known allergies" statement stands.
 #[utoipa::path(
     tag = "allergies",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The patient's id")),
     responses(
-        (status = 200, description = "The statement", body = NoKnownAllergiesBody),
+        (status = 200, description = "The statement, or `stated: false`", body = NoKnownAllergiesBody),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a clinician", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such patient, or no statement stands (none was made, or an active allergy withdrew it)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such patient", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/patients/{id}/allergies/none")]
@@ -77,11 +81,17 @@ pub async fn get_no_known_allergies(
     id: web::Path<PatientId>,
     entries: web::Data<ChartEntries>,
 ) -> Result<web::Json<NoKnownAllergiesBody>, ApiError> {
+    let patient = id.into_inner();
     let statement = entries
-        .no_known_allergies(&caller.principal, &caller.audit, id.into_inner())
-        .await?
-        .ok_or(domain::DomainError::NotFound {
-            resource: "no known allergies statement",
-        })?;
-    Ok(web::Json(statement.into()))
+        .no_known_allergies(&caller.principal, &caller.audit, patient)
+        .await?;
+    Ok(web::Json(statement.map_or(
+        NoKnownAllergiesBody {
+            patient_id: patient.as_uuid(),
+            stated: false,
+            recorded_by: None,
+            recorded_at: None,
+        },
+        NoKnownAllergiesBody::from,
+    )))
 }
