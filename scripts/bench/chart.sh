@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark 9: the chart summary (GET /api/v1/patients/{id}/chart), one request for the
+# Benchmark 8: the chart summary (GET /api/v1/patients/{id}/chart), one request for the
 # first screen, against a patient's plain read, on a small chart and on one grown to
 # hundreds of entries per list: the statements it sends (PostgreSQL's own log) and its
 # latency stay the same, however full the chart.
