@@ -27,6 +27,16 @@ pub enum DomainError {
     #[error("the provider is already booked at that time")]
     SlotTaken { conflicting: uuid::Uuid },
 
+    /// An active allergy of the patient warns against the medication: each is named,
+    /// by id and substance. The clinician may override it, with a reason.
+    #[error(
+        "the patient has an active allergy to {}; to record the medication anyway, send override.reason",
+        .allergies.iter().map(|(id, substance)| format!("{substance} (allergy {id})")).collect::<Vec<_>>().join(", ")
+    )]
+    AllergyConflict {
+        allergies: Vec<(uuid::Uuid, String)>,
+    },
+
     /// Another session holds the record's lock.
     #[error("the record is locked by {} since {since}", holder.display_name)]
     Locked {

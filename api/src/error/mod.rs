@@ -17,7 +17,10 @@ use domain::{DomainError, ErrorCode};
 
 pub use extractors::{json_config, path_config, query_config};
 pub use fallback::{not_found, problem_for_bare_errors};
-pub use problem::{ComponentStatus, FieldErrorBody, LockHolderBody, Problem, PROBLEM_CONTENT_TYPE};
+pub use problem::{
+    ComponentStatus, ConflictingAllergyBody, FieldErrorBody, LockHolderBody, Problem,
+    PROBLEM_CONTENT_TYPE,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -83,6 +86,7 @@ impl ApiError {
             Self::Domain(DomainError::Conflict { code, .. }) => *code,
             Self::Domain(DomainError::PreconditionFailed { .. }) => ErrorCode::PreconditionFailed,
             Self::Domain(DomainError::SlotTaken { .. }) => ErrorCode::AppointmentConflict,
+            Self::Domain(DomainError::AllergyConflict { .. }) => ErrorCode::AllergyConflict,
             Self::Domain(DomainError::Unauthenticated(AuthFailure::InvalidCredentials)) => {
                 ErrorCode::InvalidCredentials
             }
@@ -120,6 +124,7 @@ impl ApiError {
             Self::Domain(DomainError::Conflict { .. }) => "Conflict",
             Self::Domain(DomainError::PreconditionFailed { .. }) => "Precondition failed",
             Self::Domain(DomainError::SlotTaken { .. }) => "Appointment conflict",
+            Self::Domain(DomainError::AllergyConflict { .. }) => "Allergy conflict",
             Self::Domain(DomainError::Unauthenticated(_)) => "Unauthenticated",
             Self::Domain(DomainError::Forbidden) => "Forbidden",
             Self::Domain(DomainError::PasswordChangeRequired) => "Password change required",
@@ -180,9 +185,11 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Domain(DomainError::Conflict { .. } | DomainError::SlotTaken { .. }) => {
-                StatusCode::CONFLICT
-            }
+            Self::Domain(
+                DomainError::Conflict { .. }
+                | DomainError::SlotTaken { .. }
+                | DomainError::AllergyConflict { .. },
+            ) => StatusCode::CONFLICT,
             Self::Domain(DomainError::PreconditionFailed { .. }) => StatusCode::PRECONDITION_FAILED,
             Self::Domain(DomainError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
             Self::Domain(DomainError::Forbidden | DomainError::PasswordChangeRequired) => {
@@ -233,6 +240,17 @@ impl ResponseError for ApiError {
             }
             Self::Domain(DomainError::SlotTaken { conflicting }) => {
                 problem.conflicting_appointment_id = Some(*conflicting);
+            }
+            Self::Domain(DomainError::AllergyConflict { allergies }) => {
+                problem.conflicting_allergies = Some(
+                    allergies
+                        .iter()
+                        .map(|(id, substance)| ConflictingAllergyBody {
+                            id: *id,
+                            substance: substance.clone(),
+                        })
+                        .collect(),
+                );
             }
             Self::Domain(DomainError::Locked { holder, since }) => {
                 problem.holder = Some(holder.into());

@@ -37,6 +37,9 @@ pub struct Problem {
     /// For `appointment_conflict`: the appointment holding the time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflicting_appointment_id: Option<uuid::Uuid>,
+    /// For `allergy_conflict`: each active allergy that warns against the medication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicting_allergies: Option<Vec<ConflictingAllergyBody>>,
     /// For `locked`: who holds the record's lock.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holder: Option<LockHolderBody>,
@@ -66,6 +69,13 @@ impl From<&domain::locks::LockHolder> for LockHolderBody {
             session_id: holder.session_id.as_uuid(),
         }
     }
+}
+
+/// An allergy that warns against a medication.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConflictingAllergyBody {
+    pub id: uuid::Uuid,
+    pub substance: String,
 }
 
 /// One rejected field of a request.
@@ -99,6 +109,7 @@ impl Problem {
             errors: None,
             current_version: None,
             conflicting_appointment_id: None,
+            conflicting_allergies: None,
             holder: None,
             locked_since: None,
             components: None,

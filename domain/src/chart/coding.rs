@@ -57,7 +57,7 @@ pub struct ClinicalCode {
 impl ClinicalCode {
     /// The pattern every code's shape matches, whatever its system (the contract's).
     pub const SHAPES: &'static str =
-        "^(?:[A-TV-Za-tv-z][0-9][0-9A-Za-z](?:\\.[0-9A-Za-z]{1,4})?|[0-9]{1,18})$";
+        "^(?:[A-Za-z][0-9][0-9A-Za-z](?:\\.[0-9A-Za-z]{1,4})?|[0-9]{1,18})$";
 
     pub fn parse(system: CodeSystem, raw: &str) -> Result<Self, String> {
         let code = raw;
@@ -70,7 +70,7 @@ impl ClinicalCode {
         if !well_formed {
             return Err(match system {
                 CodeSystem::Icd10 => "is not an ICD-10 code (a letter, two characters, then an optional dot and up to four more: E11.9)",
-                CodeSystem::Snomed => "is not a SNOMED CT concept id (6 to 18 digits ending in a valid check digit: 44054006)",
+                CodeSystem::Snomed => "is not a SNOMED CT concept id (6 to 18 digits, the last a Verhoeff check digit of the rest; for example 44054006)",
                 CodeSystem::RxNorm => "is not an RxNorm concept id (up to 10 digits)",
                 CodeSystem::Cvx => "is not a CVX code (up to 4 digits)",
             }
@@ -101,7 +101,8 @@ fn is_digits(code: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A letter (any but U, which WHO reserves), a digit, a digit or letter, then
+/// A letter (U too: WHO's codes for emergency use, U07.1 COVID-19), a digit, a digit or
+/// letter, then
 /// optionally a dot and one to four digits or letters.
 fn is_icd10(code: &str) -> bool {
     let code = code.to_ascii_uppercase();
@@ -112,7 +113,6 @@ fn is_icd10(code: &str) -> bool {
     let category = category.as_bytes();
     let category_ok = category.len() == 3
         && category[0].is_ascii_uppercase()
-        && category[0] != b'U'
         && category[1].is_ascii_digit()
         && category[2].is_ascii_alphanumeric();
     let subcategory_ok = subcategory.is_none_or(|rest| {
@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn icd10_codes_are_checked_by_shape() {
-        for good in ["E11.9", "I10", "j45.909", "S72.001A", "Z00.00"] {
+        for good in ["E11.9", "I10", "j45.909", "S72.001A", "Z00.00", "U07.1"] {
             assert!(
                 ClinicalCode::parse(CodeSystem::Icd10, good).is_ok(),
                 "{good}"
@@ -177,7 +177,6 @@ mod tests {
             "E11.",
             "E11.12345",
             "111.9",
-            "U07.1",
             "E11-9",
             "E11.9 x",
             " E11.9",

@@ -54,33 +54,58 @@ pub fn latest_today(now: DateTime<Utc>) -> NaiveDate {
         .date_naive()
 }
 
+/// The earliest date a chart holds (as for a date of birth).
+const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1870, 1, 1) {
+    Some(date) => date,
+    None => panic!("1870-01-01 is a date"),
+};
+/// The latest date a chart holds (a medication's planned end).
+const LATEST: NaiveDate = match NaiveDate::from_ymd_opt(2999, 12, 31) {
+    Some(date) => date,
+    None => panic!("2999-12-31 is a date"),
+};
+
+/// A date given as `YYYY-MM-DD` (four digits of year), from 1870 to 2999.
+fn date(raw: &str) -> Result<NaiveDate, String> {
+    let raw = raw.trim();
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|_| raw.len() == 10)
+        .ok_or_else(|| "must be a date, YYYY-MM-DD".to_owned())?;
+    if !(EARLIEST..=LATEST).contains(&date) {
+        return Err(format!("must be between {EARLIEST} and {LATEST}"));
+    }
+    Ok(date)
+}
+
 /// A date given as `YYYY-MM-DD`, not after `today`; none when not given.
 pub fn past_date(raw: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
     let Some(raw) = raw else {
         return Ok(None);
     };
-    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "must be a date, YYYY-MM-DD".to_owned())?;
+    let date = date(raw)?;
     if date > today {
         return Err("must not be in the future".to_owned());
     }
     Ok(Some(date))
 }
 
-/// A date given as `YYYY-MM-DD`, any day; none when not given.
+/// A date given as `YYYY-MM-DD`, any day from 1870 to 2999; none when not given.
 pub fn any_date(raw: Option<&str>) -> Result<Option<NaiveDate>, String> {
-    raw.map(|raw| {
-        NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-            .map_err(|_| "must be a date, YYYY-MM-DD".to_owned())
-    })
-    .transpose()
+    raw.map(date).transpose()
 }
 
-/// An instant given in RFC 3339, not after `now`.
+/// An instant given in RFC 3339, from 1870 on and not after `now`; a leap second
+/// (`:60`), which clients' clocks cannot show, is refused.
 pub fn past_instant(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let instant = DateTime::parse_from_rfc3339(raw.trim())
-        .map_err(|_| "must be a date and time, RFC 3339 (2026-11-27T09:30:00Z)".to_owned())?
+        .ok()
+        .filter(|instant| instant.timestamp_subsec_nanos() < 1_000_000_000)
+        .ok_or_else(|| "must be a date and time, RFC 3339 (2026-11-27T09:30:00Z)".to_owned())?
         .with_timezone(&Utc);
+    if instant.date_naive() < EARLIEST {
+        return Err(format!("must not be before {EARLIEST}"));
+    }
     if instant > now {
         return Err("must not be in the future".to_owned());
     }

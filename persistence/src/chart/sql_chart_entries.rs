@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::auth::UserId;
 use domain::chart::entries::{
@@ -70,27 +70,29 @@ pub(crate) async fn chart_state(
     db: &impl ConnectionTrait,
     patient: PatientId,
 ) -> StoreResult<ChartState> {
-    let archived_at = patients::Entity::find_by_id(patient.as_uuid())
+    let patient_row = patients::Entity::find_by_id(patient.as_uuid())
         .select_only()
         .column(patients::Column::ArchivedAt)
+        .column(patients::Column::BirthDate)
         .lock(LockType::NoKeyUpdate)
-        .into_tuple::<Option<DateTime<Utc>>>()
+        .into_tuple::<(Option<DateTime<Utc>>, NaiveDate)>()
         .one(db)
         .await?;
-    let standing = match archived_at {
-        None => PatientStanding::Unknown,
-        Some(Some(_)) => PatientStanding::Archived,
-        Some(None) => PatientStanding::Active,
-    };
-    if standing == PatientStanding::Unknown {
+    let Some((archived_at, born_on)) = patient_row else {
         return Ok(ChartState {
-            standing,
+            standing: PatientStanding::Unknown,
+            born_on: None,
             active_allergies: Vec::new(),
             no_known_allergies: None,
         });
-    }
+    };
     Ok(ChartState {
-        standing,
+        standing: if archived_at.is_some() {
+            PatientStanding::Archived
+        } else {
+            PatientStanding::Active
+        },
+        born_on: Some(born_on),
         active_allergies: active_allergies(db, patient, None).await?,
         no_known_allergies: no_known_allergies(db, patient).await?,
     })
@@ -225,9 +227,10 @@ impl ChartEntryRepository for SqlChartEntryRepository {
                 return Ok(work.done(None));
             }
             let mut select = of_kind(patient, kind);
-            if kind == EntryKind::Vitals {
-                // why: the series reads newest first, by when each set was taken; the
-                // id breaks ties between sets entered in error and their corrections.
+            if matches!(kind, EntryKind::Vitals | EntryKind::Immunization) {
+                // why: these read newest first, by when each set was taken or vaccine
+                // given; the id breaks ties (a set entered in error and its correction,
+                // two vaccines on one day).
                 select = select
                     .order_by_desc(Column::ObservedAt)
                     .order_by_desc(Column::Id);
@@ -244,7 +247,7 @@ impl ChartEntryRepository for SqlChartEntryRepository {
                         .await?
                         .flatten()
                         .ok_or_else(|| {
-                            DomainError::invalid("cursor", "names no vitals set of this patient")
+                            DomainError::invalid("cursor", "names no entry of this patient's list")
                         })?;
                     select = select.filter(
                         Condition::any().add(Column::ObservedAt.lt(cursor)).add(

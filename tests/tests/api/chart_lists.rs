@@ -245,6 +245,38 @@ async fn each_invalid_field_of_each_list_is_named_and_nothing_is_written(backend
             json!({ "vaccine": "MMR", "date": "2999-01-01" }),
             vec!["date"],
         ),
+        // The patient was born on 1980-01-01: nothing is observed before.
+        (
+            "immunizations",
+            json!({ "vaccine": "MMR", "date": "1975-01-01" }),
+            vec!["date"],
+        ),
+        (
+            "vitals",
+            json!({ "takenAt": "1979-06-01T09:00:00Z", "pulsePerMin": 70 }),
+            vec!["takenAt"],
+        ),
+        (
+            "allergies",
+            json!({ "substance": "Peanut", "category": "food", "onset": "1979-06-01" }),
+            vec!["onset"],
+        ),
+        // No leap second, no year beyond four digits, nothing before 1870.
+        (
+            "vitals",
+            json!({ "takenAt": "2026-01-01T09:00:60Z", "pulsePerMin": 70 }),
+            vec!["takenAt"],
+        ),
+        (
+            "medications",
+            json!({ "drug": "Metformin", "start": "+10000-01-01" }),
+            vec!["start"],
+        ),
+        (
+            "vitals",
+            json!({ "takenAt": "0001-01-01T00:00:00Z", "pulsePerMin": 70 }),
+            vec!["takenAt"],
+        ),
         (
             "immunizations",
             json!({ "vaccine": "MMR", "date": "2026-01-01", "cvxCode": "12345" }),
@@ -326,6 +358,10 @@ async fn a_medication_an_allergy_warns_against_needs_an_audited_override(backend
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let problem: Value = refused.json().await.unwrap();
     assert_eq!(problem["code"], "allergy_conflict");
+    assert_eq!(
+        problem["conflictingAllergies"],
+        json!([{ "id": allergy_id, "substance": "Penicillin" }])
+    );
     let detail = problem["detail"].as_str().unwrap();
     assert!(
         detail.contains("Penicillin") && detail.contains(allergy_id),
@@ -548,7 +584,8 @@ async fn an_immunization_given_or_not_is_recorded_with_its_cvx_code(backend: Bac
         .iter()
         .map(|entry| entry["status"].as_str().unwrap())
         .collect();
-    assert_eq!(statuses, ["entered_in_error", "not_done"]);
+    // Newest given first; the two of one day, the later recorded first.
+    assert_eq!(statuses, ["not_done", "entered_in_error"]);
     let admin = app.admin_token().await;
     assert_eq!(
         app.audit_actions(&admin, &patient, Some("immunization"))
@@ -595,3 +632,54 @@ async fn a_chart_entry_under_another_sessions_lock_is_refused(backend: Backend) 
     assert_eq!(shown["lock"]["holder"]["displayName"], "doc");
 }
 test_on_every_database!(a_chart_entry_under_another_sessions_lock_is_refused);
+
+async fn a_change_keeps_what_it_leaves_out_of_the_status_and_a_mistake_keeps_its_record(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let doc = app.user_with_roles("doc", &["clinician"]).await;
+    let desk = app.user_with_roles("desk", &["front_desk"]).await;
+    let desk_id = app.get_json("/api/v1/me", &desk).await["id"].clone();
+    let patient = patient(&app, &doc, "Yvonne").await;
+
+    // A stopped drug whose notes are edited stays stopped.
+    let warfarin = json!({ "drug": "Warfarin 5 mg", "status": "stopped", "end": "2026-01-01" });
+    let response = record(&app, &doc, &patient, "medications", warfarin).await;
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let edited = json!({ "drug": "Warfarin 5 mg", "notes": "bled on it", "end": "2026-01-01" });
+    let response = revise(&app, &doc, &location, 1, edited).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "stopped");
+    let chart = app
+        .get_json(&format!("/api/v1/patients/{patient}/chart"), &doc)
+        .await;
+    assert_eq!(chart["medications"], json!([]), "not active again");
+
+    // Marked entered in error, the entry keeps what it recorded.
+    let flu = json!({ "vaccine": "Influenza", "date": "2026-10-01", "lotNumber": "FL1" });
+    let response = record(&app, &doc, &patient, "immunizations", flu).await;
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let rewritten =
+        json!({ "vaccine": "Something else", "date": "2026-10-02", "status": "entered_in_error" });
+    let response = revise(&app, &doc, &location, 1, rewritten).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let marked: Value = response.json().await.unwrap();
+    assert_eq!(
+        (
+            marked["status"].as_str(),
+            marked["vaccine"].as_str(),
+            marked["lotNumber"].as_str()
+        ),
+        (Some("entered_in_error"), Some("Influenza"), Some("FL1"))
+    );
+
+    // A prescriber named by id is a clinician.
+    let by_desk = json!({ "drug": "Lisinopril 10 mg", "prescriberId": desk_id });
+    let response = record(&app, &doc, &patient, "medications", by_desk).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+test_on_every_database!(
+    a_change_keeps_what_it_leaves_out_of_the_status_and_a_mistake_keeps_its_record
+);

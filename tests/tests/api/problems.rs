@@ -63,6 +63,12 @@ async fn a_problem_is_recorded_resolved_and_read_back(backend: Backend) {
     );
     assert_eq!(problem["onset"], "2019-03-01");
 
+    // WHO's emergency codes (U07.1, COVID-19) are ICD-10 too.
+    let covid = json!({ "description": "COVID-19", "codeSystem": "icd10", "code": "U07.1", "status": "resolved", "resolvedOn": "2021-01-10" });
+    assert_eq!(
+        record(&app, &doc, patient, covid).await.status(),
+        StatusCode::CREATED
+    );
     let asthma = json!({ "description": "Asthma", "codeSystem": "snomed", "code": "195967001", "status": "resolved", "onset": "2001-01-01", "resolvedOn": "2015-06-30" });
     assert_eq!(
         record(&app, &doc, patient, asthma).await.status(),
@@ -90,12 +96,15 @@ async fn a_problem_is_recorded_resolved_and_read_back(backend: Backend) {
         .iter()
         .map(|problem| problem["description"].as_str().unwrap())
         .collect();
-    assert_eq!(descriptions, ["Type 2 diabetes mellitus", "Asthma"]);
+    assert_eq!(
+        descriptions,
+        ["Type 2 diabetes mellitus", "COVID-19", "Asthma"]
+    );
 
     let admin = app.admin_token().await;
     assert_eq!(
         app.audit_actions(&admin, patient, Some("problem")).await,
-        ["create", "create", "update", "read", "list", "list"]
+        ["create", "create", "create", "update", "read", "list", "list", "list"]
     );
 }
 test_on_every_database!(a_problem_is_recorded_resolved_and_read_back);

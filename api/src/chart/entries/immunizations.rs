@@ -163,7 +163,8 @@ pub async fn record_immunization(
         .await
 }
 
-/// A patient's immunizations, oldest first, entries entered in error included (marked).
+/// A patient's immunizations, the most recently given first, entries entered in error
+/// included (marked).
 #[utoipa::path(
     tag = "immunizations",
     security(("bearer" = [])),

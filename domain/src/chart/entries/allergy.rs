@@ -176,8 +176,8 @@ impl AllergyDetails {
 
     /// Whether a drug named `name`, coded `code`, is what this allergy warns against:
     /// an active medication allergy whose code is the drug's, or whose substance names
-    /// the drug (its words appear, in order, among the drug name's words, whatever
-    /// their case: "penicillin" matches "Penicillin V potassium 500 mg").
+    /// the drug (its words appear, in order, among the drug name's words, compared as
+    /// [`comparable_words`] says: "penicillin" matches "Penicillin V potassium 500 mg").
     pub fn warns_against(&self, name: &str, code: Option<&ClinicalCode>) -> bool {
         if !self.is_active() || self.category != AllergyCategory::Medication {
             return false;
@@ -187,19 +187,58 @@ impl AllergyDetails {
                 return true;
             }
         }
-        let words = |text: &str| -> Vec<String> {
-            text.split(|c: char| !c.is_alphanumeric())
-                .filter(|word| !word.is_empty())
-                .map(str::to_lowercase)
-                .collect()
-        };
-        let substance = words(&self.substance);
-        let drug = words(name);
+        let substance = comparable_words(&self.substance);
+        let drug = comparable_words(name);
         !substance.is_empty()
             && drug
                 .windows(substance.len())
                 .any(|window| window == substance.as_slice())
     }
+}
+
+/// The words of a drug or substance name as they are compared: letters decomposed to
+/// their plain form (full-width letters, ligatures, accents and the Turkish dotted I
+/// all read as their ASCII letters), invisible characters dropped (a zero-width space
+/// or a soft hyphen inside a word must not hide it), lower-cased, and a plural's final
+/// `s` dropped ("penicillins" names penicillin).
+fn comparable_words(text: &str) -> Vec<String> {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+
+    let plain: String = text
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c) && !is_invisible(*c))
+        .collect::<String>()
+        .to_lowercase();
+    plain
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| match word.strip_suffix('s') {
+            Some(stem) if stem.chars().count() >= 3 && !stem.ends_with('s') => stem.to_owned(),
+            _ => word.to_owned(),
+        })
+        .collect()
+}
+
+/// Unicode's format characters that show nothing (zero-width spaces and joiners, the
+/// soft hyphen, direction marks, variation selectors, the byte-order mark).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
 }
 
 #[cfg(test)]
@@ -284,6 +323,17 @@ mod tests {
         assert!(allergy.warns_against("penicillin V potassium 500 mg", None));
         assert!(!allergy.warns_against("Amoxicillin", Some(&rxnorm("723"))));
         assert!(!allergy.warns_against("Penicillamine", None));
+        // Neither invisible characters, nor look-alike letters, nor a plural hide it.
+        for disguised in [
+            "Peni\u{200B}cillin V",
+            "Penicil\u{00AD}lin V",
+            "Penicillins",
+            "PEN\u{0130}C\u{0130}LL\u{0130}N",
+            "\u{FF30}\u{FF45}\u{FF4E}\u{FF49}\u{FF43}\u{FF49}\u{FF4C}\u{FF4C}\u{FF49}\u{FF4E}",
+        ] {
+            assert!(allergy.warns_against(disguised, None), "{disguised}");
+        }
+        assert!(!allergy.warns_against("Glass ampoule", None));
         let resolved = AllergyDetails {
             status: AllergyStatus::Resolved,
             ..allergy.clone()

@@ -1,6 +1,9 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{AllergyDetails, ImmunizationDetails, MedicationDetails, VitalSigns};
+use super::{
+    AllergyDetails, AllergyStatus, ImmunizationDetails, ImmunizationStatus, MedicationDetails,
+    MedicationStatus, VitalSigns, VitalsStatus,
+};
 use crate::auth::{Permission, UserId};
 use crate::patients::PatientId;
 use crate::{DomainError, ErrorCode, Version};
@@ -100,6 +103,51 @@ impl EntryDetails {
         self.status() == ENTERED_IN_ERROR
     }
 
+    /// Refuses what cannot have happened before the patient was born (`born_on`): a
+    /// vitals set taken, a vaccine given, an allergy's onset.
+    pub fn check_not_before_birth(&self, born_on: Option<NaiveDate>) -> Result<(), DomainError> {
+        let Some(born_on) = born_on else {
+            return Ok(());
+        };
+        let (field, day) = match self {
+            Self::Allergy(allergy) => ("onset", allergy.onset),
+            Self::Vitals(vitals) => ("takenAt", Some(vitals.taken_at.date_naive())),
+            Self::Immunization(immunization) => ("date", Some(immunization.date)),
+            Self::Medication(_) => return Ok(()),
+        };
+        // why: a day's grace, for a UTC date of an observation made on the evening of
+        // the day of birth west of Greenwich.
+        match day {
+            Some(day) if day < born_on.pred_opt().unwrap_or(born_on) => Err(DomainError::invalid(
+                field,
+                format!("must not come before the patient's birth ({born_on})"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The same details, marked entered in error: what was recorded is kept as it was.
+    pub fn marked_entered_in_error(self) -> Self {
+        match self {
+            Self::Allergy(allergy) => Self::Allergy(AllergyDetails {
+                status: AllergyStatus::EnteredInError,
+                ..allergy
+            }),
+            Self::Medication(medication) => Self::Medication(MedicationDetails {
+                status: MedicationStatus::EnteredInError,
+                ..medication
+            }),
+            Self::Vitals(vitals) => Self::Vitals(VitalSigns {
+                status: VitalsStatus::EnteredInError,
+                ..vitals
+            }),
+            Self::Immunization(immunization) => Self::Immunization(ImmunizationDetails {
+                status: ImmunizationStatus::EnteredInError,
+                ..immunization
+            }),
+        }
+    }
+
     /// When the entry was observed, for the lists read in time order: a vitals set's
     /// time, an immunization's day (at its start, UTC).
     pub fn observed_at(&self) -> Option<DateTime<Utc>> {
@@ -167,9 +215,16 @@ impl ChartEntry {
     }
 
     /// Replaces what the entry states, at the version the caller read. An entry marked
-    /// entered in error stays as it is.
+    /// entered in error stays as it is; marking it so keeps what it recorded (the
+    /// record of the mistake), whatever else the change says.
     pub fn revise(self, expected: Version, details: EntryDetails) -> Result<Self, DomainError> {
         self.admits_revision(expected)?;
+        if details.is_entered_in_error() {
+            return Ok(ChartEntry {
+                details: self.details.clone().marked_entered_in_error(),
+                ..self
+            });
+        }
         if details.kind() != self.kind() {
             return Err(DomainError::internal(anyhow::anyhow!(
                 "a {} was revised with a {}'s details",

@@ -48,6 +48,23 @@ impl EntryInput {
         })
     }
 
+    /// The same fields, with a status left out taken as `current`'s: a change that does
+    /// not mention the status (a note added, a dose changed) leaves it as it is, never
+    /// making a stopped drug active again.
+    pub fn keeping_status_of(&self, current: &EntryDetails) -> EntryInput {
+        let mut input = self.clone();
+        let status = match &mut input {
+            Self::Allergy(input) => &mut input.status,
+            Self::Medication(input) => &mut input.status,
+            Self::Vitals(input) => &mut input.status,
+            Self::Immunization(input) => &mut input.status,
+        };
+        if status.is_none() {
+            *status = Some(current.status().to_owned());
+        }
+        input
+    }
+
     /// The clinician's reason to record a medication an allergy warns against.
     pub fn override_reason(&self) -> Option<&str> {
         match self {

@@ -7,7 +7,7 @@ use crate::chart::fields::{all_parsed, any_date, named_choices, optional_code};
 use crate::chart::{ClinicalCode, CodeSystem};
 use crate::error::FieldErrors;
 use crate::text::{Controls, TextRule};
-use crate::{DomainError, ErrorCode};
+use crate::DomainError;
 
 named_choices!(
     /// Where a medication stands on the list.
@@ -276,20 +276,12 @@ impl MedicationDetails {
                 self.allergy_override = Some(decision.clone());
                 Ok((self, Some(decision)))
             }
-            _ => {
-                let named: Vec<String> = warning
+            _ => Err(DomainError::AllergyConflict {
+                allergies: warning
                     .iter()
-                    .map(|(id, substance)| format!("{substance} (allergy {id})"))
-                    .collect();
-                Err(DomainError::conflict(
-                    ErrorCode::AllergyConflict,
-                    format!(
-                        "the patient has an active allergy to {}; to record the medication \
-                         anyway, send override.reason",
-                        named.join(", ")
-                    ),
-                ))
-            }
+                    .map(|(id, substance)| (id.as_uuid(), (*substance).to_owned()))
+                    .collect(),
+            }),
         }
     }
 }
@@ -435,11 +427,11 @@ mod tests {
         .unwrap();
         let allergies = [allergy_to("Penicillin"), allergy_to("Latex")];
         match medication.clone().checked_against(&allergies, None, None) {
-            Err(DomainError::Conflict { code, message }) => {
-                assert_eq!(code, ErrorCode::AllergyConflict);
-                assert!(message.contains("Penicillin"), "{message}");
-                assert!(message.contains(&allergies[0].id.to_string()), "{message}");
-                assert!(!message.contains("Latex"), "{message}");
+            Err(DomainError::AllergyConflict { allergies: named }) => {
+                assert_eq!(
+                    named,
+                    [(allergies[0].id.as_uuid(), "Penicillin".to_owned())]
+                );
             }
             other => panic!("expected a conflict, got {other:?}"),
         }

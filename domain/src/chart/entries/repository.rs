@@ -14,6 +14,9 @@ use crate::{DomainError, Page, PageRequest, Rule};
 #[derive(Debug, Clone)]
 pub struct ChartState {
     pub standing: PatientStanding,
+    /// The patient's date of birth (none for an unknown patient): nothing is observed
+    /// before it.
+    pub born_on: Option<chrono::NaiveDate>,
     pub active_allergies: Vec<ChartEntry>,
     pub no_known_allergies: Option<NoKnownAllergies>,
 }
@@ -27,8 +30,8 @@ pub struct EntryWrite {
     pub audit_detail: Option<String>,
 }
 
-/// Which entries of a list: a page, and for the vitals, only sets taken at or after
-/// `since`.
+/// Which entries of a list: a page, and for the lists in time order, only entries
+/// observed at or after `since`.
 #[derive(Debug, Clone, Copy)]
 pub struct EntryQuery {
     pub page: PageRequest,
@@ -47,7 +50,8 @@ pub struct EntryQuery {
 ///   it (`LockLost`);
 /// - a vitals set taken when another of the patient's sets (not entered in error) was
 ///   is refused (`Conflict` `vitals_already_recorded`);
-/// - lists come oldest first, but the vitals newest first by when they were taken.
+/// - lists come oldest first, but vitals and immunizations newest first by when they
+///   were taken or given (`since` holds for both).
 #[async_trait]
 pub trait ChartEntryRepository: Send + Sync {
     async fn create(

@@ -7,7 +7,7 @@ use super::{
     EntryKind, EntryQuery, EntryWrite, NoKnownAllergies,
 };
 use crate::audit::AuditContext;
-use crate::auth::{Permission, Principal, UserId, UserRepository};
+use crate::auth::{Permission, Principal, Role, UserId, UserRepository};
 use crate::locks::{LockGate, LockToken, LockedResource};
 use crate::patients::PatientId;
 use crate::{DomainError, ErrorCode, Page, Version};
@@ -44,8 +44,8 @@ impl ChartEntries {
         }
     }
 
-    /// A medication's prescriber, named by id, is a practica user (of any role: a
-    /// clinician since deactivated still prescribed it).
+    /// A medication's prescriber, named by id, is one of practica's clinicians (active
+    /// or not: one since gone still prescribed it).
     async fn check_prescriber(&self, input: &EntryInput) -> Result<(), DomainError> {
         let EntryInput::Medication(medication) = input else {
             return Ok(());
@@ -54,10 +54,10 @@ impl ChartEntries {
             return Ok(());
         };
         match self.users.get(UserId::from_uuid(id)).await? {
-            Some(_) => Ok(()),
-            None => Err(DomainError::invalid(
+            Some(user) if user.roles.contains(Role::Clinician) => Ok(()),
+            _ => Err(DomainError::invalid(
                 "prescriberId",
-                "is not a practica user; name an outside prescriber with prescriberName",
+                "is not a practica clinician; name an outside prescriber with prescriberName",
             )),
         }
     }
@@ -79,6 +79,7 @@ impl ChartEntries {
             .create(context, patient, &|state, now| {
                 state.standing.admits_records_under_it()?;
                 let details = input.parse(now)?;
+                details.check_not_before_birth(state.born_on)?;
                 let (details, audit_detail) =
                     held_against_allergies(details, None, &state, input.override_reason())?;
                 Ok(written(
@@ -145,7 +146,9 @@ impl ChartEntries {
                 // why: a stale version or a frozen entry is the answer before any
                 // judgement of the new details (an allergy conflict among them).
                 entry.admits_revision(expected)?;
+                let input = input.keeping_status_of(&entry.details);
                 let details = input.parse(now)?;
+                details.check_not_before_birth(state.born_on)?;
                 let (details, audit_detail) = held_against_allergies(
                     details,
                     Some(&entry.details),

@@ -176,7 +176,7 @@ impl Problem {
     }
 
     /// Replaces what the clinician states, at the version they read. An entry marked
-    /// entered in error stays as it is.
+    /// entered in error stays as it is; marking it so keeps what it recorded.
     pub fn revise(
         self,
         expected: Version,
@@ -188,6 +188,14 @@ impl Problem {
                 ErrorCode::InvalidTransition,
                 "this problem was marked entered in error and no longer changes",
             ));
+        }
+        // why: marking a mistake keeps what was recorded, as the record of it.
+        if details.status == ProblemStatus::EnteredInError {
+            let details = ProblemDetails {
+                status: ProblemStatus::EnteredInError,
+                ..self.details.clone()
+            };
+            return Ok(Problem { details, ..self });
         }
         Ok(Problem { details, ..self })
     }

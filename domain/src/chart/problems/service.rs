@@ -91,6 +91,14 @@ impl Problems {
             .await?;
         self.repository
             .modify(context, id, fence, &|problem, now| {
+                // why: a change that leaves the status out leaves it as it is.
+                let input = ProblemInput {
+                    status: input
+                        .status
+                        .clone()
+                        .or_else(|| Some(problem.details.status.as_str().to_owned())),
+                    ..input.clone()
+                };
                 let details = ProblemDetails::parse(&input, latest_today(now))?;
                 problem.revise(expected, details)
             })
