@@ -2,7 +2,7 @@
 
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
-use domain::chart::entries::ChartEntry;
+use domain::chart::entries::{ChartEntry, LatestMeasurements, Measured};
 use domain::chart::summary::{AllergySummary, ChartSummaries, NoteHeader};
 use domain::patients::PatientId;
 use serde::Serialize;
@@ -32,6 +32,67 @@ pub struct AllergiesSummaryBody {
     pub status: &'static str,
     pub active: Vec<AllergyBody>,
     pub no_known_allergies: Option<NoKnownAllergiesBody>,
+}
+
+/// A measurement's newest value and when it was taken.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeasuredBody {
+    pub value: f64,
+    pub taken_at: DateTime<Utc>,
+}
+
+/// A blood pressure's newest reading (both values from one set).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BloodPressureBody {
+    pub systolic_mmhg: u16,
+    pub diastolic_mmhg: u16,
+    pub taken_at: DateTime<Utc>,
+}
+
+/// The newest value of each measurement, from whichever of the newest 50 sets (not
+/// entered in error) has it: a set with only a pain score does not hide the blood
+/// pressure taken before it. Units as in a vitals set.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LatestMeasurementsBody {
+    pub height_cm: Option<MeasuredBody>,
+    pub weight_kg: Option<MeasuredBody>,
+    /// From the newest height and the newest weight (kg/m², one decimal).
+    pub bmi: Option<f64>,
+    pub temperature_c: Option<MeasuredBody>,
+    pub pulse_per_min: Option<MeasuredBody>,
+    pub respiratory_rate_per_min: Option<MeasuredBody>,
+    pub blood_pressure: Option<BloodPressureBody>,
+    pub spo2_percent: Option<MeasuredBody>,
+    pub pain_score: Option<MeasuredBody>,
+}
+
+impl From<LatestMeasurements> for LatestMeasurementsBody {
+    fn from(latest: LatestMeasurements) -> Self {
+        fn measured<T: Into<f64>>(measured: Option<Measured<T>>) -> Option<MeasuredBody> {
+            measured.map(|measured| MeasuredBody {
+                value: measured.value.into(),
+                taken_at: measured.taken_at,
+            })
+        }
+        Self {
+            bmi: latest.bmi(),
+            height_cm: measured(latest.height_cm),
+            weight_kg: measured(latest.weight_kg),
+            temperature_c: measured(latest.temperature_c),
+            pulse_per_min: measured(latest.pulse_per_min),
+            respiratory_rate_per_min: measured(latest.respiratory_rate_per_min),
+            blood_pressure: latest.blood_pressure_mmhg.map(|reading| BloodPressureBody {
+                systolic_mmhg: reading.value.0,
+                diastolic_mmhg: reading.value.1,
+                taken_at: reading.taken_at,
+            }),
+            spo2_percent: measured(latest.spo2_percent),
+            pain_score: measured(latest.pain_score),
+        }
+    }
 }
 
 /// A note as the summary names it; its text is at `GET /api/v1/notes/{id}`.
@@ -67,7 +128,8 @@ impl From<NoteHeader> for NoteHeaderBody {
 #[serde(rename_all = "camelCase")]
 pub struct ChartSummaryBody {
     /// The sections present besides `patient`, by their field names: `problems`,
-    /// `allergies`, `medications`, `latestVitals`, `immunizations`, `documentCount`,
+    /// `allergies`, `medications`, `latestVitals`, `latestMeasurements`,
+    /// `immunizations`, `documentCount`,
     /// `nextAppointments`, `recentNotes`. A section absent from the list is absent
     /// from the answer; `latestVitals` present is `null` when no set is recorded.
     pub sections: Vec<&'static str>,
@@ -83,6 +145,8 @@ pub struct ChartSummaryBody {
     /// The newest vitals set not entered in error; `null` when none is recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_vitals: Option<Option<VitalsBody>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_measurements: Option<LatestMeasurementsBody>,
     /// Immunizations not entered in error, the most recently given first (at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immunizations: Option<Vec<ImmunizationBody>>,
@@ -135,7 +199,8 @@ pub async fn chart_summary(
     present("problems", snapshot.active_problems.is_some());
     present("allergies", summary.allergies.is_some());
     present("medications", snapshot.active_medications.is_some());
-    present("latestVitals", snapshot.latest_vitals.is_some());
+    present("latestVitals", summary.latest_vitals.is_some());
+    present("latestMeasurements", summary.latest_measurements.is_some());
     present("immunizations", snapshot.immunizations.is_some());
     present("documentCount", snapshot.document_count.is_some());
     present("nextAppointments", snapshot.next_appointments.is_some());
@@ -170,10 +235,11 @@ pub async fn chart_summary(
             .map(|problems| problems.into_iter().map(ProblemBody::from).collect()),
         allergies,
         medications: snapshot.active_medications.map(bodies).transpose()?,
-        latest_vitals: snapshot
+        latest_vitals: summary
             .latest_vitals
             .map(|latest| latest.map(body_of::<VitalsBody>).transpose())
             .transpose()?,
+        latest_measurements: summary.latest_measurements.map(Into::into),
         immunizations: snapshot.immunizations.map(bodies).transpose()?,
         next_appointments: snapshot.next_appointments.map(|appointments| {
             appointments

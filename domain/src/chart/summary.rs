@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::entries::{ChartEntry, NoKnownAllergies};
+use super::entries::{ChartEntry, EntryDetails, LatestMeasurements, NoKnownAllergies};
 use super::problems::Problem;
 use crate::audit::AuditContext;
 use crate::auth::{Permission, Principal, UserId};
@@ -51,6 +51,8 @@ impl SummaryRequest {
     pub const LIST_LIMIT: u64 = 100;
     pub const NEXT_APPOINTMENTS: u64 = 5;
     pub const RECENT_NOTES: u64 = 5;
+    /// The vitals sets the latest of each measurement is looked for in.
+    pub const RECENT_VITALS: u64 = 50;
 }
 
 /// A note as the summary names it: who wrote it, when, and where it stands, not what
@@ -74,7 +76,9 @@ pub struct ChartSnapshot {
     pub active_allergies: Option<Vec<ChartEntry>>,
     pub no_known_allergies: Option<Option<NoKnownAllergies>>,
     pub active_medications: Option<Vec<ChartEntry>>,
-    pub latest_vitals: Option<Option<ChartEntry>>,
+    /// The newest vitals sets not entered in error, newest first (at most
+    /// [`SummaryRequest::RECENT_VITALS`]).
+    pub recent_vitals: Option<Vec<ChartEntry>>,
     pub immunizations: Option<Vec<ChartEntry>>,
     pub next_appointments: Option<Vec<Appointment>>,
     pub recent_notes: Option<Vec<NoteHeader>>,
@@ -105,6 +109,9 @@ impl AllergySummary {
 pub struct ChartSummary {
     pub snapshot: ChartSnapshot,
     pub allergies: Option<AllergySummary>,
+    /// The newest vitals set, if any.
+    pub latest_vitals: Option<Option<ChartEntry>>,
+    pub latest_measurements: Option<LatestMeasurements>,
 }
 
 /// Where the summary is read from: every list in one snapshot, a fixed number of
@@ -151,9 +158,19 @@ impl ChartSummaries {
         let allergies = snapshot.active_allergies.take().map(|active| {
             AllergySummary::new(active, snapshot.no_known_allergies.take().flatten())
         });
+        let recent_vitals = snapshot.recent_vitals.take();
+        let latest_measurements = recent_vitals.as_ref().map(|sets| {
+            LatestMeasurements::of(sets.iter().filter_map(|entry| match &entry.details {
+                EntryDetails::Vitals(vitals) => Some(vitals),
+                _ => None,
+            }))
+        });
+        let latest_vitals = recent_vitals.map(|sets| sets.into_iter().next());
         Ok(ChartSummary {
             snapshot,
             allergies,
+            latest_vitals,
+            latest_measurements,
         })
     }
 }

@@ -91,7 +91,8 @@ impl ChartSummaryRepository for SqlChartSummaryRepository {
                 let vitals = of_kind(patient, EntryKind::Vitals)
                     .filter(EntryColumn::Status.ne("entered_in_error"))
                     .order_by_desc(EntryColumn::ObservedAt)
-                    .one(db)
+                    .limit(SummaryRequest::RECENT_VITALS)
+                    .all(db)
                     .await?;
                 let immunizations = of_kind(patient, EntryKind::Immunization)
                     .filter(EntryColumn::Status.ne("entered_in_error"))
@@ -112,7 +113,10 @@ impl ChartSummaryRepository for SqlChartSummaryRepository {
                         .into_iter()
                         .map(to_entry)
                         .collect::<StoreResult<Vec<_>>>()?,
-                    vitals.map(to_entry).transpose()?,
+                    vitals
+                        .into_iter()
+                        .map(to_entry)
+                        .collect::<StoreResult<Vec<_>>>()?,
                     immunizations
                         .into_iter()
                         .map(to_entry)
@@ -190,7 +194,7 @@ impl ChartSummaryRepository for SqlChartSummaryRepository {
                 active_allergies: allergies,
                 no_known_allergies: statement,
                 active_medications: medications,
-                latest_vitals: vitals,
+                recent_vitals: vitals,
                 immunizations,
                 next_appointments,
                 recent_notes,

@@ -112,6 +112,7 @@ async fn the_summary_shows_what_is_current_in_each_list(backend: Backend) {
             "allergies",
             "medications",
             "latestVitals",
+            "latestMeasurements",
             "immunizations",
             "documentCount",
             "nextAppointments",
@@ -238,6 +239,10 @@ async fn the_summary_shows_what_is_current_in_each_list(backend: Backend) {
     );
     assert_eq!(summary["latestVitals"]["id"], latest["id"]);
     assert_eq!(summary["latestVitals"]["bmi"], 22.0);
+    // The newest set has no pulse: the week-old one still shows.
+    assert_eq!(summary["latestMeasurements"]["pulsePerMin"]["value"], 80.0);
+    assert_eq!(summary["latestMeasurements"]["bmi"], 22.0);
+    assert_eq!(summary["latestMeasurements"]["bloodPressure"], Value::Null);
     // The most recently given first, whatever the order they were recorded in.
     assert_eq!(
         names(&summary["immunizations"], "vaccine"),
@@ -288,6 +293,7 @@ async fn each_role_reads_the_sections_it_may(backend: Backend) {
         "allergies",
         "medications",
         "latestVitals",
+        "latestMeasurements",
         "immunizations",
         "documentCount",
         "recentNotes",

@@ -25,4 +25,4 @@ pub use medication::{
 pub use no_known_allergies::NoKnownAllergies;
 pub use repository::{ChartEntryRepository, ChartState, EntryQuery, EntryWrite};
 pub use service::ChartEntries;
-pub use vitals::{Range, VitalSigns, VitalsInput, VitalsStatus};
+pub use vitals::{LatestMeasurements, Measured, Range, VitalSigns, VitalsInput, VitalsStatus};
