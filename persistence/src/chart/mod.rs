@@ -1,6 +1,7 @@
 //! The clinical chart's lists on the SQL database.
 
 pub(crate) mod chart_entry_entity;
+mod chart_reads;
 pub(crate) mod no_known_allergies_entity;
 pub(crate) mod problem_entity;
 mod sql_chart_entries;

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::auth::UserId;
 use domain::chart::entries::{
@@ -9,17 +9,15 @@ use domain::chart::entries::{
 use domain::locks::FencingToken;
 use domain::patients::{PatientId, PatientStanding};
 use domain::{DomainError, ErrorCode, Page, Rule, Version};
-use sea_orm::sea_query::{LockType, OnConflict};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::chart_entry_entity::{self as entity, Column, Entity};
+use super::chart_reads::{chart_state, no_known_allergies, of_kind};
 use super::no_known_allergies_entity as statements;
 use super::stored_details;
 use crate::connection::Connection;
 use crate::error::{StoreError, StoreResult};
-use crate::patients::entity as patients;
 use crate::unit_of_work::audited;
 use crate::versioned::{update_at_version, update_whole_row, versioned_entity};
 
@@ -60,79 +58,6 @@ fn statement_event(action: AuditAction, patient: PatientId) -> NewAuditEvent {
         outcome: AuditOutcome::Success,
         detail: None,
     }
-}
-
-/// Reads what a chart write decides by, holding the patient's chart until the
-/// transaction ends: PostgreSQL locks the patient's row (`FOR NO KEY UPDATE`, which
-/// inserts naming the patient do not wait for); SQLite lets one writer in at a time,
-/// and runs again a transaction that read before another wrote.
-pub(crate) async fn chart_state(
-    db: &impl ConnectionTrait,
-    patient: PatientId,
-) -> StoreResult<ChartState> {
-    let patient_row = patients::Entity::find_by_id(patient.as_uuid())
-        .select_only()
-        .column(patients::Column::ArchivedAt)
-        .column(patients::Column::BirthDate)
-        .lock(LockType::NoKeyUpdate)
-        .into_tuple::<(Option<DateTime<Utc>>, NaiveDate)>()
-        .one(db)
-        .await?;
-    let Some((archived_at, born_on)) = patient_row else {
-        return Ok(ChartState {
-            standing: PatientStanding::Unknown,
-            born_on: None,
-            active_allergies: Vec::new(),
-            no_known_allergies: None,
-        });
-    };
-    Ok(ChartState {
-        standing: if archived_at.is_some() {
-            PatientStanding::Archived
-        } else {
-            PatientStanding::Active
-        },
-        born_on: Some(born_on),
-        active_allergies: active_allergies(db, patient, None).await?,
-        no_known_allergies: no_known_allergies(db, patient).await?,
-    })
-}
-
-/// The patient's active allergies, oldest first.
-pub(crate) async fn active_allergies(
-    db: &impl ConnectionTrait,
-    patient: PatientId,
-    limit: Option<u64>,
-) -> StoreResult<Vec<ChartEntry>> {
-    of_kind(patient, EntryKind::Allergy)
-        .filter(Column::Status.eq("active"))
-        .order_by_asc(Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_entry)
-        .collect()
-}
-
-pub(crate) async fn no_known_allergies(
-    db: &impl ConnectionTrait,
-    patient: PatientId,
-) -> StoreResult<Option<NoKnownAllergies>> {
-    Ok(statements::Entity::find_by_id(patient.as_uuid())
-        .one(db)
-        .await?
-        .map(|row| NoKnownAllergies {
-            patient_id: PatientId::from_uuid(row.patient_id),
-            recorded_by: UserId::from_uuid(row.recorded_by),
-            recorded_at: row.recorded_at,
-        }))
-}
-
-pub(crate) fn of_kind(patient: PatientId, kind: EntryKind) -> sea_orm::Select<Entity> {
-    Entity::find()
-        .filter(Column::PatientId.eq(patient.as_uuid()))
-        .filter(Column::Kind.eq(kind.as_str()))
 }
 
 /// Carries out what a write decided besides its entry: an active allergy withdraws

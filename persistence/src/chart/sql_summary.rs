@@ -13,8 +13,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::chart_entry_entity::Column as EntryColumn;
+use super::chart_reads::{active_allergies, no_known_allergies, of_kind};
 use super::problem_entity as problems;
-use super::sql_chart_entries::{active_allergies, no_known_allergies, of_kind, to_entry};
+use super::sql_chart_entries::to_entry;
 use super::sql_problems::to_problem;
 use crate::connection::Connection;
 use crate::documents::entities::documents;

@@ -2,9 +2,11 @@
 //! deleted: one recorded by mistake is marked entered in error, and then never changes.
 
 mod allergy;
+mod allergy_check;
 mod entry;
 mod immunization;
 mod input;
+mod latest_measurements;
 mod medication;
 mod no_known_allergies;
 mod repository;
@@ -18,6 +20,7 @@ pub use allergy::{
 pub use entry::{ChartEntry, ChartEntryId, EntryDetails, EntryKind, ENTERED_IN_ERROR};
 pub use immunization::{ImmunizationDetails, ImmunizationInput, ImmunizationStatus};
 pub use input::EntryInput;
+pub use latest_measurements::{LatestMeasurements, Measured};
 pub use medication::{
     AllergyOverride, DoseQuantity, DoseQuantityInput, DosingSchedule, DosingScheduleInput,
     MedicationDetails, MedicationInput, MedicationStatus, PeriodUnit, Prescriber,
@@ -25,4 +28,4 @@ pub use medication::{
 pub use no_known_allergies::NoKnownAllergies;
 pub use repository::{ChartEntryRepository, ChartState, EntryQuery, EntryWrite};
 pub use service::ChartEntries;
-pub use vitals::{LatestMeasurements, Measured, Range, VitalSigns, VitalsInput, VitalsStatus};
+pub use vitals::{Range, VitalSigns, VitalsInput, VitalsStatus};
