@@ -4,8 +4,8 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::chart::entries::{
-    AllergyDetails, AllergyInput, ChartEntries, ChartEntry, ChartEntryId, EntryDetails, EntryInput,
-    EntryKind, EntryQuery, ReactionInput,
+    AllergyDetails, AllergyInput, ChartEntries, ChartEntry, ChartEntryId, EntryInput, EntryQuery,
+    ReactionInput,
 };
 use domain::locks::LockGate;
 use domain::patients::PatientId;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::common::{self, EntryBody};
+use super::common::{self, entry_body};
 use crate::chart::problems::dto::CodeBody;
 use crate::error::{ApiError, Problem};
 use crate::http::{Caller, IfMatch, PageBody, PageQuery, PresentedLock};
@@ -142,20 +142,7 @@ impl AllergyBody {
     }
 }
 
-impl EntryBody for AllergyBody {
-    const KIND: EntryKind = EntryKind::Allergy;
-
-    fn from_entry(entry: ChartEntry) -> Option<Self> {
-        match entry.details.clone() {
-            EntryDetails::Allergy(allergy) => Some(Self::new(&entry, allergy)),
-            _ => None,
-        }
-    }
-
-    fn with_lock(self, lock: Option<LockBody>) -> Self {
-        Self { lock, ..self }
-    }
-}
+entry_body!(AllergyBody, Allergy);
 
 /// Add an allergy or intolerance to a patient's list.
 #[utoipa::path(

@@ -27,6 +27,31 @@ pub trait EntryBody: Serialize + ToSchema + Sized {
     fn with_lock(self, lock: Option<LockBody>) -> Self;
 }
 
+/// Implements [`EntryBody`] for a list's body, made by its `new` from the details of
+/// the list named by `$variant` (of [`EntryKind`] and `EntryDetails` alike).
+macro_rules! entry_body {
+    ($body:ident, $variant:ident) => {
+        impl $crate::chart::entries::common::EntryBody for $body {
+            const KIND: domain::chart::entries::EntryKind =
+                domain::chart::entries::EntryKind::$variant;
+
+            fn from_entry(entry: domain::chart::entries::ChartEntry) -> Option<Self> {
+                match entry.details.clone() {
+                    domain::chart::entries::EntryDetails::$variant(details) => {
+                        Some(Self::new(&entry, details))
+                    }
+                    _ => None,
+                }
+            }
+
+            fn with_lock(self, lock: Option<$crate::locks::dto::LockBody>) -> Self {
+                Self { lock, ..self }
+            }
+        }
+    };
+}
+pub(crate) use entry_body;
+
 pub(crate) fn body_of<B: EntryBody>(entry: ChartEntry) -> Result<B, ApiError> {
     let id = entry.id;
     B::from_entry(entry).ok_or_else(|| {

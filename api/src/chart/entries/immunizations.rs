@@ -3,8 +3,8 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::chart::entries::{
-    ChartEntries, ChartEntry, ChartEntryId, EntryDetails, EntryInput, EntryKind, EntryQuery,
-    ImmunizationDetails, ImmunizationInput,
+    ChartEntries, ChartEntry, ChartEntryId, EntryInput, EntryQuery, ImmunizationDetails,
+    ImmunizationInput,
 };
 use domain::locks::LockGate;
 use domain::patients::PatientId;
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::common::{self, EntryBody};
+use super::common::{self, entry_body};
 use crate::error::{ApiError, Problem};
 use crate::http::{Caller, IfMatch, PageBody, PageQuery, PresentedLock};
 use crate::locks::dto::LockBody;
@@ -119,20 +119,7 @@ impl ImmunizationBody {
     }
 }
 
-impl EntryBody for ImmunizationBody {
-    const KIND: EntryKind = EntryKind::Immunization;
-
-    fn from_entry(entry: ChartEntry) -> Option<Self> {
-        match entry.details.clone() {
-            EntryDetails::Immunization(immunization) => Some(Self::new(&entry, immunization)),
-            _ => None,
-        }
-    }
-
-    fn with_lock(self, lock: Option<LockBody>) -> Self {
-        Self { lock, ..self }
-    }
-}
+entry_body!(ImmunizationBody, Immunization);
 
 /// Record an immunization, given or not.
 #[utoipa::path(

@@ -4,8 +4,8 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::chart::entries::{
-    ChartEntries, ChartEntry, ChartEntryId, DoseQuantityInput, DosingScheduleInput, EntryDetails,
-    EntryInput, EntryKind, EntryQuery, MedicationDetails, MedicationInput, Prescriber,
+    ChartEntries, ChartEntry, ChartEntryId, DoseQuantityInput, DosingScheduleInput, EntryInput,
+    EntryQuery, MedicationDetails, MedicationInput, Prescriber,
 };
 use domain::locks::LockGate;
 use domain::patients::PatientId;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::common::{self, EntryBody};
+use super::common::{self, entry_body};
 use crate::chart::problems::dto::CodeBody;
 use crate::error::{ApiError, Problem};
 use crate::http::{Caller, IfMatch, PageBody, PageQuery, PresentedLock};
@@ -204,20 +204,7 @@ impl MedicationBody {
     }
 }
 
-impl EntryBody for MedicationBody {
-    const KIND: EntryKind = EntryKind::Medication;
-
-    fn from_entry(entry: ChartEntry) -> Option<Self> {
-        match entry.details.clone() {
-            EntryDetails::Medication(medication) => Some(Self::new(&entry, medication)),
-            _ => None,
-        }
-    }
-
-    fn with_lock(self, lock: Option<LockBody>) -> Self {
-        Self { lock, ..self }
-    }
-}
+entry_body!(MedicationBody, Medication);
 
 /// Add a medication to a patient's list. One an active medication allergy warns
 /// against is refused unless `override.reason` says why. An allergy warns by its RxNorm

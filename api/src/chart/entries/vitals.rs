@@ -4,8 +4,7 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::chart::entries::{
-    ChartEntries, ChartEntry, ChartEntryId, EntryDetails, EntryInput, EntryKind, EntryQuery,
-    VitalSigns, VitalsInput,
+    ChartEntries, ChartEntry, ChartEntryId, EntryInput, EntryQuery, VitalSigns, VitalsInput,
 };
 use domain::locks::LockGate;
 use domain::patients::PatientId;
@@ -14,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::common::{self, EntryBody};
+use super::common::{self, entry_body};
 use crate::error::{ApiError, Problem};
 use crate::http::{Caller, Cursor, IfMatch, PageBody, PresentedLock};
 use crate::locks::dto::LockBody;
@@ -141,20 +140,7 @@ impl VitalsBody {
     }
 }
 
-impl EntryBody for VitalsBody {
-    const KIND: EntryKind = EntryKind::Vitals;
-
-    fn from_entry(entry: ChartEntry) -> Option<Self> {
-        match entry.details.clone() {
-            EntryDetails::Vitals(vitals) => Some(Self::new(&entry, vitals)),
-            _ => None,
-        }
-    }
-
-    fn with_lock(self, lock: Option<LockBody>) -> Self {
-        Self { lock, ..self }
-    }
-}
+entry_body!(VitalsBody, Vitals);
 
 /// `?since=&limit=&cursor=` of the vitals series.
 #[derive(Debug, Deserialize, IntoParams)]
