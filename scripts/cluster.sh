@@ -2,7 +2,7 @@
 # A practica cluster on one machine, without Docker: N nodes on loopback ports against
 # one PostgreSQL database, behind nginx (round robin) on one port.
 #
-#   scripts/cluster.sh up N [--redis] [--redis-cluster] [--pgbouncer]
+#   scripts/cluster.sh up N [--redis] [--redis-cluster] [--pgbouncer] [--build]
 #   scripts/cluster.sh status
 #   scripts/cluster.sh down
 #   scripts/cluster.sh kill NODE [SIGNAL]   # e.g. kill 2 KILL, kill 1 STOP, kill 1 CONT
@@ -19,22 +19,39 @@
 # --redis-cluster  ... in a three-master Redis Cluster of its own
 # --pgbouncer      the nodes reach PostgreSQL through PgBouncer; migrations run first on
 #                  the direct URL (`practica migrate`, PRACTICA_DATABASE_MIGRATION_URL)
+# --build          builds practica first (cargo, in $PRACTICA_CLUSTER_PROFILE, release
+#                  unless set); without it nothing is built: the nodes run the release
+#                  binary when there is one, else the debug one ($PRACTICA_CLUSTER_PROFILE
+#                  picks one of the two), and `up` says which
 #
 # Everything the cluster starts is recorded (pid files) in $PRACTICA_CLUSTER_DIR
 # (default /tmp/practica-cluster); `down` stops exactly those processes. The load
 # balancer listens on $PRACTICA_CLUSTER_PORT (default 18080), node i on that port + i.
 # PostgreSQL is the one at $PRACTICA_CLUSTER_POSTGRES (default postgres://postgres@127.0.0.1:5432);
-# the cluster's database is `practica_cluster`, made afresh by `up`.
+# the cluster's database is $PRACTICA_CLUSTER_DATABASE (default `practica_cluster`), made
+# afresh by `up`: give each user of one PostgreSQL a name of their own. `up` refuses to
+# drop it while anything else is connected to it.
+#
+# nginx serves the API alone: `/metrics` is not on its port (each node's own port has it,
+# for a scraper on the machine), as in docker-compose.yml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dir=${PRACTICA_CLUSTER_DIR:-/tmp/practica-cluster}
 port=${PRACTICA_CLUSTER_PORT:-18080}
 postgres=${PRACTICA_CLUSTER_POSTGRES:-postgres://postgres:postgres@127.0.0.1:5432}
-database=practica_cluster
+database=${PRACTICA_CLUSTER_DATABASE:-practica_cluster}
+[[ $database =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "PRACTICA_CLUSTER_DATABASE must be a plain lower-case name" >&2; exit 2; }
 admin_password=${PRACTICA_CLUSTER_ADMIN_PASSWORD:-cluster admin password}
-profile=${PRACTICA_CLUSTER_PROFILE:-debug}
 target_dir=${CARGO_TARGET_DIR:-target}
+# The binary the nodes run: the profile asked for, else release when built, else debug.
+if [ -n "${PRACTICA_CLUSTER_PROFILE:-}" ]; then
+  profile=$PRACTICA_CLUSTER_PROFILE
+elif [ -x "$target_dir/release/practica" ] || [ ! -x "$target_dir/debug/practica" ]; then
+  profile=release
+else
+  profile=debug
+fi
 binary="$target_dir/$profile/practica"
 redis_port=$((port + 300))
 redis_cluster_port=$((port + 400))
@@ -122,6 +139,8 @@ $servers    keepalive 32;
   }
   server {
     listen 127.0.0.1:$port;
+    # why: the metrics are for the monitoring network, never the clients' port.
+    location = /metrics { return 404; }
     location / {
       proxy_pass http://practica;
       proxy_http_version 1.1;
@@ -189,9 +208,10 @@ EOF
 up() {
   local nodes=${1:?usage: cluster.sh up N [--redis] [--redis-cluster] [--pgbouncer]}
   shift
-  local redis=0 redis_cluster=0 pgbouncer=0
+  local redis=0 redis_cluster=0 pgbouncer=0 build=0
   for flag in "$@"; do
     case "$flag" in
+      --build) build=1 ;;
       --redis) redis=1 ;;
       --redis-cluster) redis_cluster=1 ;;
       --pgbouncer) pgbouncer=1 ;;
@@ -210,11 +230,16 @@ up() {
   rm -rf "$dir"
   mkdir -p "$dir"
 
-  say "building practica ($profile)"
-  if [ "$profile" = release ]; then cargo build -q --release -p api; else cargo build -q -p api; fi
+  if [ "$build" = 1 ]; then
+    say "building practica ($profile)"
+    if [ "$profile" = release ]; then cargo build -q --release -p api; else cargo build -q -p api; fi
+  fi
+  [ -x "$binary" ] || { echo "no practica binary at $binary: build it (cargo build --release -p api) or pass --build" >&2; exit 1; }
+  say "nodes run $binary ($profile, built $(date -r "$binary" '+%Y-%m-%d %H:%M'))"
 
   say "a fresh database $database"
-  psql -q "$postgres/postgres" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
+  # why: no WITH (FORCE): a database someone else is using is theirs; `up` stops instead.
+  psql -q "$postgres/postgres" -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
   local direct_url="$postgres/$database" url="$postgres/$database"
   if [ "$pgbouncer" = 1 ]; then
     write_pgbouncer_conf

@@ -59,7 +59,7 @@ fuzz administrative "$admin" "$administrative" || status=1
 clinician_name="fuzz-$(date +%s)-$$"
 clinician_password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 jq -n --arg u "$clinician_name" --arg p "$clinician_password" \
-  '{username: $u, password: $p, displayName: "Dr Fuzz", roles: ["clinician"], specialty: "Family medicine"}' |
+  '{username: $u, password: $p, displayName: "Dr Fuzz", roles: ["clinician"], specialty: "Family medicine", passwordChangeRequired: false}' |
   curl -fsS -o /dev/null -X POST "$base/api/v1/users" -H @<(bearer "$admin") \
     -H 'content-type: application/json' -d @-
 clinician=$(login "$clinician_name" "$clinician_password")

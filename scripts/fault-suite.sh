@@ -26,6 +26,8 @@ cases=("$@")
 
 cargo build -q -p api -p tests --bin practica --bin fault-suite
 driver="$target_dir/debug/fault-suite"
+# The nodes run the binary just built, never an older release build beside it.
+export PRACTICA_CLUSTER_PROFILE=debug
 
 start_postgres() {
   pg_isready -q -h 127.0.0.1 -p 5432 && return

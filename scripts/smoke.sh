@@ -2,11 +2,15 @@
 # smoke.sh: a smoke test of a live practica server, through its public API only.
 #
 # Usage:
-#   scripts/smoke.sh BASE_URL [USER [PASS]]
+#   scripts/smoke.sh BASE_URL [USER [PASS [NEW_PASS]]]
 #   scripts/smoke.sh http://127.0.0.1:8080 admin 'password'
 #   PRACTICA_ADMIN_PASSWORD='password' scripts/smoke.sh http://127.0.0.1:8080
 #
 # USER is an admin account (default `admin`); PASS defaults to $PRACTICA_ADMIN_PASSWORD.
+# An account whose password was made for it (the first admin's random one, logged at the
+# first start) must change it before anything else: give NEW_PASS (or set
+# SMOKE_NEW_ADMIN_PASSWORD) and the smoke test changes it first, as step 2b; the
+# admin's password is NEW_PASS from then on.
 #
 # It walks the main flows, one line per step: readiness; the admin's login; a new
 # clinician account (a unique `smoke-...` username, a random password) and its login;
@@ -35,15 +39,16 @@
 set -euo pipefail
 
 die_usage() {
-    echo "usage: $0 BASE_URL [USER [PASS]]   (PASS defaults to \$PRACTICA_ADMIN_PASSWORD)" >&2
+    echo "usage: $0 BASE_URL [USER [PASS [NEW_PASS]]]   (PASS defaults to \$PRACTICA_ADMIN_PASSWORD)" >&2
     [[ $# -gt 0 ]] && echo "smoke: $*" >&2
     exit 2
 }
 
-[[ $# -ge 1 && $# -le 3 ]] || die_usage
+[[ $# -ge 1 && $# -le 4 ]] || die_usage
 BASE_URL=${1%/}
 ADMIN_USER=${2:-admin}
 ADMIN_PASS=${3:-${PRACTICA_ADMIN_PASSWORD:-}}
+NEW_ADMIN_PASS=${4:-${SMOKE_NEW_ADMIN_PASSWORD:-}}
 [[ -n $BASE_URL ]] || die_usage "BASE_URL is empty"
 [[ -n $ADMIN_PASS ]] || die_usage "no password: give PASS or set PRACTICA_ADMIN_PASSWORD"
 
@@ -167,12 +172,34 @@ sign_in_as() {
     rm -f "$WORK/login.json"
     local type
     type=$(json .tokenType)
+    MUST_CHANGE_PASSWORD=$(json .passwordChangeRequired)
     jq -r '"Authorization: Bearer " + (.accessToken // "")' "$BODY" > "$file"
+    jq -c '{refreshToken: .refreshToken}' "$BODY" > "$file.refresh"
     : > "$BODY" # the tokens, shown by no failure
     [[ $type == Bearer && $(wc -c < "$file") -gt 30 ]] || fail "$STEP" "no Bearer access token"
 }
 
 use_auth() { cp "$1" "$AUTH"; }
+
+# change_password FILE CURRENT NEW: PUT /api/v1/me/password with the session in FILE, then
+# the refresh its answer asks for (the token in hand still carries the restriction),
+# which stores the new access token in FILE.
+change_password() {
+    local file=$1
+    use_auth "$file"
+    jq -n --arg c "$2" --arg n "$3" '{currentPassword: $c, newPassword: $n}' > "$WORK/password.json"
+    call "$STEP" 204 PUT /api/v1/me/password \
+        -H 'Content-Type: application/json' --data-binary "@$WORK/password.json"
+    rm -f "$WORK/password.json"
+    [[ $(header Practica-Refresh-Required) == true ]] || fail "$STEP" "no 'Practica-Refresh-Required: true'"
+    : > "$AUTH"
+    call "$STEP" 200 POST /api/v1/auth/refresh \
+        -H 'Content-Type: application/json' --data-binary "@$file.refresh"
+    [[ $(json .passwordChangeRequired) == false ]] || fail "$STEP" "the refreshed token is still restricted"
+    jq -r '"Authorization: Bearer " + (.accessToken // "")' "$BODY" > "$file"
+    jq -c '{refreshToken: .refreshToken}' "$BODY" > "$file.refresh"
+    : > "$BODY"
+}
 
 # iso8601 OFFSET_SECONDS: UTC time that far from now, RFC 3339, whole minutes.
 iso8601() {
@@ -194,6 +221,18 @@ ok "$(json '[.components[] | "\(.name) \(.status)"] | join(", ")')"
 STEP=2
 step $STEP "log in as $ADMIN_USER"
 sign_in_as "$ADMIN_AUTH" "$ADMIN_USER" "$ADMIN_PASS"
+if [[ $MUST_CHANGE_PASSWORD == true ]]; then
+    ok "the password was made for the account and must be changed first"
+    [[ -n $NEW_ADMIN_PASS ]] || {
+        echo "smoke: $ADMIN_USER must change its password before anything else; run again with" >&2
+        echo "smoke: a new one as the fourth argument: $0 $BASE_URL $ADMIN_USER 'PASS' 'NEW_PASS'" >&2
+        exit 1
+    }
+    STEP=2b
+    step $STEP "change $ADMIN_USER's made password (PUT /api/v1/me/password), then refresh"
+    change_password "$ADMIN_AUTH" "$ADMIN_PASS" "$NEW_ADMIN_PASS"
+    ADMIN_PASS=$NEW_ADMIN_PASS
+fi
 ok
 
 # 3. a clinician account, and its login
@@ -213,10 +252,23 @@ CLIN_ETAG=$(header ETag)
 ok "id $CLIN_ID"
 
 STEP=3b
-step $STEP "log in as $CLIN_USER"
+step $STEP "log in as $CLIN_USER: the admin made its password, so it must change it"
 sign_in_as "$CLIN_AUTH" "$CLIN_USER" "$CLIN_PASS"
-use_auth "$CLIN_AUTH"
+[[ $MUST_CHANGE_PASSWORD == true ]] || fail $STEP "an account the admin made is not told to change its password"
 ok
+
+STEP=3c
+step $STEP "the clinician changes its password (PUT /api/v1/me/password), then refreshes"
+NEW_CLIN_PASS=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
+change_password "$CLIN_AUTH" "$CLIN_PASS" "$NEW_CLIN_PASS"
+CLIN_PASS=$NEW_CLIN_PASS
+# The account changed with its password: its new ETag, for the deactivation at the end.
+use_auth "$ADMIN_AUTH"
+call $STEP 200 GET "/api/v1/users/$CLIN_ID"
+[[ $(json .passwordChangeRequired) == false ]] || fail $STEP "the account still must change its password"
+CLIN_ETAG=$(header ETag)
+use_auth "$CLIN_AUTH"
+ok "account ETag $CLIN_ETAG"
 
 # 4. register a patient, then replay the same Idempotency-Key
 STEP=4a
@@ -266,11 +318,11 @@ ok "$(json .code), currentVersion $(json .currentVersion)"
 
 # 7. book an appointment with the clinician, tomorrow
 STEP=7a
-step $STEP "find the clinician in GET /api/v1/providers"
-call $STEP 200 GET /api/v1/providers
-PROVIDER_ID=$(jq -r --arg id "$CLIN_ID" 'map(select(.id == $id)) | .[0].id // empty' "$BODY")
+step $STEP "find the clinician in GET /api/v1/schedule/providers"
+call $STEP 200 GET /api/v1/schedule/providers
+PROVIDER_ID=$(jq -r --arg id "$CLIN_ID" '.items | map(select(.id == $id)) | .[0].id // empty' "$BODY")
 [[ -n $PROVIDER_ID ]] || fail $STEP "the new clinician is not listed"
-ok "$(json length) providers"
+ok "$(json '.items | length') providers"
 
 STEP=7b
 START=$(iso8601 86400)

@@ -59,7 +59,7 @@ try {
     const username = `spa-${Date.now()}`;
     const password = crypto.randomUUID();
     const made = await call("POST", "/api/v1/users", admin.body.accessToken, {
-      username, password, displayName: "Dr Browser", roles: ["clinician"], specialty: "Family medicine" });
+      username, password, displayName: "Dr Browser", roles: ["clinician"], specialty: "Family medicine", passwordChangeRequired: false });
     const signedIn = await call("POST", "/api/v1/auth/login", null, { username, password });
     const token = signedIn.body.accessToken;
     const patient = { givenName: "Ada", familyName: "Browser", birthDate: "1990-05-01", sex: "female", address: { lines: [] } };

@@ -92,7 +92,7 @@ bench_user() { # base_url admin_token username role
   curl -fsS -o /dev/null -X POST "$1/api/v1/users" -H "authorization: Bearer $2" \
     -H 'content-type: application/json' \
     -d "$(jq -n --arg u "$3" --arg p "$BENCH_USER_PASSWORD" --arg r "$4" \
-      '{username: $u, displayName: $u, password: $p, roles: [$r]}')"
+      '{username: $u, displayName: $u, password: $p, roles: [$r], passwordChangeRequired: false}')"
   bench_login "$1" "$3" "$BENCH_USER_PASSWORD"
 }
 

@@ -130,6 +130,7 @@ impl TestApp {
                 "displayName": username,
                 "password": password,
                 "roles": roles,
+                "passwordChangeRequired": false,
             }))
             .send()
             .await

@@ -301,6 +301,9 @@ impl From<domain::documents::DocumentError> for ApiError {
         use domain::documents::{DocumentError, UploadError};
         match error {
             DocumentError::UnsupportedMediaType(media_type) => Self::MediaTypeRefused(media_type),
+            DocumentError::ForeignMarkup(refused) => {
+                Self::MediaTypeRefused(format!("CDA with other markup ({refused})"))
+            }
             DocumentError::Upload(UploadError::TooLarge { limit }) => Self::PayloadTooLarge {
                 limit: usize::try_from(limit).unwrap_or(usize::MAX),
             },

@@ -2,6 +2,7 @@
 
 mod client;
 mod context;
+mod deprecation;
 mod lock_token;
 mod page;
 mod precondition;
@@ -11,6 +12,7 @@ pub mod whole_number;
 
 pub use client::client_info;
 pub use context::{Caller, NodeId, Origin};
+pub use deprecation::Retirement;
 #[cfg(test)]
 pub(crate) use lock_token::parse_lock_token;
 pub use lock_token::{PresentedLock, LOCK_TOKEN};

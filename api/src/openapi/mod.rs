@@ -111,7 +111,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The operations being retired, still served until their sunset: marked `deprecated`
 /// (their answers carry `Deprecation` and `Sunset`).
-const RETIRED: [&str; 1] = ["archive_patient"];
+const RETIRED: [&str; 2] = ["archive_patient", "list_providers"];
 
 struct RetiredOperations;
 

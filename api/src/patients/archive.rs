@@ -1,4 +1,3 @@
-use actix_web::http::header::{HeaderName, HeaderValue, LINK};
 use actix_web::http::StatusCode;
 use actix_web::{delete, post, web, HttpResponse};
 use domain::locks::LockToken;
@@ -7,7 +6,7 @@ use domain::Version;
 
 use super::dto::{patient_response, PatientBody};
 use crate::error::{ApiError, Problem};
-use crate::http::{Caller, IfMatch, PresentedLock};
+use crate::http::{Caller, IfMatch, PresentedLock, Retirement};
 
 /// Archive a patient: the record and its notes, documents and appointments stay, out of
 /// default lists (`includeArchived=true` finds it); no new clinical record can be added.
@@ -54,9 +53,11 @@ async fn archive(
     Ok(patient_response(StatusCode::OK, patient))
 }
 
-/// RFC 9745's date of the deprecation, 2026-11-26, and RFC 8594's sunset six months on.
-const DEPRECATED_SINCE: &str = "@1795651200";
-const SUNSET: &str = "Wed, 26 May 2027 00:00:00 GMT";
+/// Deprecated on 2026-11-26, with its sunset six months on.
+const RETIREMENT: Retirement = Retirement {
+    since: "@1795651200",
+    sunset: "Wed, 26 May 2027 00:00:00 GMT",
+};
 
 /// Archive a patient (retired: use `POST /api/v1/patients/{id}/archive`, which does the
 /// same). A `DELETE` that keeps the record misled clients that read it as deletion; its
@@ -92,22 +93,8 @@ pub async fn archive_patient(
     PresentedLock(lock): PresentedLock,
     patients: web::Data<Patients>,
 ) -> Result<HttpResponse, ApiError> {
-    let successor = format!(
-        "</api/v1/patients/{}/archive>; rel=\"successor-version\"",
-        id.as_uuid()
-    );
+    let successor = format!("/api/v1/patients/{}/archive", id.as_uuid());
     let mut response = archive(&caller, id.into_inner(), version, lock, &patients).await?;
-    let headers = response.headers_mut();
-    headers.insert(
-        HeaderName::from_static("deprecation"),
-        HeaderValue::from_static(DEPRECATED_SINCE),
-    );
-    headers.insert(
-        HeaderName::from_static("sunset"),
-        HeaderValue::from_static(SUNSET),
-    );
-    if let Ok(link) = HeaderValue::from_str(&successor) {
-        headers.insert(LINK, link);
-    }
+    RETIREMENT.mark(response.headers_mut(), &successor);
     Ok(response)
 }

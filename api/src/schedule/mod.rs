@@ -1,4 +1,4 @@
-//! `/api/v1/providers` and `/api/v1/appointments`: booking without double-booking.
+//! `/api/v1/schedule/providers` (and the retired `/api/v1/providers`) and `/api/v1/appointments`: booking without double-booking.
 
 mod book;
 mod change;
@@ -12,6 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(utoipa_actix_web::scope("/providers").service(providers::list_providers))
+        .service(utoipa_actix_web::scope("/schedule").service(providers::list_schedule_providers))
         .service(
             utoipa_actix_web::scope("/appointments")
                 .service(list::list_appointments)

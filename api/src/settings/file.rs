@@ -85,6 +85,9 @@ pub struct SettingsFile {
     pub file_directory: std::path::PathBuf,
     /// Where record locks live: `sql` (the database) or `redis` (needs `redis_url`).
     pub lock_backend: LockBackend,
+    /// How long one record lock may be held in all, its renewals included, unless an
+    /// admin extends it: a lock no one lets go of ends.
+    pub lock_max_hold_secs: u64,
     /// How long a node's lease on a cluster job lasts unless renewed.
     pub job_lease_seconds: u64,
     /// How often each node's job scheduler wakes.
@@ -243,6 +246,7 @@ impl Default for SettingsFile {
             file_backend: FileBackend::Sql,
             file_directory: std::path::PathBuf::from("practica-files"),
             lock_backend: LockBackend::Sql,
+            lock_max_hold_secs: 4 * 3600,
             job_lease_seconds: 30,
             job_tick_seconds: 5,
             job_interval_seconds: None,
@@ -253,47 +257,6 @@ impl Default for SettingsFile {
 }
 
 impl SettingsFile {
-    /// Every key, as the file and (upper-cased, prefixed) the environment spell it.
-    pub const KEYS: &'static [&'static str] = &[
-        "listen",
-        "metrics_listen",
-        "database_url",
-        "database_max_connections",
-        "database_migration_url",
-        "database_statement_timeout_ms",
-        "redis_url",
-        "redis_cluster",
-        "log_format",
-        "log_level",
-        "max_body_bytes",
-        "workers",
-        "shutdown_timeout_secs",
-        "readiness_timeout_ms",
-        "session_backend",
-        "admin_password",
-        "jwt_secret",
-        "access_token_ttl_secs",
-        "session_idle_timeout_secs",
-        "session_absolute_timeout_secs",
-        "login_max_failures_per_account",
-        "login_max_failures_per_account_total",
-        "login_max_failures_per_address",
-        "login_failure_window_secs",
-        "trusted_proxies",
-        "cors_allowed_origins",
-        "node_id",
-        "max_upload_bytes",
-        "allowed_media_types",
-        "file_backend",
-        "file_directory",
-        "lock_backend",
-        "job_lease_seconds",
-        "job_tick_seconds",
-        "job_interval_seconds",
-        "job_intervals",
-        "run_jobs",
-    ];
-
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(SettingsFile::default()));
         if let Some(path) = config_file {
@@ -307,7 +270,7 @@ impl SettingsFile {
         }
         // why: `only` keeps unrelated PRACTICA_* variables (the test suite's, the
         // config-file path) from being taken for misspelt settings.
-        figment = figment.merge(Env::prefixed(ENV_PREFIX).only(Self::KEYS));
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).only(&super::catalog::keys()));
         if let Some(listen) = overrides.listen {
             figment = figment.merge(Serialized::default("listen", listen));
         }

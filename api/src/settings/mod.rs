@@ -3,6 +3,7 @@
 //! Operators write one flat list of keys ([`SettingsFile`]); the node reads them grouped
 //! by concern, with durations as [`Duration`]s, once they have been checked.
 
+pub mod catalog;
 mod file;
 mod validation;
 // why: figment's Jail closures return its own large error type; not ours to box.

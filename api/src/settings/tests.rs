@@ -10,10 +10,22 @@ fn load_in(jail: &Jail, file: Option<&str>) -> Result<Settings, ConfigError> {
 fn keys_list_every_setting() {
     let serialized = serde_json::to_value(SettingsFile::default()).unwrap();
     let mut fields: Vec<_> = serialized.as_object().unwrap().keys().cloned().collect();
-    let mut keys: Vec<_> = SettingsFile::KEYS.iter().map(|k| k.to_string()).collect();
+    let mut keys: Vec<_> = catalog::keys().iter().map(|k| k.to_string()).collect();
     fields.sort();
     keys.sort();
     assert_eq!(fields, keys);
+}
+
+#[test]
+fn the_help_names_every_setting_and_its_default() {
+    let help = catalog::configuration_help();
+    let serialized = serde_json::to_value(SettingsFile::default()).unwrap();
+    for key in serialized.as_object().unwrap().keys() {
+        let variable = format!("PRACTICA_{}  [", key.to_uppercase());
+        assert!(help.contains(&variable), "--help leaves out {key}");
+    }
+    assert!(help.contains("PRACTICA_DATABASE_URL  [sqlite://practica.db]"));
+    assert!(help.contains("PRACTICA_METRICS_LISTEN  [unset]"));
 }
 
 #[test]

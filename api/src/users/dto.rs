@@ -57,6 +57,9 @@ pub struct UserBody {
     /// For clinicians: shown when booking.
     pub specialty: Option<String>,
     pub active: bool,
+    /// Whether the account must change its password before anything else (a password
+    /// someone else made for it).
+    pub password_change_required: bool,
     /// Also the ETag; send it back in If-Match to change the account.
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -72,6 +75,7 @@ impl From<User> for UserBody {
             roles: user.roles.iter().map(RoleName::from).collect(),
             specialty: user.specialty.map(|s| s.as_str().to_owned()),
             active: user.active,
+            password_change_required: user.password_change_required,
             version: user.version.get(),
             created_at: user.created_at,
             updated_at: user.updated_at,
@@ -102,6 +106,10 @@ pub struct CreateUserRequest {
     pub roles: Vec<RoleName>,
     #[schema(schema_with = crate::http::text_fields::optional_specialty)]
     pub specialty: Option<String>,
+    /// Whether the new user must change the password at first sign-in: `true` when left
+    /// out, since the admin who made it knows it. `false` for an account whose password
+    /// its owner chose (a service account).
+    pub password_change_required: Option<bool>,
 }
 
 impl CreateUserRequest {
@@ -125,7 +133,7 @@ impl CreateUserRequest {
                     display_name,
                     roles,
                     specialty,
-                    password_change_required: false,
+                    password_change_required: self.password_change_required.unwrap_or(true),
                 },
                 password,
             )),

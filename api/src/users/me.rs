@@ -26,13 +26,18 @@ pub async fn get_me(
     Ok(user_response(StatusCode::OK, user))
 }
 
-/// Change one's own password; every other session of the caller ends.
+/// Change one's own password; every other session of the caller ends. An access token
+/// issued while the password had to be changed stays restricted: the answer then says
+/// `Practica-Refresh-Required: true`, and `POST /api/v1/auth/refresh` gives a token that
+/// is not.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
     request_body = ChangePasswordRequest,
     responses(
-        (status = 204, description = "Changed"),
+        (status = 204, description = "Changed", headers(
+            ("Practica-Refresh-Required" = String, description = "`true` when the access token in hand is still restricted to changing the password: refresh it"),
+        )),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, or a new one that breaks the policy",
          body = Problem, content_type = "application/problem+json"),
@@ -60,5 +65,9 @@ pub async fn change_password(
             new_password,
         )
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let mut answer = HttpResponse::NoContent();
+    if caller.principal.password_change_required {
+        answer.insert_header(("Practica-Refresh-Required", "true"));
+    }
+    Ok(answer.finish())
 }

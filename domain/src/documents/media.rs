@@ -42,11 +42,20 @@ pub fn content_matches(media_type: &str, head: &[u8]) -> bool {
         "image/tiff" => head.starts_with(b"II*\0") || head.starts_with(b"MM\0*"),
         "application/dicom" => head.get(128..132) == Some(b"DICM".as_slice()),
         "text/plain" => is_text(head),
-        "application/xml" | "text/xml" | "application/hl7-cda+xml" => {
+        xml if is_xml(xml) => {
             is_text(head) && xml_root(head).is_some_and(|root| XML_ROOTS.contains(&root.as_str()))
         }
         _ => false,
     }
+}
+
+/// Whether documents of `media_type` are XML, whose whole markup is checked as well
+/// ([`super::markup`]).
+pub fn is_xml(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "application/xml" | "text/xml" | "application/hl7-cda+xml"
+    )
 }
 
 /// The local name of the document's root element, read from its first bytes: after the

@@ -5,6 +5,7 @@ mod collector;
 mod content;
 mod document;
 mod file_store;
+mod markup;
 pub mod media;
 mod repository;
 mod service;

@@ -1,9 +1,10 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 
-use super::media::{content_matches, essence};
+use super::markup::MarkupCheck;
+use super::media::{content_matches, essence, is_xml};
 use super::{
     peek_head, store_stream, Category, ChunkStream, ContentHash, Document, DocumentChanges,
     DocumentId, DocumentRepository, FileStore, NewDocument, Title, UploadError,
@@ -26,6 +27,9 @@ pub struct UploadPolicy {
 pub enum DocumentError {
     #[error("the media type {0} is not accepted")]
     UnsupportedMediaType(String),
+    /// An XML document with markup that is not CDA's, named here.
+    #[error("the document is not CDA alone: {0}")]
+    ForeignMarkup(String),
     #[error(transparent)]
     Upload(#[from] UploadError),
     #[error(transparent)]
@@ -97,6 +101,12 @@ impl Documents {
         if !content_matches(&media_type, &head) {
             return Err(DocumentError::UnsupportedMediaType(media_type));
         }
+        let markup = is_xml(&media_type).then(MarkupCheck::start);
+        let content = content.inspect(|piece| {
+            if let (Some(markup), Ok(piece)) = (&markup, piece) {
+                markup.feed(piece.as_ref());
+            }
+        });
         let stored = store_stream(
             self.store.as_ref(),
             content,
@@ -104,6 +114,12 @@ impl Documents {
             request.digest.as_ref(),
         )
         .await?;
+        if let Some(markup) = markup {
+            if let Err(refused) = markup.finish().await {
+                self.release_quietly(&stored.hash).await;
+                return Err(DocumentError::ForeignMarkup(refused));
+            }
+        }
         let document = NewDocument {
             patient_id: request.patient_id,
             title: request.title,
@@ -120,13 +136,19 @@ impl Documents {
             })
             .await;
         if recorded.is_err() {
-            // why: the content is stored but nothing refers to it; the reason the
-            // record failed is what the caller needs, whatever the release does.
-            if let Err(error) = self.store.release(&stored.hash).await {
-                tracing::warn!(error = %error, "releasing the content of a refused upload failed; the collector will take it");
-            }
+            self.release_quietly(&stored.hash).await;
         }
         Ok(recorded?)
+    }
+
+    /// Lets go of stored content nothing will refer to.
+    ///
+    /// why: the reason the upload was refused is what the caller needs, whatever the
+    /// release does; the collector takes what a failed release leaves.
+    async fn release_quietly(&self, hash: &ContentHash) {
+        if let Err(error) = self.store.release(hash).await {
+            tracing::warn!(error = %error, "releasing the content of a refused upload failed; the collector will take it");
+        }
     }
 
     pub async fn get(

@@ -53,7 +53,9 @@ where
     S: Stream<Item = Result<B, DomainError>>,
     B: AsRef<[u8]>,
 {
-    let mut pieces = Box::pin(pieces);
+    // why: `fuse`: a stream that ended inside the head is chained below, and some (a
+    // multipart field) panic when polled again after their end.
+    let mut pieces = Box::pin(pieces.fuse());
     let mut head = Vec::new();
     let mut peeked = Vec::new();
     while head.len() < HEAD_BYTES {
@@ -196,6 +198,34 @@ mod tests {
         }
         async fn collect(&self, _: Duration) -> Result<Collected, DomainError> {
             Ok(Collected::default())
+        }
+    }
+
+    /// A stream of `pieces` that panics when polled after its end, as a multipart
+    /// field does.
+    fn ending_once(pieces: Vec<Vec<u8>>) -> impl Stream<Item = Result<Vec<u8>, DomainError>> {
+        let mut pieces = pieces.into_iter();
+        let mut ended = false;
+        stream::poll_fn(move |_| {
+            assert!(!ended, "polled after its end");
+            let next = pieces.next();
+            ended = next.is_none();
+            std::task::Poll::Ready(next.map(Ok))
+        })
+    }
+
+    #[tokio::test]
+    async fn a_head_shorter_than_the_sniffing_window_never_polls_an_ended_stream() {
+        for size in [0, 1, 100, HEAD_BYTES - 1, HEAD_BYTES, HEAD_BYTES + 1] {
+            let content: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            let pieces = content.chunks(3000).map(<[u8]>::to_vec).collect();
+            let (head, whole) = peek_head(ending_once(pieces)).await.unwrap();
+            assert_eq!(head, content[..size.min(HEAD_BYTES)], "{size} bytes");
+            let again: Vec<u8> = whole
+                .map(|piece| piece.unwrap().as_ref().to_vec())
+                .concat()
+                .await;
+            assert_eq!(again, content, "{size} bytes");
         }
     }
 

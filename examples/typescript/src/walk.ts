@@ -49,6 +49,9 @@ const password = randomUUID();
       displayName: "Dr TypeScript",
       roles: ["clinician"],
       specialty: "Family medicine",
+      // why: this walk chose the password itself; an account made for a person would
+      // leave this out and have its owner choose one at first sign-in.
+      passwordChangeRequired: false,
     },
   });
   if (!data) fail("create a clinician", response.status, error);

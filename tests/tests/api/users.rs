@@ -350,7 +350,79 @@ async fn each_role_gets_exactly_its_permissions(backend: Backend) {
     }
 }
 
+async fn an_account_an_admin_makes_chooses_its_own_password_first(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let made = create(&app, &admin, new_user("newcomer")).await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    assert_eq!(made["passwordChangeRequired"], true);
+
+    let pair = app.login("newcomer", "a long enough password").await;
+    assert_eq!(pair["passwordChangeRequired"], true);
+    let restricted = tests::access_token(&pair);
+    let refused = app
+        .authed(Method::GET, "/api/v1/patients", &restricted)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["code"], "password_change_required");
+
+    let changed = app
+        .authed(Method::PUT, "/api/v1/me/password", &restricted)
+        .json(&json!({ "currentPassword": "a long enough password", "newPassword": "one the newcomer chose" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(changed.headers()["practica-refresh-required"], "true");
+    let refreshed: Value = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .json(&json!({ "refreshToken": pair["refreshToken"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refreshed["passwordChangeRequired"], false);
+    assert_eq!(
+        app.status(
+            Method::GET,
+            "/api/v1/patients",
+            &tests::access_token(&refreshed)
+        )
+        .await,
+        StatusCode::OK
+    );
+
+    // An account whose owner chose its password (a service account) is not held back.
+    let mut chosen = new_user("service");
+    chosen["passwordChangeRequired"] = json!(false);
+    assert_eq!(
+        create(&app, &admin, chosen).await.status(),
+        StatusCode::CREATED
+    );
+    let pair = app.login("service", "a long enough password").await;
+    assert_eq!(pair["passwordChangeRequired"], false);
+    let unrestricted = tests::access_token(&pair);
+    let answer = app
+        .authed(Method::PUT, "/api/v1/me/password", &unrestricted)
+        .json(&json!({ "currentPassword": "a long enough password", "newPassword": "another one entirely" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+    assert!(answer.headers().get("practica-refresh-required").is_none());
+}
+
 test_on_every_database!(
+    an_account_an_admin_makes_chooses_its_own_password_first,
     admins_create_read_and_change_users_by_version,
     usernames_are_unique_regardless_of_case,
     invalid_accounts_are_refused_field_by_field,

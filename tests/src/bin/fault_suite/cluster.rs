@@ -78,7 +78,7 @@ impl Cluster {
             .bearer_auth(admin)
             .json(&json!({
                 "username": username, "displayName": username, "password": password,
-                "roles": roles, "specialty": "Family medicine"
+                "roles": roles, "specialty": "Family medicine", "passwordChangeRequired": false
             }))
             .send()
             .await
@@ -252,8 +252,10 @@ pub async fn node_processes(cluster: &Cluster) -> Vec<String> {
 pub fn database_count(sql: &str) -> i64 {
     let server = std::env::var("PRACTICA_CLUSTER_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432".to_owned());
+    let database = std::env::var("PRACTICA_CLUSTER_DATABASE")
+        .unwrap_or_else(|_| "practica_cluster".to_owned());
     let output = Command::new("psql")
-        .args(["-tAq", &format!("{server}/practica_cluster"), "-c", sql])
+        .args(["-tAq", &format!("{server}/{database}"), "-c", sql])
         .output()
         .expect("psql runs");
     String::from_utf8_lossy(&output.stdout)

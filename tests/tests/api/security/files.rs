@@ -10,7 +10,7 @@ async fn markup_that_could_run_is_never_accepted_as_xml(backend: Backend) {
     };
     let doctor = app.user_with_roles("doc", &["clinician"]).await;
     let patient = app.register_patient(&doctor, "Ada", "Lovelace").await;
-    let upload = |body: &'static str| {
+    let upload = |body: String| {
         app.authed(
             Method::POST,
             &format!(
@@ -24,13 +24,30 @@ async fn markup_that_could_run_is_never_accepted_as_xml(backend: Backend) {
         .send()
     };
     let page = upload(
-        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><script>fetch('/api/v1/me')</script></body></html>",
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><script>fetch('/api/v1/me')</script></body></html>".to_owned(),
     )
     .await
     .unwrap();
     assert_eq!(page.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // A CDA document with an XHTML script inside, early or past the 8 KiB read ahead.
+    let padding = "<paragraph>no known allergies</paragraph>".repeat(400);
+    for (early, late) in [("", padding.as_str()), (padding.as_str(), "")] {
+        let scripted = upload(format!(
+            "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Discharge</title>\
+             {early}<text><h:script xmlns:h=\"http://www.w3.org/1999/xhtml\">fetch('/api/v1/me')</h:script></text>\
+             {late}</ClinicalDocument>"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(scripted.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let problem: serde_json::Value = scripted.json().await.unwrap();
+        assert!(
+            problem["detail"].as_str().unwrap().contains("h:script"),
+            "{problem}"
+        );
+    }
     let summary = upload(
-        "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Discharge</title></ClinicalDocument>",
+        format!("<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Discharge</title>{padding}</ClinicalDocument>"),
     )
     .await
     .unwrap();
