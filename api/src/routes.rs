@@ -23,6 +23,7 @@ pub fn contract(config: &mut ServiceConfig) {
             .service(
                 utoipa_actix_web::scope("/admin")
                     .service(locks::break_lock)
+                    .service(locks::extend_hold)
                     .service(jobs::list_jobs)
                     .service(jobs::list_runs)
                     .service(jobs::run_now)

@@ -32,6 +32,7 @@ mod m20261126_000021_add_request_origin_to_audit_events;
 mod m20261126_000022_add_detail_to_audit_events;
 mod m20261127_000023_create_problems;
 mod m20261127_000024_create_chart_entries;
+mod m20261207_000025_add_hold_until_to_record_locks;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000022_add_detail_to_audit_events::Migration),
             Box::new(m20261127_000023_create_problems::Migration),
             Box::new(m20261127_000024_create_chart_entries::Migration),
+            Box::new(m20261207_000025_add_hold_until_to_record_locks::Migration),
         ]
     }
 }

@@ -37,7 +37,8 @@ pub struct AuditEventBody {
     pub actor_id: Uuid,
     pub session_id: Uuid,
     /// What was done to a record (`create`, `read`, `list`, `update`, `archive`,
-    /// `sign`, `amend`, `delete`, `lock`, `unlock`, `break_lock`) or an account
+    /// `sign`, `amend`, `delete`, `lock`, `unlock`, `break_lock`, `read_lock`,
+    /// `extend_lock`) or an account
     /// (`sign_in`, `sign_in_failed`, `sign_out`, `end_session`, `end_sessions`,
     /// `change_password`, `run_job`), or a node's `start`.
     pub action: String,

@@ -25,6 +25,12 @@ pub fn optional_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option
     }
 }
 
+/// A required `u64`, in either form ([`optional_u64`]).
+pub fn u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    optional_u64(deserializer)?
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number, got null"))
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

@@ -7,7 +7,9 @@ use crate::error::{ApiError, Problem};
 use crate::http::Caller;
 use crate::middleware::carrying_credentials;
 
-/// Lock a record for editing. The caller's own session gets its lock back, renewed.
+/// Lock a record for editing; locking needs the right to change the record. The caller's
+/// own session gets its lock back, renewed. A lock is held at most `holdUntil`, however
+/// often it is renewed.
 #[utoipa::path(
     tag = "locks",
     security(("bearer" = [])),
@@ -15,7 +17,7 @@ use crate::middleware::carrying_credentials;
     responses(
         (status = 201, description = "Locked; send the token as `Lock-Token` with each change", body = LockBody, headers(("Location" = String))),
         (status = 403, description = "The role may not change this kind of record", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record, or one the caller may not see (another clinician's draft note)", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "Another session holds the lock (`locked`); the problem names the holder and since when", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The lock store is unreachable; nothing was locked", body = Problem, content_type = "application/problem+json"),
     ),

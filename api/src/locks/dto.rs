@@ -71,6 +71,9 @@ pub struct LockBody {
     pub holder: LockHolderBody,
     pub acquired_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The latest the lock can be held: renewals stop extending it here (the server's
+    /// `lock_max_hold_secs` after it was taken, unless an admin extended it).
+    pub hold_until: DateTime<Utc>,
 }
 
 impl LockBody {
@@ -83,6 +86,7 @@ impl LockBody {
             holder: LockHolderBody::from(&lock.holder),
             acquired_at: lock.acquired_at,
             expires_at: lock.expires_at,
+            hold_until: lock.hold_until,
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Record locks: `/api/v1/locks` (anyone who may change the record); admins break them
-//! at `/api/v1/admin/locks`, mounted in the admin scope by `routes`.
+//! at `/api/v1/admin/locks` and let them be held longer at `/api/v1/admin/locks/extension`,
+//! mounted in the admin scope by `routes`.
 
 mod acquire;
 mod break_one;
 pub mod dto;
+mod hold_extension;
 mod release;
 mod renew;
 mod status;
@@ -21,3 +23,4 @@ pub fn configure(config: &mut ServiceConfig) {
 }
 
 pub(crate) use break_one::break_lock;
+pub(crate) use hold_extension::extend_hold;

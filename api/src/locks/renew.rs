@@ -23,7 +23,8 @@ fn renewal(body: &[u8]) -> Result<RenewRequest, ApiError> {
     Ok(renewal.unwrap_or_default())
 }
 
-/// Renew a lock: a new lease from now, same token and fencing number.
+/// Renew a lock: a new lease from now, same token and fencing number, but never past the
+/// lock's `holdUntil`; once that has passed the lock is gone (`423 lock_lost`).
 #[utoipa::path(
     tag = "locks",
     security(("bearer" = [])),

@@ -34,6 +34,8 @@ pub struct Settings {
     pub files: FileSettings,
     /// Where record locks live: the database or Redis.
     pub lock_backend: LockBackend,
+    /// How long one record lock may be held in all, unless an admin extends it.
+    pub lock_max_hold: Duration,
     pub jobs: JobSettings,
     /// This node's name in audit events; `None` means a random one at each start.
     pub node_id: Option<String>,
@@ -208,6 +210,7 @@ impl From<SettingsFile> for Settings {
                 allowed_media_types: file.allowed_media_types,
             },
             lock_backend: file.lock_backend,
+            lock_max_hold: Duration::from_secs(file.lock_max_hold_secs),
             jobs: JobSettings {
                 enabled: file.run_jobs,
                 lease: Duration::from_secs(file.job_lease_seconds),

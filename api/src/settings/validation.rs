@@ -133,6 +133,12 @@ impl SettingsFile {
                 "must be at least three ticks (job_tick_seconds), so a holder renews in time",
             ));
         }
+        if !(60..=7 * 24 * 3600).contains(&self.lock_max_hold_secs) {
+            return Err(ConfigError::new(
+                "lock_max_hold_secs",
+                "must be a minute to a week",
+            ));
+        }
         if self.lock_backend == LockBackend::Redis && self.redis_url.is_none() {
             return Err(ConfigError::new("lock_backend", "`redis` needs redis_url"));
         }

@@ -88,7 +88,8 @@ impl Services {
         node_name: &str,
     ) -> anyhow::Result<Self> {
         let connection = database.connection().clone();
-        let gate = LockGate::new(locks.clone());
+        let lockable_records = Arc::new(SqlLockableRecords::new(connection.clone()));
+        let gate = LockGate::new(locks.clone(), lockable_records.clone());
         let upload_policy = UploadPolicy {
             max_bytes: settings.files.max_upload_bytes,
             allowed_media_types: settings.files.allowed_media_types.clone(),
@@ -133,10 +134,13 @@ impl Services {
             ))
             .with(Locks::new(
                 locks.clone(),
-                Arc::new(SqlLockableRecords::new(connection.clone())),
+                lockable_records,
                 Arc::new(SqlUserRepository::new(connection.clone())),
                 Arc::new(SqlAuditLog::new(connection.clone())),
-                LockPolicy::default(),
+                LockPolicy {
+                    max_hold: settings.lock_max_hold,
+                    ..LockPolicy::default()
+                },
             ))
             .with(gate)
             .with(Jobs::new(

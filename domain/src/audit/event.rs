@@ -61,6 +61,10 @@ pub enum AuditAction {
     Lock,
     Unlock,
     BreakLock,
+    /// Who holds a record's lock was read.
+    ReadLock,
+    /// A lock's hold extended by an administrator.
+    ExtendLock,
     SignIn,
     SignInFailed,
     SignOut,
@@ -97,6 +101,8 @@ impl AuditAction {
             Self::Lock => "lock",
             Self::Unlock => "unlock",
             Self::BreakLock => "break_lock",
+            Self::ReadLock => "read_lock",
+            Self::ExtendLock => "extend_lock",
             Self::SignIn => "sign_in",
             Self::SignInFailed => "sign_in_failed",
             Self::SignOut => "sign_out",

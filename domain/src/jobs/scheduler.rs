@@ -27,6 +27,9 @@ use crate::documents::{collect_garbage, FileStore};
 use crate::locks::{FencingToken, LockHolder, LockManager, LockOutcome, LockedResource};
 use crate::DomainError;
 
+/// A job lease is renewed for as long as its node lives: its hold is no bound at all.
+const JOB_HOLD: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// How the cluster schedules its jobs.
 #[derive(Debug, Clone)]
 pub struct JobSchedule {
@@ -240,7 +243,7 @@ impl Scheduler {
         let taken = match self
             .ports
             .locks
-            .acquire(resource, &self.node, self.schedule.lease)
+            .acquire(resource, &self.node, self.schedule.lease, JOB_HOLD)
             .await
         {
             Ok(LockOutcome::Done(lease)) => Some(lease.fencing),

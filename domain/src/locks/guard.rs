@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{FencingToken, LockManager, LockToken, LockedResource, RecordLock};
+use super::{FencingToken, LockManager, LockToken, LockableRecords, LockedResource, RecordLock};
 use crate::auth::{Principal, SessionId};
 use crate::DomainError;
 
@@ -12,11 +12,12 @@ use crate::DomainError;
 #[derive(Clone)]
 pub struct LockGate {
     manager: Arc<dyn LockManager>,
+    records: Arc<dyn LockableRecords>,
 }
 
 impl LockGate {
-    pub fn new(manager: Arc<dyn LockManager>) -> Self {
-        Self { manager }
+    pub fn new(manager: Arc<dyn LockManager>, records: Arc<dyn LockableRecords>) -> Self {
+        Self { manager, records }
     }
 
     /// The fencing number `caller` writes `resource` under, presenting `presented`
@@ -29,7 +30,22 @@ impl LockGate {
         presented: Option<LockToken>,
     ) -> Result<Option<FencingToken>, DomainError> {
         let lock = self.manager.holder(resource).await?;
-        admit_write(lock.as_ref(), caller.session_id, presented)
+        match admit_write(lock.as_ref(), caller.session_id, presented) {
+            // why: a record the caller may not see (another's draft note) is locked
+            // only by the one who may; saying so would tell the caller it exists.
+            Err(refused @ (DomainError::Locked { .. } | DomainError::LockLost)) => {
+                let record = self.records.find(resource).await?;
+                match record {
+                    Some(record) if !record.is_visible_to(caller.user_id) => {
+                        Err(DomainError::NotFound {
+                            resource: resource.record_type(),
+                        })
+                    }
+                    _ => Err(refused),
+                }
+            }
+            admitted => admitted,
+        }
     }
 
     /// The live lock on `resource`, for showing who is editing it beside the record.
@@ -97,6 +113,7 @@ mod tests {
             },
             acquired_at: Utc::now(),
             expires_at: Utc::now(),
+            hold_until: Utc::now(),
         }
     }
 

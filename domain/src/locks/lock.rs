@@ -210,6 +210,8 @@ pub struct RecordLock {
     pub holder: LockHolder,
     pub acquired_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The latest the lock may be held, renewals included (unless an admin extends it).
+    pub hold_until: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -32,6 +32,9 @@ pub enum LockOutcome {
 ///   store's clock in milliseconds (so numbers keep growing should the store lose its
 ///   counters); the holding session gets its own lock back (same token, same fencing
 ///   number) with a new expiry: `Done`; another session's live lock: `HeldByAnother`;
+/// - a lock is held at most until its `hold_until`, set at acquisition to the store's
+///   now + `hold` and moved only by `extend_hold`: no expiry (acquisition, re-acquisition
+///   or renewal) is ever set past it, so a lock no one lets go of ends;
 /// - `renew` and `release` act only for the session holding the live lock `token`:
 ///   `Done`; held by another session: `HeldByAnother`; no live lock with that token:
 ///   `Gone`;
@@ -43,9 +46,11 @@ pub trait LockManager: Send + Sync {
         resource: LockedResource,
         holder: &LockHolder,
         ttl: Duration,
+        hold: Duration,
     ) -> Result<LockOutcome, DomainError>;
 
-    /// Extends the live lock `token` to the store's now + `ttl`.
+    /// Extends the live lock `token` to the store's now + `ttl`, or to its
+    /// `hold_until` if that comes first.
     async fn renew(
         &self,
         token: LockToken,
@@ -62,6 +67,14 @@ pub trait LockManager: Send + Sync {
 
     /// The live lock on `resource`, if any.
     async fn holder(&self, resource: LockedResource) -> Result<Option<RecordLock>, DomainError>;
+
+    /// Moves the live lock's `hold_until` on by `by`, whoever holds it; returns the lock
+    /// as it now is, or `None` when there is no live lock.
+    async fn extend_hold(
+        &self,
+        resource: LockedResource,
+        by: Duration,
+    ) -> Result<Option<RecordLock>, DomainError>;
 
     /// Ends whatever lock `resource` has, whoever holds it; returns the lock it ended.
     async fn break_lock(&self, resource: LockedResource)
@@ -89,6 +102,8 @@ pub mod conformance {
     use crate::patients::PatientId;
 
     const MINUTE: Duration = Duration::from_secs(60);
+    /// A hold longer than any test: the lease alone decides.
+    const DAY: Duration = Duration::from_secs(24 * 3600);
 
     fn someone(name: &str) -> LockHolder {
         LockHolder {
@@ -112,12 +127,12 @@ pub mod conformance {
     pub async fn a_lock_is_held_by_one_session_at_a_time(locks: &dyn LockManager) {
         let record = a_record();
         let (grey, yang) = (someone("Dr Grey"), someone("Dr Yang"));
-        let held = done(locks.acquire(record, &grey, MINUTE).await);
+        let held = done(locks.acquire(record, &grey, MINUTE, DAY).await);
         assert_eq!(held.resource, record);
         assert_eq!(held.holder, grey);
         assert!(held.expires_at > held.acquired_at);
         assert_eq!(
-            locks.acquire(record, &yang, MINUTE).await.unwrap(),
+            locks.acquire(record, &yang, MINUTE, DAY).await.unwrap(),
             LockOutcome::HeldByAnother(held.clone())
         );
         assert_eq!(locks.holder(record).await.unwrap(), Some(held));
@@ -127,8 +142,12 @@ pub mod conformance {
     pub async fn the_holding_session_gets_its_lock_back_renewed(locks: &dyn LockManager) {
         let record = a_record();
         let grey = someone("Dr Grey");
-        let first = done(locks.acquire(record, &grey, Duration::from_secs(5)).await);
-        let again = done(locks.acquire(record, &grey, MINUTE).await);
+        let first = done(
+            locks
+                .acquire(record, &grey, Duration::from_secs(5), DAY)
+                .await,
+        );
+        let again = done(locks.acquire(record, &grey, MINUTE, DAY).await);
         assert_eq!(again.token, first.token);
         assert_eq!(again.fencing, first.fencing);
         assert!(again.expires_at > first.expires_at);
@@ -140,7 +159,7 @@ pub mod conformance {
             let locks = locks.clone();
             tokio::spawn(async move {
                 locks
-                    .acquire(record, &someone(&format!("clinician {n}")), MINUTE)
+                    .acquire(record, &someone(&format!("clinician {n}")), MINUTE, DAY)
                     .await
             })
         });
@@ -162,12 +181,12 @@ pub mod conformance {
         let (grey, yang) = (someone("Dr Grey"), someone("Dr Yang"));
         let first = done(
             locks
-                .acquire(record, &grey, Duration::from_millis(300))
+                .acquire(record, &grey, Duration::from_millis(300), DAY)
                 .await,
         );
         tokio::time::sleep(Duration::from_millis(700)).await;
         assert_eq!(locks.holder(record).await.unwrap(), None, "expired");
-        let second = done(locks.acquire(record, &yang, MINUTE).await);
+        let second = done(locks.acquire(record, &yang, MINUTE, DAY).await);
         assert!(second.fencing > first.fencing);
         assert_ne!(second.token, first.token);
         let now_ms = chrono::Utc::now().timestamp_millis();
@@ -192,7 +211,11 @@ pub mod conformance {
     pub async fn renewal_extends_the_lease(locks: &dyn LockManager) {
         let record = a_record();
         let grey = someone("Dr Grey");
-        let held = done(locks.acquire(record, &grey, Duration::from_secs(5)).await);
+        let held = done(
+            locks
+                .acquire(record, &grey, Duration::from_secs(5), DAY)
+                .await,
+        );
         let renewed = done(locks.renew(held.token, grey.session_id, MINUTE).await);
         assert!(renewed.expires_at > held.expires_at);
         assert_eq!(renewed.fencing, held.fencing);
@@ -205,7 +228,7 @@ pub mod conformance {
     pub async fn only_the_holder_releases(locks: &dyn LockManager) {
         let record = a_record();
         let grey = someone("Dr Grey");
-        let held = done(locks.acquire(record, &grey, MINUTE).await);
+        let held = done(locks.acquire(record, &grey, MINUTE, DAY).await);
         assert!(matches!(
             locks.release(held.token, SessionId::generate()).await,
             Ok(LockOutcome::HeldByAnother(_))
@@ -218,13 +241,21 @@ pub mod conformance {
             locks.release(held.token, grey.session_id).await.unwrap(),
             LockOutcome::Gone
         );
-        let next = done(locks.acquire(record, &someone("Dr Yang"), MINUTE).await);
+        let next = done(
+            locks
+                .acquire(record, &someone("Dr Yang"), MINUTE, DAY)
+                .await,
+        );
         assert!(next.fencing > held.fencing);
     }
 
     pub async fn a_broken_lock_is_gone(locks: &dyn LockManager) {
         let record = a_record();
-        let held = done(locks.acquire(record, &someone("Dr Grey"), MINUTE).await);
+        let held = done(
+            locks
+                .acquire(record, &someone("Dr Grey"), MINUTE, DAY)
+                .await,
+        );
         assert_eq!(locks.break_lock(record).await.unwrap(), Some(held));
         assert_eq!(locks.holder(record).await.unwrap(), None);
         assert_eq!(locks.break_lock(record).await.unwrap(), None);
@@ -234,9 +265,9 @@ pub mod conformance {
         let grey = someone("Dr Grey");
         let other = someone("Dr Yang");
         let (one, two, theirs) = (a_record(), a_record(), a_record());
-        done(locks.acquire(one, &grey, MINUTE).await);
-        done(locks.acquire(two, &grey, MINUTE).await);
-        done(locks.acquire(theirs, &other, MINUTE).await);
+        done(locks.acquire(one, &grey, MINUTE, DAY).await);
+        done(locks.acquire(two, &grey, MINUTE, DAY).await);
+        done(locks.acquire(theirs, &other, MINUTE, DAY).await);
         assert_eq!(
             locks
                 .release_all_for_session(grey.session_id)
@@ -264,9 +295,9 @@ pub mod conformance {
         };
         let other = someone("Dr Yang");
         let (one, two, theirs) = (a_record(), a_record(), a_record());
-        done(locks.acquire(one, &phone, MINUTE).await);
-        done(locks.acquire(two, &desktop, MINUTE).await);
-        done(locks.acquire(theirs, &other, MINUTE).await);
+        done(locks.acquire(one, &phone, MINUTE, DAY).await);
+        done(locks.acquire(two, &desktop, MINUTE, DAY).await);
+        done(locks.acquire(theirs, &other, MINUTE, DAY).await);
         let ended = locks
             .release_all_for_user(phone.user_id, Some(desktop.session_id))
             .await
@@ -283,5 +314,61 @@ pub mod conformance {
         );
         assert_eq!(locks.holder(two).await.unwrap(), None);
         assert!(locks.holder(theirs).await.unwrap().is_some());
+    }
+
+    pub async fn no_renewal_extends_a_lock_past_its_hold(locks: &dyn LockManager) {
+        let record = a_record();
+        let grey = someone("Dr Grey");
+        let hold = Duration::from_millis(800);
+        let held = done(locks.acquire(record, &grey, MINUTE, hold).await);
+        assert!(held.hold_until <= held.acquired_at + chrono::Duration::milliseconds(800));
+        assert!(held.expires_at <= held.hold_until, "{held:?}");
+        let renewed = done(locks.renew(held.token, grey.session_id, MINUTE).await);
+        assert_eq!(renewed.expires_at, held.hold_until);
+        let again = done(locks.acquire(record, &grey, MINUTE, DAY).await);
+        assert_eq!(again.token, held.token);
+        assert_eq!(
+            again.hold_until, held.hold_until,
+            "re-acquiring keeps the hold"
+        );
+        assert_eq!(again.expires_at, held.hold_until);
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert_eq!(
+            locks
+                .renew(held.token, grey.session_id, MINUTE)
+                .await
+                .unwrap(),
+            LockOutcome::Gone,
+            "past its hold the lock has ended"
+        );
+        assert_eq!(locks.holder(record).await.unwrap(), None);
+    }
+
+    pub async fn an_extended_hold_lets_renewals_go_on(locks: &dyn LockManager) {
+        let record = a_record();
+        let grey = someone("Dr Grey");
+        let held = done(
+            locks
+                .acquire(record, &grey, MINUTE, Duration::from_secs(1))
+                .await,
+        );
+        let extended = locks
+            .extend_hold(record, Duration::from_secs(3600))
+            .await
+            .unwrap()
+            .expect("a live lock is extended");
+        assert_eq!(extended.token, held.token);
+        assert_eq!(extended.holder, grey);
+        assert_eq!(
+            extended.hold_until,
+            held.hold_until + chrono::Duration::seconds(3600)
+        );
+        let renewed = done(locks.renew(held.token, grey.session_id, MINUTE).await);
+        assert!(renewed.expires_at > held.acquired_at + chrono::Duration::seconds(30));
+        assert_eq!(
+            locks.extend_hold(a_record(), MINUTE).await.unwrap(),
+            None,
+            "no lock, nothing extended"
+        );
     }
 }

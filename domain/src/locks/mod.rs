@@ -10,7 +10,7 @@ mod session_end;
 pub use guard::{admit_write, LockGate};
 pub use lock::{FencingToken, LockHolder, LockToken, LockedResource, RecordLock};
 pub use lock_manager::{LockManager, LockOutcome};
-pub use records::LockableRecords;
+pub use records::{LockableRecord, LockableRecords};
 pub use service::{LockPolicy, Locks};
 pub use session_end::{release_locks_of_session, release_locks_of_user};
 

@@ -94,6 +94,9 @@ impl Note {
         text: AddendumText,
         now: DateTime<Utc>,
     ) -> Result<Addendum, DomainError> {
+        if !self.is_visible_to(author) {
+            return Err(NOT_FOUND);
+        }
         if !self.is_signed() {
             return Err(DomainError::conflict(
                 ErrorCode::NoteNotSigned,
@@ -109,8 +112,9 @@ impl Note {
     }
 
     fn check_changeable_by(&self, author: UserId, expected: Version) -> Result<(), DomainError> {
-        if self.author_id != author {
-            return Err(DomainError::Forbidden);
+        // why: another's draft is no note at all to them, whatever they try on it.
+        if !self.is_visible_to(author) {
+            return Err(NOT_FOUND);
         }
         if self.is_signed() {
             return Err(DomainError::conflict(
@@ -118,9 +122,14 @@ impl Note {
                 "a signed note never changes; add an addendum instead",
             ));
         }
+        if self.author_id != author {
+            return Err(DomainError::Forbidden);
+        }
         self.version.expect(expected)
     }
 }
+
+const NOT_FOUND: DomainError = DomainError::NotFound { resource: "note" };
 
 #[cfg(test)]
 mod tests {
@@ -207,18 +216,23 @@ mod tests {
     }
 
     #[test]
-    fn only_the_author_revises_or_signs_a_draft() {
+    fn another_clinicians_draft_is_no_note_at_all_to_them() {
         let author = UserId::generate();
         let other = UserId::generate();
         let note = draft_by(author, "cough");
-        assert!(matches!(
-            note.clone().revise(other, Version::FIRST, sections("x")),
-            Err(DomainError::Forbidden)
+        let not_found = |result: Result<(), DomainError>| {
+            matches!(result, Err(DomainError::NotFound { resource: "note" }))
+        };
+        assert!(not_found(
+            note.clone()
+                .revise(other, Version::FIRST, sections("x"))
+                .map(drop)
         ));
-        assert!(matches!(
-            note.clone().sign(other, Version::FIRST, now()),
-            Err(DomainError::Forbidden)
+        assert!(not_found(
+            note.clone().sign(other, Version::FIRST, now()).map(drop)
         ));
+        let text = AddendumText::parse("x").unwrap();
+        assert!(not_found(note.amend(other, text, now()).map(drop)));
         let revised = note
             .revise(author, Version::FIRST, sections("fever"))
             .unwrap();

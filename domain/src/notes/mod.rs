@@ -7,6 +7,8 @@ mod repository;
 mod service;
 
 pub use lifecycle::NoteSubject;
-pub use note::{Addendum, AddendumText, NewNote, Note, NoteId, NoteStatus, SoapSections};
+pub use note::{
+    Addendum, AddendumText, NewNote, Note, NoteId, NoteStanding, NoteStatus, SoapSections,
+};
 pub use repository::NoteRepository;
 pub use service::Notes;

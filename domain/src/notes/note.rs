@@ -142,10 +142,31 @@ pub struct Note {
 }
 
 impl Note {
-    /// Whether `viewer` may read the note: a signed note is part of the record, for
-    /// every clinician; a draft is not yet, and speaks in its author's name, so it is
-    /// for its author alone.
+    /// Whether `viewer` may read the note ([`NoteStanding::is_visible_to`]).
     pub fn is_visible_to(&self, viewer: UserId) -> bool {
-        self.status == NoteStatus::Signed || self.author_id == viewer
+        self.standing().is_visible_to(viewer)
+    }
+
+    pub fn standing(&self) -> NoteStanding {
+        NoteStanding {
+            author: self.author_id,
+            status: self.status,
+        }
+    }
+}
+
+/// What decides who may see a note: its author and its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteStanding {
+    pub author: UserId,
+    pub status: NoteStatus,
+}
+
+impl NoteStanding {
+    /// A signed note is part of the record, for every clinician; a draft is not yet,
+    /// and speaks in its author's name, so it is for its author alone: to anyone else
+    /// it does not exist.
+    pub fn is_visible_to(&self, viewer: UserId) -> bool {
+        self.status == NoteStatus::Signed || self.author == viewer
     }
 }

@@ -14,6 +14,7 @@ pub struct Model {
     /// Milliseconds since the epoch, by the database's clock.
     pub acquired_at_ms: i64,
     pub expires_at_ms: i64,
+    pub hold_until_ms: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

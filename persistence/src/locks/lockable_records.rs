@@ -1,5 +1,7 @@
 use async_trait::async_trait;
-use domain::locks::{LockableRecords, LockedResource};
+use domain::auth::UserId;
+use domain::locks::{LockableRecord, LockableRecords, LockedResource};
+use domain::notes::{NoteStanding, NoteStatus};
 use domain::patients::PatientId;
 use domain::DomainError;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -28,9 +30,33 @@ impl SqlLockableRecords {
 
 #[async_trait]
 impl LockableRecords for SqlLockableRecords {
-    async fn patient_of(&self, resource: LockedResource) -> Result<Option<PatientId>, DomainError> {
+    async fn find(&self, resource: LockedResource) -> Result<Option<LockableRecord>, DomainError> {
         let connection = &self.connection;
         domain_result(async move {
+            if let LockedResource::Note(id) = resource {
+                let note = notes::Entity::find_by_id(id.as_uuid())
+                    .select_only()
+                    .columns([
+                        notes::Column::PatientId,
+                        notes::Column::AuthorId,
+                        notes::Column::Status,
+                    ])
+                    .into_tuple::<(Uuid, Uuid, String)>()
+                    .one(connection)
+                    .await?;
+                return note
+                    .map(|(patient, author, status)| {
+                        Ok(LockableRecord {
+                            patient: PatientId::from_uuid(patient),
+                            note: Some(NoteStanding {
+                                author: UserId::from_uuid(author),
+                                status: NoteStatus::parse(&status)
+                                    .map_err(crate::error::StoreError::internal)?,
+                            }),
+                        })
+                    })
+                    .transpose();
+            }
             let patient = match resource {
                 LockedResource::Patient(id) => {
                     patients::Entity::find_by_id(id.as_uuid())
@@ -40,14 +66,8 @@ impl LockableRecords for SqlLockableRecords {
                         .one(connection)
                         .await?
                 }
-                LockedResource::Note(id) => {
-                    notes::Entity::find_by_id(id.as_uuid())
-                        .select_only()
-                        .column(notes::Column::PatientId)
-                        .into_tuple::<Uuid>()
-                        .one(connection)
-                        .await?
-                }
+                // why: read above, with what decides who may see it.
+                LockedResource::Note(_) => None,
                 LockedResource::Document(id) => {
                     documents::Entity::find_by_id(id.as_uuid())
                         .filter(documents::Column::DeletedAt.is_null())
@@ -85,7 +105,10 @@ impl LockableRecords for SqlLockableRecords {
                         .await?
                 }
             };
-            Ok(patient.map(PatientId::from_uuid))
+            Ok(patient.map(|patient| LockableRecord {
+                patient: PatientId::from_uuid(patient),
+                note: None,
+            }))
         })
         .await
     }

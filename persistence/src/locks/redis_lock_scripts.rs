@@ -65,6 +65,7 @@ pub(super) fn user_key(user: Uuid) -> String {
 pub(super) struct Scripts {
     pub acquire: Script,
     pub renew: Script,
+    pub extend_hold: Script,
     pub release: Script,
     pub holder: Script,
     pub add_to_index: Script,
@@ -73,6 +74,7 @@ pub(super) struct Scripts {
 pub(super) static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
     acquire: script(ACQUIRE),
     renew: script(RENEW),
+    extend_hold: script(EXTEND_HOLD),
     release: script(RELEASE),
     holder: script(HOLDER),
     add_to_index: script(ADD_TO_INDEX),
@@ -84,7 +86,15 @@ fn script(body: &str) -> Script {
 
 /// Every script's source, for the test that none builds a key name.
 #[cfg(test)]
-pub(super) const SOURCES: [&str; 6] = [PRELUDE, ACQUIRE, RENEW, RELEASE, HOLDER, ADD_TO_INDEX];
+pub(super) const SOURCES: [&str; 7] = [
+    PRELUDE,
+    ACQUIRE,
+    RENEW,
+    EXTEND_HOLD,
+    RELEASE,
+    HOLDER,
+    ADD_TO_INDEX,
+];
 
 /// Shared Lua: the server's clock in ms, and the liveness rule.
 const PRELUDE: &str = r#"
@@ -101,16 +111,19 @@ end
 
 // Lock scripts. KEYS: the resource's lock, its fencing counter.
 
-/// ARGV: a fresh token, resource, user id, session id, display name, ttl ms.
-/// Returns { 'acquired' | 'held' | 'locked', lock json }.
+/// ARGV: a fresh token, resource, user id, session id, display name, ttl ms, hold ms.
+/// Returns { 'acquired' | 'held' | 'locked', lock json }. The holder's own lock keeps
+/// its `hold_until`, and no expiry goes past it.
 const ACQUIRE: &str = r#"
 local ttl = tonumber(ARGV[6])
+local hold = tonumber(ARGV[7])
 local l, raw = live_lock(KEYS[1])
 if l then
   if l.session_id ~= ARGV[4] then return { 'locked', raw } end
-  l.expires_at = now + ttl
+  l.hold_until = l.hold_until or (now + hold)
+  l.expires_at = math.min(now + ttl, l.hold_until)
   local json = cjson.encode(l)
-  redis.call('SET', KEYS[1], json, 'PX', ttl)
+  redis.call('SET', KEYS[1], json, 'PX', l.expires_at - now)
   return { 'held', json }
 end
 -- Floored by the clock in ms, so numbers keep growing should the counter be lost.
@@ -119,12 +132,14 @@ if fencing < now then
   redis.call('SET', KEYS[2], now)
   fencing = now
 end
+local hold_until = now + hold
+local expires_at = math.min(now + ttl, hold_until)
 local json = cjson.encode({
   token = ARGV[1], resource = ARGV[2], fencing = fencing,
   user_id = ARGV[3], session_id = ARGV[4], display_name = ARGV[5],
-  acquired_at = now, expires_at = now + ttl,
+  acquired_at = now, expires_at = expires_at, hold_until = hold_until,
 })
-redis.call('SET', KEYS[1], json, 'PX', ttl)
+redis.call('SET', KEYS[1], json, 'PX', expires_at - now)
 return { 'acquired', json }
 "#;
 
@@ -135,10 +150,21 @@ local ttl = tonumber(ARGV[3])
 local l, raw = live_lock(KEYS[1])
 if not l or l.token ~= ARGV[1] then return { 'lost' } end
 if l.session_id ~= ARGV[2] then return { 'forbidden', raw } end
-l.expires_at = now + ttl
+l.expires_at = math.min(now + ttl, l.hold_until or (now + ttl))
 local json = cjson.encode(l)
-redis.call('SET', KEYS[1], json, 'PX', ttl)
+redis.call('SET', KEYS[1], json, 'PX', l.expires_at - now)
 return { 'renewed', json }
+"#;
+
+/// ARGV: ms to move the live lock's `hold_until` on by. Returns { 'extended', lock json }
+/// or { 'none' }.
+const EXTEND_HOLD: &str = r#"
+local l = live_lock(KEYS[1])
+if not l then return { 'none' } end
+l.hold_until = (l.hold_until or l.expires_at) + tonumber(ARGV[1])
+local json = cjson.encode(l)
+redis.call('SET', KEYS[1], json, 'PX', l.expires_at - now)
+return { 'extended', json }
 "#;
 
 /// ARGV: a mode and its arguments:
@@ -259,11 +285,17 @@ mod tests {
                 "{result:?}"
             );
         };
-        unavailable(locks.acquire(resource, &who, minute).await.map(drop));
+        unavailable(
+            locks
+                .acquire(resource, &who, minute, minute)
+                .await
+                .map(drop),
+        );
         unavailable(locks.renew(token, who.session_id, minute).await.map(drop));
         unavailable(locks.release(token, who.session_id).await.map(drop));
         unavailable(locks.holder(resource).await.map(drop));
         unavailable(locks.break_lock(resource).await.map(drop));
+        unavailable(locks.extend_hold(resource, minute).await.map(drop));
         unavailable(
             locks
                 .release_all_for_session(who.session_id)
@@ -288,8 +320,14 @@ mod tests {
         let locks = redis.lock_manager();
         let mut connection = redis.pool().get().await.unwrap();
         let (resource, who) = (LockedResource::Patient(PatientId::generate()), someone());
-        let Ok(LockOutcome::Done(held)) =
-            locks.acquire(resource, &who, Duration::from_secs(60)).await
+        let Ok(LockOutcome::Done(held)) = locks
+            .acquire(
+                resource,
+                &who,
+                Duration::from_secs(60),
+                Duration::from_secs(60),
+            )
+            .await
         else {
             panic!("a free lock is taken");
         };

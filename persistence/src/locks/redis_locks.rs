@@ -33,7 +33,12 @@ struct StoredLock {
     display_name: String,
     acquired_at: i64,
     expires_at: i64,
+    /// Absent from locks taken before holds were bounded: their lease alone bounds them.
+    hold_until: Option<i64>,
 }
+
+/// The hold of a lock that has none: 9999-12-31T23:59:59.999Z.
+const UNBOUNDED_HOLD_MS: i64 = 253_402_300_799_999;
 
 /// [`LockManager`] on Redis.
 pub struct RedisLockManager {
@@ -86,6 +91,7 @@ fn to_lock(json: &str) -> Result<RecordLock, DomainError> {
         },
         acquired_at: instant(stored.acquired_at)?,
         expires_at: instant(stored.expires_at)?,
+        hold_until: instant(stored.hold_until.unwrap_or(UNBOUNDED_HOLD_MS))?,
     })
 }
 
@@ -231,6 +237,7 @@ impl LockManager for RedisLockManager {
         resource: LockedResource,
         holder: &LockHolder,
         ttl: Duration,
+        hold: Duration,
     ) -> Result<LockOutcome, DomainError> {
         let ttl = millis(ttl);
         let mut connection = self.connection().await?;
@@ -242,6 +249,7 @@ impl LockManager for RedisLockManager {
             .arg(holder.session_id.to_string())
             .arg(holder.display_name.as_str())
             .arg(ttl)
+            .arg(millis(hold))
             .invoke_async(&mut connection)
             .await
             .map_err(unavailable)?;
@@ -339,6 +347,24 @@ impl LockManager for RedisLockManager {
             .await
             .map_err(unavailable)?;
         raw.as_deref().map(to_lock).transpose()
+    }
+
+    async fn extend_hold(
+        &self,
+        resource: LockedResource,
+        by: Duration,
+    ) -> Result<Option<RecordLock>, DomainError> {
+        let mut connection = self.connection().await?;
+        let reply: Vec<String> = on_resource(&SCRIPTS.extend_hold, resource)
+            .arg(millis(by))
+            .invoke_async(&mut connection)
+            .await
+            .map_err(unavailable)?;
+        match answer(reply)? {
+            (status, json) if status == "extended" => Ok(Some(with_lock(json)?)),
+            (status, _) if status == "none" => Ok(None),
+            (other, _) => Err(corrupt("extend status", other)),
+        }
     }
 
     async fn break_lock(

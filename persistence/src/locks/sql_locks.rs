@@ -35,7 +35,7 @@ impl SqlLockManager {
 
 /// The columns a statement on `record_locks` returns, in the entity's order.
 const COLUMNS: &str = "resource, token, fencing, holder_user_id, holder_session_id, \
-    holder_display_name, acquired_at_ms, expires_at_ms";
+    holder_display_name, acquired_at_ms, expires_at_ms, hold_until_ms";
 
 /// Attempts at taking a lock whose holder let go between our two statements.
 const ACQUIRE_ATTEMPTS: usize = 3;
@@ -106,6 +106,14 @@ fn greatest(backend: DatabaseBackend, left: &str, right: &str) -> String {
     }
 }
 
+/// The smaller of two SQL expressions, as the backend spells it.
+fn least(backend: DatabaseBackend, left: &str, right: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("LEAST({left}, {right})"),
+        _ => format!("MIN({left}, {right})"),
+    }
+}
+
 /// Takes or renews the lock in one statement: the insert, or on the record's key the
 /// update, which applies only when the lock there has expired or is this session's.
 /// `None` when another session holds it.
@@ -114,8 +122,11 @@ async fn upsert(
     resource: LockedResource,
     holder: &LockHolder,
     ttl: Duration,
+    hold: Duration,
 ) -> StoreResult<Option<Model>> {
     let now = millis(work.now());
+    let fresh_expiry = now.saturating_add(ttl_millis(ttl)?);
+    let hold_until = now.saturating_add(ttl_millis(hold)?);
     let fencing = next_fencing(work).await?;
     let mut b = Bindings::new(work.db().get_database_backend());
     let values = [
@@ -126,7 +137,8 @@ async fn upsert(
         b.bind(holder.session_id.as_uuid()),
         b.bind(holder.display_name.clone()),
         b.bind(now),
-        b.bind(now + ttl_millis(ttl)?),
+        b.bind(fresh_expiry.min(hold_until)),
+        b.bind(hold_until),
     ]
     .join(", ");
     // why: the holder's own live lock keeps its token, fencing number and start, so a
@@ -142,18 +154,28 @@ async fn upsert(
     // why: a taker whose sequence number was drawn before a slower rival's can still
     // only ever raise a resource's fencing number.
     let raised = greatest(b.backend, "excluded.fencing", "record_locks.fencing + 1");
+    // why: the holder's own lock is renewed only up to the hold it was taken with.
+    let kept_expiry = least(
+        b.backend,
+        &b.bind(fresh_expiry),
+        "record_locks.hold_until_ms",
+    );
     let sql = format!(
         "INSERT INTO record_locks (resource, token, fencing, holder_user_id, holder_session_id, \
-         holder_display_name, acquired_at_ms, expires_at_ms) VALUES ({values}) \
-         ON CONFLICT (resource) DO UPDATE SET {}, {}, {}, \
+         holder_display_name, acquired_at_ms, expires_at_ms, hold_until_ms) VALUES ({values}) \
+         ON CONFLICT (resource) DO UPDATE SET {}, {}, {}, {}, {}, \
          holder_user_id = excluded.holder_user_id, holder_session_id = excluded.holder_session_id, \
-         holder_display_name = excluded.holder_display_name, expires_at_ms = excluded.expires_at_ms \
+         holder_display_name = excluded.holder_display_name \
          WHERE record_locks.expires_at_ms <= {} \
          OR record_locks.holder_session_id = excluded.holder_session_id \
          RETURNING {COLUMNS}",
         keep("token", "excluded.token"),
         keep("fencing", &raised),
         keep("acquired_at_ms", "excluded.acquired_at_ms"),
+        keep("hold_until_ms", "excluded.hold_until_ms"),
+        format!(
+            "expires_at_ms = CASE WHEN {own_live} THEN {kept_expiry} ELSE excluded.expires_at_ms END"
+        ),
         b.bind(now),
     );
     returning(work, b.statement(sql)).await
@@ -205,6 +227,7 @@ fn to_lock(row: Model) -> StoreResult<RecordLock> {
         },
         acquired_at: instant(row.acquired_at_ms)?,
         expires_at: instant(row.expires_at_ms)?,
+        hold_until: instant(row.hold_until_ms)?,
     })
 }
 
@@ -215,10 +238,11 @@ impl LockManager for SqlLockManager {
         resource: LockedResource,
         holder: &LockHolder,
         ttl: Duration,
+        hold: Duration,
     ) -> Result<LockOutcome, DomainError> {
         for _ in 0..ACQUIRE_ATTEMPTS {
             let outcome = run(&self.connection, |work| async move {
-                if let Some(taken) = upsert(&work, resource, holder, ttl).await? {
+                if let Some(taken) = upsert(&work, resource, holder, ttl, hold).await? {
                     return Ok(work.done(Some(LockOutcome::Done(to_lock(taken)?))));
                 }
                 let held = live_by(&work, Column::Resource, resource.to_string()).await?;
@@ -248,10 +272,14 @@ impl LockManager for SqlLockManager {
         let outcome = run(&self.connection, |work| async move {
             let now = millis(work.now());
             let mut b = Bindings::new(work.db().get_database_backend());
+            let renewed_expiry = least(
+                b.backend,
+                &b.bind(now.saturating_add(ttl_millis(ttl)?)),
+                "hold_until_ms",
+            );
             let sql = format!(
-                "UPDATE record_locks SET expires_at_ms = {} WHERE token = {} \
+                "UPDATE record_locks SET expires_at_ms = {renewed_expiry} WHERE token = {} \
                  AND holder_session_id = {} AND expires_at_ms > {} RETURNING {COLUMNS}",
-                b.bind(now + ttl_millis(ttl)?),
                 b.bind(token.as_uuid()),
                 b.bind(session.as_uuid()),
                 b.bind(now),
@@ -298,6 +326,27 @@ impl LockManager for SqlLockManager {
             Some((row, now)) if row.expires_at_ms > millis(now) => Some(to_lock(row)?),
             _ => None,
         })
+    }
+
+    async fn extend_hold(
+        &self,
+        resource: LockedResource,
+        by: Duration,
+    ) -> Result<Option<RecordLock>, DomainError> {
+        let lock = run(&self.connection, |work| async move {
+            let mut b = Bindings::new(work.db().get_database_backend());
+            let sql = format!(
+                "UPDATE record_locks SET hold_until_ms = hold_until_ms + {} WHERE resource = {} \
+                 AND expires_at_ms > {} RETURNING {COLUMNS}",
+                b.bind(ttl_millis(by)?),
+                b.bind(resource.to_string()),
+                b.bind(millis(work.now())),
+            );
+            let extended = returning(&work, b.statement(sql)).await?;
+            Ok(work.done(extended.map(to_lock).transpose()?))
+        })
+        .await?;
+        Ok(lock)
     }
 
     async fn break_lock(

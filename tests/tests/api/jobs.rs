@@ -250,7 +250,10 @@ async fn a_holder_that_died_is_taken_over_once_its_lease_runs_out(store: LockSto
         display_name: "node-dead".to_owned(),
     };
     let resource = domain::locks::LockedResource::Job(JobName::LockReaper);
-    let held = locks.acquire(resource, &dead, LEASE).await.unwrap();
+    let held = locks
+        .acquire(resource, &dead, LEASE, Duration::from_secs(24 * 3600))
+        .await
+        .unwrap();
     assert!(matches!(held, domain::locks::LockOutcome::Done(_)));
     let taken_at = std::time::Instant::now();
 

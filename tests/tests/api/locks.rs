@@ -518,7 +518,119 @@ async fn every_kind_of_record_refuses_changes_from_another_session(store: LockSt
     assert_eq!(note_now["addenda"], json!([]));
 }
 
+fn instant(value: &Value) -> chrono::DateTime<chrono::Utc> {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+async fn a_lock_is_held_no_longer_than_its_hold_unless_an_admin_extends_it(store: LockStore) {
+    let Some(backend) = store.database() else {
+        return;
+    };
+    let Some(app) = TestApp::spawn_with(backend, |settings| {
+        store.configure(settings);
+        settings.lock_max_hold = Duration::from_secs(2);
+    })
+    .await
+    else {
+        return;
+    };
+    let ward = clinic(&app).await;
+    let renew = |token: String| {
+        app.authed(Method::PUT, &format!("/api/v1/locks/{token}"), &ward.grey)
+            .json(&json!({ "ttlSeconds": 600 }))
+            .send()
+    };
+    let held: Value = lock(&app, &ward.grey, &ward.resource, Some(600))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let hold_until = instant(&held["holdUntil"]);
+    assert!(hold_until <= instant(&held["acquiredAt"]) + chrono::Duration::seconds(2));
+    assert_eq!(instant(&held["expiresAt"]), hold_until, "{held}");
+    let token = held["token"].as_str().unwrap().to_owned();
+    let renewed: Value = renew(token.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        instant(&renewed["expiresAt"]),
+        hold_until,
+        "renewals stop at the hold"
+    );
+
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let lost = renew(token).await.unwrap();
+    assert_eq!(lost.status(), StatusCode::LOCKED);
+    assert_eq!(lost.json::<Value>().await.unwrap()["code"], "lock_lost");
+    let taken = lock(&app, &ward.yang, &ward.resource, None).await;
+    assert_eq!(
+        taken.status(),
+        StatusCode::CREATED,
+        "the record is free again"
+    );
+
+    // An admin lets a lock be held longer; its holder's renewals then go on.
+    let taken: Value = taken.json().await.unwrap();
+    let extension = json!({ "resource": ward.resource, "extraSeconds": 3600 });
+    let path = "/api/v1/admin/locks/extension";
+    let refused = app
+        .authed(Method::POST, path, &ward.yang)
+        .json(&extension)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let admin = app.admin_token().await;
+    let extended = app
+        .authed(Method::POST, path, &admin)
+        .json(&extension)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(extended.status(), StatusCode::OK);
+    let extended: Value = extended.json().await.unwrap();
+    assert_eq!(
+        instant(&extended["holdUntil"]),
+        instant(&taken["holdUntil"]) + chrono::Duration::seconds(3600)
+    );
+    assert!(
+        extended.get("token").is_none(),
+        "the holder's secret stays theirs"
+    );
+    let renewed: Value = app
+        .authed(
+            Method::PUT,
+            &format!("/api/v1/locks/{}", taken["token"].as_str().unwrap()),
+            &ward.yang,
+        )
+        .json(&json!({ "ttlSeconds": 600 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(instant(&renewed["expiresAt"]) > chrono::Utc::now() + chrono::Duration::seconds(500));
+    let free = format!(
+        "patients/{}",
+        app.register_patient(&ward.grey, "No", "Lock").await["id"]
+            .as_str()
+            .unwrap()
+    );
+    let nothing = app
+        .authed(Method::POST, path, &admin)
+        .json(&json!({ "resource": free, "extraSeconds": 60 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nothing.status(), StatusCode::NOT_FOUND);
+    let actions = app.audit_actions(&admin, &ward.patient_id, None).await;
+    assert!(
+        actions.iter().any(|action| action == "extend_lock"),
+        "{actions:?}"
+    );
+}
+
 test_on_every_lock_store!(
+    a_lock_is_held_no_longer_than_its_hold_unless_an_admin_extends_it,
     a_record_is_held_by_one_session_and_others_are_told_by_whom,
     of_fifty_attempts_through_two_nodes_one_wins,
     an_expired_lock_passes_on_and_its_old_holder_writes_nothing,

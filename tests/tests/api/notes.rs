@@ -211,6 +211,8 @@ async fn only_clinicians_see_notes_and_only_authors_change_drafts(backend: Backe
         let write = draft(&app, token, &ward.patient_id, json!({ "subjective": "x" })).await;
         assert_eq!(write.status(), StatusCode::FORBIDDEN, "{role}");
     }
+    // To another clinician a draft is no note at all, whatever they try on it: every
+    // route answers 404, and none lets them take it over.
     let colleague = app.user_with_roles("doc-two", &["clinician"]).await;
     assert_eq!(
         app.status(Method::GET, &path, &colleague).await,
@@ -218,26 +220,61 @@ async fn only_clinicians_see_notes_and_only_authors_change_drafts(backend: Backe
         "a draft is its author's alone"
     );
     assert_eq!(app.get_json(&list, &colleague).await["items"], json!([]));
-    let revise = with_version(
-        &app,
-        Method::PUT,
-        &path,
-        &colleague,
-        1,
-        Some(json!({ "subjective": "mine now" })),
-    )
-    .await;
-    assert_eq!(revise.status(), StatusCode::FORBIDDEN);
-    let sign = with_version(
-        &app,
-        Method::POST,
-        &format!("{path}/sign"),
-        &colleague,
-        1,
-        None,
-    )
-    .await;
-    assert_eq!(sign.status(), StatusCode::FORBIDDEN);
+    let resource = format!("notes/{}", note["id"].as_str().unwrap());
+    let probes = vec![
+        (
+            Method::PUT,
+            path.clone(),
+            Some(json!({ "subjective": "mine now" })),
+        ),
+        (Method::POST, format!("{path}/sign"), None),
+        (
+            Method::POST,
+            format!("{path}/addenda"),
+            Some(json!({ "text": "x" })),
+        ),
+        (
+            Method::POST,
+            "/api/v1/locks".to_owned(),
+            Some(json!({ "resource": resource })),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/locks?resource={resource}"),
+            None,
+        ),
+    ];
+    for (method, route, body) in probes.clone() {
+        let answer = with_version(&app, method.clone(), &route, &colleague, 1, body).await;
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND, "{method} {route}");
+    }
+    // The author's lock on the draft says nothing to the colleague either.
+    let held = app
+        .authed(Method::POST, "/api/v1/locks", &ward.doctor)
+        .json(&json!({ "resource": resource }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.status(), StatusCode::CREATED);
+    let held: Value = held.json().await.unwrap();
+    for (method, route, body) in probes {
+        let answer = with_version(&app, method.clone(), &route, &colleague, 1, body).await;
+        assert_eq!(
+            answer.status(),
+            StatusCode::NOT_FOUND,
+            "{method} {route}, locked by its author"
+        );
+    }
+    let released = app
+        .authed(
+            Method::DELETE,
+            &format!("/api/v1/locks/{}", held["token"].as_str().unwrap()),
+            &ward.doctor,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(released.status(), StatusCode::NO_CONTENT);
 
     let signed = with_version(
         &app,

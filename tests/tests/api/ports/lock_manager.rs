@@ -16,6 +16,8 @@ async fn run_suite(locks: Arc<dyn LockManager>) {
     suite::a_broken_lock_is_gone(locks.as_ref()).await;
     suite::a_sessions_locks_end_with_it(locks.as_ref()).await;
     suite::a_users_locks_end_with_their_sessions(locks.as_ref()).await;
+    suite::no_renewal_extends_a_lock_past_its_hold(locks.as_ref()).await;
+    suite::an_extended_hold_lets_renewals_go_on(locks.as_ref()).await;
 }
 
 async fn sql_lock_manager_conforms(backend: Backend) {
