@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::{Authorized, ReadAudit};
 use crate::error::{ApiError, Problem};
-use crate::http::{Cursor, PageBody};
+use crate::http::{Caller, Cursor, PageBody};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -95,7 +94,7 @@ impl From<AuditEvent> for AuditEventBody {
 )]
 #[get("")]
 pub async fn list_audit_events(
-    caller: Authorized<ReadAudit>,
+    caller: Caller,
     query: web::Query<AuditQuery>,
     trail: web::Data<AuditTrail>,
 ) -> Result<web::Json<PageBody<AuditEventBody>>, ApiError> {
@@ -109,6 +108,8 @@ pub async fn list_audit_events(
         from: query.from,
         to: query.to,
     };
-    let events = trail.list(&caller.principal, filter, page).await?;
+    let events = trail
+        .list(&caller.principal, &caller.audit, filter, page)
+        .await?;
     Ok(web::Json(PageBody::from_page(events, AuditEventBody::from)))
 }

@@ -76,13 +76,6 @@ impl RequiredPermission for ManageUsers {
     const PERMISSION: Permission = Permission::ManageUsers;
 }
 
-/// Holders of [`Permission::ReadAudit`] (admins).
-pub struct ReadAudit;
-
-impl RequiredPermission for ReadAudit {
-    const PERMISSION: Permission = Permission::ReadAudit;
-}
-
 /// A signed-in caller whose roles grant `P`: 401 without a valid session, 403 without
 /// the permission.
 pub struct Authorized<P> {

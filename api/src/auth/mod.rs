@@ -11,7 +11,7 @@ mod sessions;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use dto::SessionBody;
-pub use extractor::{bearer_token, Authenticated, Authorized, ManageUsers, ReadAudit};
+pub use extractor::{bearer_token, Authenticated, Authorized, ManageUsers};
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(

@@ -78,7 +78,7 @@ pub async fn list_notifications(
     }
     .parse()?;
     let notifications = jobs
-        .notifications(&caller.principal, query.appointment_id, page)
+        .notifications(&caller.principal, &caller.audit, query.appointment_id, page)
         .await?;
     Ok(HttpResponse::Ok().json(PageBody::from_page(notifications, NotificationBody::from)))
 }

@@ -53,6 +53,8 @@ pub enum AuditAction {
     Create,
     Read,
     List,
+    /// A search, with what it looked for, whether or not it found anything.
+    Search,
     Update,
     Archive,
     Sign,
@@ -93,6 +95,7 @@ impl AuditAction {
             Self::Create => "create",
             Self::Read => "read",
             Self::List => "list",
+            Self::Search => "search",
             Self::Update => "update",
             Self::Archive => "archive",
             Self::Sign => "sign",
@@ -204,4 +207,28 @@ pub struct AuditFilter {
     pub actor: Option<UserId>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+}
+
+impl AuditFilter {
+    /// The filter as an audit event about reading the trail records it.
+    pub fn describe(&self) -> String {
+        let mut terms = Vec::new();
+        if let Some(patient) = self.patient_id {
+            terms.push(format!("patientId={patient}"));
+        }
+        if let Some(actor) = self.actor {
+            terms.push(format!("actorId={actor}"));
+        }
+        if let Some(from) = self.from {
+            terms.push(format!("from={}", from.to_rfc3339()));
+        }
+        if let Some(to) = self.to {
+            terms.push(format!("to={}", to.to_rfc3339()));
+        }
+        if terms.is_empty() {
+            "every event".to_owned()
+        } else {
+            terms.join(" ")
+        }
+    }
 }

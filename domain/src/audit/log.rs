@@ -17,6 +17,18 @@ pub trait AuditLog: Send + Sync {
     /// Writes one event as `context`'s, for work that happens outside the database (a
     /// lock held in Redis); work in the database writes its events in its own
     /// transaction instead.
-    async fn record(&self, context: &AuditContext, event: NewAuditEvent)
-        -> Result<(), DomainError>;
+    async fn record(
+        &self,
+        context: &AuditContext,
+        event: NewAuditEvent,
+    ) -> Result<(), DomainError> {
+        self.record_all(context, vec![event]).await
+    }
+
+    /// Writes several events as `context`'s, in one transaction.
+    async fn record_all(
+        &self,
+        context: &AuditContext,
+        events: Vec<NewAuditEvent>,
+    ) -> Result<(), DomainError>;
 }

@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use super::{AuditEvent, AuditFilter, AuditLog};
+use super::{
+    AuditAction, AuditContext, AuditEvent, AuditFilter, AuditLog, AuditOutcome, NewAuditEvent,
+};
 use crate::auth::{Permission, Principal};
 use crate::{DomainError, Page, PageRequest};
 
@@ -14,13 +16,25 @@ impl AuditTrail {
         Self { log }
     }
 
+    /// The events `filter` names. Reading the trail is itself on the trail: it shows
+    /// who did what to whose record.
     pub async fn list(
         &self,
         caller: &Principal,
+        context: &AuditContext,
         filter: AuditFilter,
         page: PageRequest,
     ) -> Result<Page<AuditEvent>, DomainError> {
         caller.require(Permission::ReadAudit)?;
+        let read = NewAuditEvent {
+            action: AuditAction::List,
+            resource_type: "audit_event",
+            resource_id: uuid::Uuid::nil(),
+            patient_id: filter.patient_id,
+            outcome: AuditOutcome::Success,
+            detail: Some(filter.describe()),
+        };
+        self.log.record(context, read).await?;
         self.log.list(filter, page).await
     }
 }

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{period_of, JobName, JobRun, JobRuns, JobSchedule, NodeRecord, NodeRegistry};
-use crate::audit::{security_event, AuditAction, AuditContext, AuditLog};
+use crate::audit::{
+    security_event, AuditAction, AuditContext, AuditLog, AuditOutcome, NewAuditEvent,
+};
 use crate::auth::{Permission, Principal};
 use crate::locks::{LockManager, LockedResource};
 use crate::notifications::{Notification, Outbox};
@@ -61,14 +63,30 @@ impl Jobs {
     }
 
     /// The notification outbox the reminder job fills, of one appointment when given.
+    /// Audited, one event a notification: each names a patient and an appointment.
     pub async fn notifications(
         &self,
         caller: &Principal,
+        context: &AuditContext,
         appointment: Option<AppointmentId>,
         page: PageRequest,
     ) -> Result<Page<Notification>, DomainError> {
         caller.require(Permission::OperateCluster)?;
-        self.outbox.list(appointment, page).await
+        let listed = self.outbox.list(appointment, page).await?;
+        let events = listed
+            .items
+            .iter()
+            .map(|notification| NewAuditEvent {
+                action: AuditAction::List,
+                resource_type: "notification",
+                resource_id: notification.id,
+                patient_id: Some(notification.patient_id.as_uuid()),
+                outcome: AuditOutcome::Success,
+                detail: None,
+            })
+            .collect();
+        self.audit.record_all(context, events).await?;
+        Ok(listed)
     }
 
     /// Every node seen, most recent first; those silent for three ticks are gone.

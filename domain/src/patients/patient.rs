@@ -48,6 +48,29 @@ pub struct PatientSearch {
 impl PatientSearch {
     /// The name prefix searched for; a blank one searches every name.
     pub const NAME_PREFIX: crate::text::TextRule = crate::text::TextRule::optional(100);
+
+    /// What was searched for, as the audit trail records it (a search that finds no one
+    /// still tells who was looked for): `q=smi birthDate=1980-01-31 mrn=... includeArchived`.
+    pub fn describe(&self) -> String {
+        let mut terms = Vec::new();
+        if let Some(prefix) = self.name_prefix.as_deref().filter(|p| !p.is_empty()) {
+            terms.push(format!("q={prefix}"));
+        }
+        if let Some(birth_date) = self.birth_date {
+            terms.push(format!("birthDate={}", birth_date.date()));
+        }
+        if let Some(mrn) = &self.mrn {
+            terms.push(format!("mrn={}", mrn.as_str()));
+        }
+        if self.include_archived {
+            terms.push("includeArchived".to_owned());
+        }
+        if terms.is_empty() {
+            "every patient".to_owned()
+        } else {
+            terms.join(" ")
+        }
+    }
 }
 
 /// What the store knows of the patient a new clinical record is about.

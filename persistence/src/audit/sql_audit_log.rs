@@ -23,14 +23,14 @@ impl SqlAuditLog {
 
 #[async_trait]
 impl AuditLog for SqlAuditLog {
-    async fn record(
+    async fn record_all(
         &self,
         context: &AuditContext,
-        event: NewAuditEvent,
+        events: Vec<NewAuditEvent>,
     ) -> Result<(), DomainError> {
-        let event = &event;
+        let events = &events;
         audited(&self.connection, context, |mut work| async move {
-            work.audit(event.clone());
+            work.audit_all(events.iter().cloned());
             Ok(work.done(()))
         })
         .await?;

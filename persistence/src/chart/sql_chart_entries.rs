@@ -297,9 +297,8 @@ impl ChartEntryRepository for SqlChartEntryRepository {
                 return Ok(work.done(None));
             }
             let statement = no_known_allergies(work.db(), patient).await?;
-            if statement.is_some() {
-                work.audit(statement_event(AuditAction::Read, patient));
-            }
+            // why: that nothing is stated says something of the patient too.
+            work.audit(statement_event(AuditAction::Read, patient));
             Ok(work.done(Some(statement)))
         })
         .await?;

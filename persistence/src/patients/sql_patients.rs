@@ -139,6 +139,14 @@ impl PatientRepository for SqlPatientRepository {
                 .map(to_patient)
                 .collect::<StoreResult<Vec<_>>>()?;
             let page = Page::from_rows(patients, page, |patient| patient.id.as_uuid());
+            work.audit(NewAuditEvent {
+                action: AuditAction::Search,
+                resource_type: RESOURCE,
+                resource_id: uuid::Uuid::nil(),
+                patient_id: None,
+                outcome: AuditOutcome::Success,
+                detail: Some(search.describe()),
+            });
             work.audit_all(page.items.iter().map(|p| event(AuditAction::List, p.id)));
             Ok(work.done(page))
         })

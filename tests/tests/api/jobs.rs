@@ -613,6 +613,18 @@ async fn reminders_come_out_once_per_appointment_and_never_stale(backend: Backen
     let withdrawn = outbox(&soon).await;
     assert_eq!(withdrawn.len(), 1);
     assert_eq!(withdrawn[0]["status"], "withdrawn", "no stale reminder");
+    // Each notification read names a patient and an appointment: audited.
+    let listed = app
+        .audit_actions(
+            &admin,
+            patient["id"].as_str().unwrap(),
+            Some("notification"),
+        )
+        .await;
+    assert!(
+        !listed.is_empty() && listed.iter().all(|action| action == "list"),
+        "{listed:?}"
+    );
 }
 
 test_on_every_database!(

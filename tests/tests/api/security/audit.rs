@@ -35,13 +35,85 @@ async fn a_client_cannot_choose_the_audit_trails_request_id(backend: Backend) {
     assert!(uuid::Uuid::parse_str(server_id).is_ok(), "{server_id}");
 }
 
-/// The actions of the audit trail whose `query` matches, with outcome, in order.
+/// The events of the audit trail whose `query` matches, in order, but for the reads of
+/// the trail itself.
 async fn trail(app: &TestApp, admin: &str, query: &str) -> Vec<serde_json::Value> {
+    every_event(app, admin, query)
+        .await
+        .into_iter()
+        .filter(|event| event["resourceType"] != "audit_event")
+        .collect()
+}
+
+async fn every_event(app: &TestApp, admin: &str, query: &str) -> Vec<serde_json::Value> {
     app.get_json(&format!("/api/v1/audit?{query}&limit=200"), admin)
         .await["items"]
         .as_array()
         .unwrap()
         .clone()
+}
+
+async fn every_read_that_tells_of_a_patient_is_audited(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let doctor = app.user_with_roles("doc", &["clinician"]).await;
+    let doctor_id = app.get_json("/api/v1/me", &doctor).await["id"].clone();
+    let patient = app.register_patient(&doctor, "Ada", "Lovelace").await;
+    let patient_id = patient["id"].as_str().unwrap();
+    let admin = app.admin_token().await;
+
+    // A search that finds no one still says who was looked for.
+    let none = app.get_json("/api/v1/patients?q=Byron", &doctor).await;
+    assert_eq!(none["items"], json!([]));
+    let searches: Vec<_> = trail(
+        &app,
+        &admin,
+        &format!("actorId={}", doctor_id.as_str().unwrap()),
+    )
+    .await
+    .into_iter()
+    .filter(|event| event["action"] == "search")
+    .collect();
+    assert_eq!(searches.len(), 1, "{searches:?}");
+    assert!(searches[0]["detail"].as_str().unwrap().contains("q=Byron"));
+
+    // "Nothing stated" about allergies, and who holds a record's lock, tell of the patient.
+    let statement = app
+        .get_json(
+            &format!("/api/v1/patients/{patient_id}/allergies/none"),
+            &doctor,
+        )
+        .await;
+    assert_eq!(statement["stated"], false, "{statement}");
+    let status = app
+        .get_json(
+            &format!("/api/v1/locks?resource=patients/{patient_id}"),
+            &doctor,
+        )
+        .await;
+    assert_eq!(status["lock"], serde_json::Value::Null);
+    let events = trail(&app, &admin, &format!("patientId={patient_id}")).await;
+    let seen = |action: &str, resource_type: &str| {
+        events
+            .iter()
+            .any(|event| event["action"] == action && event["resourceType"] == resource_type)
+    };
+    assert!(seen("read", "no_known_allergies"), "{events:?}");
+    assert!(seen("read_lock", "patient"), "{events:?}");
+
+    // Reading the trail is on the trail, with what was asked of it.
+    let reads: Vec<_> = every_event(&app, &admin, &format!("patientId={patient_id}"))
+        .await
+        .into_iter()
+        .filter(|event| event["resourceType"] == "audit_event")
+        .collect();
+    assert!(reads.len() >= 2, "{reads:?}");
+    assert_eq!(reads[0]["action"], "list");
+    assert!(reads[0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("patientId={patient_id}")));
 }
 
 async fn sign_ins_account_changes_and_sessions_are_audited(backend: Backend) {
@@ -333,6 +405,7 @@ async fn a_node_role_cannot_disable_or_bypass_the_records_triggers() {
 }
 
 test_on_every_database!(
+    every_read_that_tells_of_a_patient_is_audited,
     a_client_cannot_choose_the_audit_trails_request_id,
     sign_ins_account_changes_and_sessions_are_audited,
     refused_access_and_replayed_answers_are_audited,
