@@ -15,6 +15,15 @@ pub const WHITE_SPACE: &str =
 
 /// Unicode's control characters (category Cc): what `char::is_control` finds.
 pub const CONTROLS: &str = r"\u0000-\u001F\u007F-\u009F";
+/// Whether `c` is one of Unicode's explicit bidirectional formatting characters (marks,
+/// embeddings, overrides, isolates): invisible, they make `evil\u{202E}fdp.exe` read as
+/// `evilexe.pdf`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The characters [`is_bidi_control`] finds, as a pattern's class.
+const BIDI_CONTROLS: &str = r"\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069";
 /// The control characters other than a line feed.
 const CONTROLS_BUT_LINE_FEED: &str = r"\u0000-\u0009\u000B-\u001F\u007F-\u009F";
 /// The control characters other than tab, line feed and carriage return.
@@ -57,6 +66,10 @@ pub struct TextRule {
     pub max_chars: usize,
     pub required: bool,
     pub controls: Controls,
+    /// Whether bidirectional controls are refused too: in what is shown as a name on
+    /// one line (a user's display name, a document's title, which becomes a download's
+    /// file name), where a reversed run could disguise what it names.
+    pub refuses_bidi_controls: bool,
 }
 
 impl TextRule {
@@ -66,6 +79,7 @@ impl TextRule {
             max_chars,
             required: true,
             controls: Controls::Refused,
+            refuses_bidi_controls: false,
         }
     }
 
@@ -75,11 +89,20 @@ impl TextRule {
             max_chars,
             required: false,
             controls: Controls::Refused,
+            refuses_bidi_controls: false,
         }
     }
 
     pub const fn with_controls(self, controls: Controls) -> Self {
         Self { controls, ..self }
+    }
+
+    /// The rule, refusing bidirectional controls as well.
+    pub const fn without_bidi_controls(self) -> Self {
+        Self {
+            refuses_bidi_controls: true,
+            ..self
+        }
     }
 
     /// The trimmed text, or why it is refused.
@@ -100,6 +123,9 @@ impl TextRule {
         {
             return Err("must not contain control characters".to_owned());
         }
+        if self.refuses_bidi_controls && trimmed.chars().any(is_bidi_control) {
+            return Err("must not contain bidirectional controls (U+202E and the like)".to_owned());
+        }
         Ok(trimmed.to_owned())
     }
 
@@ -108,8 +134,13 @@ impl TextRule {
     /// Trimmed text begins and ends with a character that is neither white space nor a
     /// control; inside, anything but a refused control may stand.
     pub fn pattern(&self) -> String {
-        let edge = format!("[^{WHITE_SPACE}{CONTROLS}]");
-        let inside = format!("[^{}]", self.controls.refused_class());
+        let bidi = if self.refuses_bidi_controls {
+            BIDI_CONTROLS
+        } else {
+            ""
+        };
+        let edge = format!("[^{WHITE_SPACE}{CONTROLS}{bidi}]");
+        let inside = format!("[^{}{bidi}]", self.controls.refused_class());
         let text = format!("{edge}(?:{inside}*{edge})?");
         let text = if self.required {
             text
@@ -138,7 +169,7 @@ pub(crate) mod agreement {
     /// digits, punctuation, an accented letter and an emoji.
     pub const EDGE_CHARACTERS: &[char] = &[
         'a', 'Z', '7', ' ', '\t', '\n', '\r', '\u{0B}', '\u{85}', '\u{A0}', '\u{2003}', '\u{3000}',
-        '\u{1}', '\u{7F}', '\u{9F}', 'é', '😀', '@', '.', '-', '+', '(', '_',
+        '\u{1}', '\u{7F}', '\u{9F}', 'é', '😀', '@', '.', '-', '+', '(', '_', '\u{202E}',
     ];
 
     /// Every string of up to `max_len` characters drawn from `alphabet`.
@@ -206,6 +237,7 @@ mod tests {
             let rules = [TextRule::required(3), TextRule::optional(3)]
                 .map(|rule| rule.with_controls(controls));
             assert_rules_agree(&rules, &samples);
+            assert_rules_agree(&rules.map(TextRule::without_bidi_controls), &samples);
         }
     }
 

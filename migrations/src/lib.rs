@@ -33,6 +33,8 @@ mod m20261126_000022_add_detail_to_audit_events;
 mod m20261127_000023_create_problems;
 mod m20261127_000024_create_chart_entries;
 mod m20261207_000025_add_hold_until_to_record_locks;
+mod m20261207_000026_add_file_name_to_documents;
+mod m20261207_000027_strip_bidi_controls_from_titles_and_display_names;
 
 pub struct Migrator;
 
@@ -65,6 +67,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000023_create_problems::Migration),
             Box::new(m20261127_000024_create_chart_entries::Migration),
             Box::new(m20261207_000025_add_hold_until_to_record_locks::Migration),
+            Box::new(m20261207_000026_add_file_name_to_documents::Migration),
+            Box::new(m20261207_000027_strip_bidi_controls_from_titles_and_display_names::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use actix_web::http::header::{
 };
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use domain::documents::{Document, DocumentId, Documents};
+use domain::documents::{Document, DocumentId, Documents, FileName};
 use futures_util::StreamExt;
 use persistence::{within_request_limits, RequestLimits};
 
@@ -119,28 +119,23 @@ pub async fn download_content(
 /// own batches in flight, a download holds a few megabytes at most.
 const CHUNKS_AHEAD: usize = 4;
 
-/// `attachment` with a filename safe in any client (RFC 6266): an ASCII fallback and
-/// the full title percent-encoded as `filename*`.
+/// `attachment` under the document's file name (the uploaded one, else its title with
+/// the type's extension), safe in any client (RFC 6266): an ASCII fallback, and the
+/// whole name percent-encoded as `filename*`, both cleaned by the domain.
 fn disposition(document: &Document) -> ContentDisposition {
-    let title = document.title.as_str();
-    let ascii: String = title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || " .-_()".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let name = FileName::for_download(
+        document.file_name.as_ref(),
+        document.title.as_str(),
+        &document.media_type,
+    );
     ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![
-            DispositionParam::Filename(ascii),
+            DispositionParam::Filename(name.ascii_fallback()),
             DispositionParam::FilenameExt(actix_web::http::header::ExtendedValue {
                 charset: actix_web::http::header::Charset::Ext("UTF-8".to_owned()),
                 language_tag: None,
-                value: title.as_bytes().to_vec(),
+                value: name.as_str().as_bytes().to_vec(),
             }),
         ],
     }

@@ -57,6 +57,12 @@ pub struct UploadQuery {
     #[serde(rename = "mediaType")]
     #[param(rename = "mediaType")]
     pub media_type: Option<String>,
+    /// The file's name on the uploader's machine, e.g. `referral.pdf` (a form upload's
+    /// file part names it itself); downloads go by it. Directories, control and
+    /// bidirectional characters and quotes are left out of it.
+    #[serde(rename = "fileName")]
+    #[param(rename = "fileName", max_length = 1024)]
+    pub file_name: Option<String>,
 }
 
 impl UploadQuery {
@@ -114,6 +120,11 @@ pub struct DocumentBody {
     pub id: Uuid,
     pub patient_id: Uuid,
     pub title: String,
+    /// The uploaded file's name, cleaned (directories, control and bidirectional
+    /// characters left out); `null` when none was given. Downloads go by it, or else
+    /// by the title with the type's extension.
+    #[schema(example = "referral.pdf")]
+    pub file_name: Option<String>,
     #[schema(value_type = CategoryCode)]
     pub category: &'static str,
     #[schema(example = "application/pdf")]
@@ -136,6 +147,10 @@ impl From<Document> for DocumentBody {
             id: document.id.as_uuid(),
             patient_id: document.patient_id.as_uuid(),
             title: document.title.as_str().to_owned(),
+            file_name: document
+                .file_name
+                .as_ref()
+                .map(|name| name.as_str().to_owned()),
             category: document.category.as_str(),
             media_type: document.media_type,
             size: document.size,

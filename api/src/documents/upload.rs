@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use domain::documents::{ContentHash, Document, Documents, UploadRequest};
+use domain::documents::{ContentHash, Document, Documents, FileName, UploadRequest};
 use domain::patients::PatientId;
 use domain::DomainError;
 use futures_util::StreamExt;
@@ -73,6 +73,7 @@ pub async fn upload_document(
         let upload = UploadRequest {
             patient_id,
             title,
+            file_name: query.file_name.as_deref().and_then(FileName::clean),
             category,
             declared_media_type,
             digest,
@@ -133,9 +134,15 @@ async fn upload_form(
                     || "application/octet-stream".to_owned(),
                     ToString::to_string,
                 );
+                let file_name = field
+                    .content_disposition()
+                    .and_then(|disposition| disposition.get_filename())
+                    .or(form.fields.file_name.as_deref())
+                    .and_then(FileName::clean);
                 let upload = UploadRequest {
                     patient_id: form.patient_id,
                     title,
+                    file_name,
                     category,
                     declared_media_type,
                     digest: form.digest,

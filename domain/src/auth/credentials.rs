@@ -49,7 +49,7 @@ impl fmt::Display for Username {
 pub struct DisplayName(String);
 
 impl DisplayName {
-    pub const RULE: TextRule = TextRule::required(200);
+    pub const RULE: TextRule = TextRule::required(200).without_bidi_controls();
 
     pub fn parse(raw: &str) -> Result<Self, String> {
         Self::RULE.check(raw).map(Self)

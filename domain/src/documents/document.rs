@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 
-use super::ContentHash;
+use super::{ContentHash, FileName};
 use crate::auth::UserId;
 use crate::patients::{PatientId, PatientStanding};
 use crate::text::TextRule;
@@ -57,12 +57,13 @@ impl Category {
     }
 }
 
-/// A document's title: 1 to 200 characters.
+/// A document's title: 1 to 200 characters, without bidirectional controls (it may
+/// become the name of the downloaded file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Title(String);
 
 impl Title {
-    pub const RULE: TextRule = TextRule::required(200);
+    pub const RULE: TextRule = TextRule::required(200).without_bidi_controls();
 
     pub fn parse(raw: &str) -> Result<Self, String> {
         Self::RULE.check(raw).map(Self)
@@ -77,6 +78,7 @@ impl Title {
 pub struct NewDocument {
     pub patient_id: PatientId,
     pub title: Title,
+    pub file_name: Option<FileName>,
     pub category: Category,
     pub media_type: String,
     pub size: u64,
@@ -94,6 +96,8 @@ pub struct Document {
     pub id: DocumentId,
     pub patient_id: PatientId,
     pub title: Title,
+    /// What the uploader's machine called the file, cleaned; downloads go by it.
+    pub file_name: Option<FileName>,
     pub category: Category,
     pub media_type: String,
     pub size: u64,
@@ -119,6 +123,7 @@ impl Document {
             id: DocumentId::generate(),
             patient_id: new.patient_id,
             title: new.title,
+            file_name: new.file_name,
             category: new.category,
             media_type: new.media_type,
             size: new.size,
@@ -172,6 +177,7 @@ mod tests {
         let new = NewDocument {
             patient_id: PatientId::generate(),
             title: Title::parse("Lab results").unwrap(),
+            file_name: FileName::clean("labs.pdf"),
             category: Category::Lab,
             media_type: "application/pdf".to_owned(),
             size: 3,
@@ -185,6 +191,7 @@ mod tests {
         let new = NewDocument {
             patient_id: PatientId::generate(),
             title: Title::parse("x").unwrap(),
+            file_name: None,
             category: Category::Other,
             media_type: "text/plain".to_owned(),
             size: 0,

@@ -4,6 +4,7 @@
 mod collector;
 mod content;
 mod document;
+mod file_name;
 mod file_store;
 mod markup;
 pub mod media;
@@ -14,6 +15,7 @@ mod upload;
 pub use collector::collect_garbage;
 pub use content::ContentHash;
 pub use document::{Category, Document, DocumentChanges, DocumentId, NewDocument, Title};
+pub use file_name::FileName;
 #[cfg(feature = "conformance")]
 pub use file_store::conformance;
 pub use file_store::{ChunkStream, Collected, FileStore, UploadId, CHUNK_SIZE};

@@ -7,7 +7,7 @@ use super::markup::MarkupCheck;
 use super::media::{content_matches, essence, is_xml};
 use super::{
     peek_head, store_stream, Category, ChunkStream, ContentHash, Document, DocumentChanges,
-    DocumentId, DocumentRepository, FileStore, NewDocument, Title, UploadError,
+    DocumentId, DocumentRepository, FileName, FileStore, NewDocument, Title, UploadError,
 };
 use crate::audit::{AuditAction, AuditContext};
 use crate::auth::{Permission, Principal};
@@ -41,6 +41,7 @@ pub enum DocumentError {
 pub struct UploadRequest {
     pub patient_id: PatientId,
     pub title: Title,
+    pub file_name: Option<FileName>,
     pub category: Category,
     pub declared_media_type: String,
     pub digest: Option<ContentHash>,
@@ -123,6 +124,7 @@ impl Documents {
         let document = NewDocument {
             patient_id: request.patient_id,
             title: request.title,
+            file_name: request.file_name,
             category: request.category,
             media_type,
             size: stored.size,

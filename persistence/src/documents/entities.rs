@@ -48,6 +48,7 @@ pub mod documents {
         pub id: Uuid,
         pub patient_id: Uuid,
         pub title: String,
+        pub file_name: Option<String>,
         pub category: String,
         pub media_type: String,
         pub size: i64,

@@ -1,7 +1,9 @@
 use async_trait::async_trait;
 use domain::audit::{AuditAction, AuditContext, AuditOutcome, NewAuditEvent};
 use domain::auth::UserId;
-use domain::documents::{Category, ContentHash, Document, DocumentId, DocumentRepository, Title};
+use domain::documents::{
+    Category, ContentHash, Document, DocumentId, DocumentRepository, FileName, Title,
+};
 use domain::locks::FencingToken;
 use domain::patients::{PatientId, PatientStanding};
 use domain::{DomainError, Page, PageRequest, Rule, Version};
@@ -156,6 +158,10 @@ fn document_row(
         id: document.id.as_uuid(),
         patient_id: document.patient_id.as_uuid(),
         title: document.title.as_str().to_owned(),
+        file_name: document
+            .file_name
+            .as_ref()
+            .map(|name| name.as_str().to_owned()),
         category: document.category.as_str().to_owned(),
         media_type: document.media_type.clone(),
         size: i64::try_from(document.size).map_err(|error| StoreError::Other(error.into()))?,
@@ -176,6 +182,7 @@ fn to_document(row: Model) -> StoreResult<Document> {
         id: DocumentId::from_uuid(row.id),
         patient_id: PatientId::from_uuid(row.patient_id),
         title: Title::parse(&row.title).map_err(|e| corrupt("title", e))?,
+        file_name: row.file_name.as_deref().and_then(FileName::clean),
         category: Category::parse(&row.category).map_err(|e| corrupt("category", e))?,
         media_type: row.media_type,
         size: u64::try_from(row.size).map_err(|e| corrupt("size", e.to_string()))?,

@@ -494,7 +494,13 @@ async fn a_browser_form_uploads_like_a_raw_body(backend: Backend) {
         assert_eq!(document["category"], "consent");
         assert_eq!(document["mediaType"], "text/plain");
         assert_eq!(document["size"], size, "{size} bytes");
+        assert_eq!(document["fileName"], "consent.txt");
         let served = download(&app, &chart.desk, document["id"].as_str().unwrap(), None).await;
+        let disposition = served.headers()["content-disposition"].to_str().unwrap();
+        assert!(
+            disposition.contains("filename=\"consent.txt\""),
+            "{disposition}"
+        );
         assert_eq!(
             served.bytes().await.unwrap().as_ref(),
             bytes.as_slice(),
@@ -573,7 +579,62 @@ async fn a_generated_client_names_the_type_of_an_octet_stream(backend: Backend) 
     assert_eq!(content.headers()["content-type"], "text/plain");
 }
 
+async fn downloads_keep_the_uploaded_file_name_cleaned(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let chart = chart(&app).await;
+    let upload_named = |title: &'static str, file_name: Option<&'static str>| {
+        let mut query = vec![("title", title), ("category", "referral")];
+        if let Some(name) = file_name {
+            query.push(("fileName", name));
+        }
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/patients/{}/documents", chart.patient_id),
+            &chart.desk,
+        )
+        .query(&query)
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.7\n...".to_vec())
+        .send()
+    };
+    let disposition_of = |document: Value| {
+        let app = &app;
+        let desk = chart.desk.clone();
+        async move {
+            let served = download(app, &desk, document["id"].as_str().unwrap(), None).await;
+            served.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let cases = [
+        (Some("test.pdf"), "test.pdf"),
+        (Some("C:\\scans\\..\\x-ray.pdf"), "x-ray.pdf"),
+        (Some("invoice\u{202E}fdp.exe"), "invoicefdp.exe"),
+        (None, "Referral.pdf"),
+    ];
+    for (file_name, served_as) in cases {
+        let response = upload_named("Referral", file_name).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "{file_name:?}");
+        let disposition = disposition_of(response.json().await.unwrap()).await;
+        assert!(
+            disposition.contains(&format!("filename=\"{served_as}\"")),
+            "{file_name:?}: {disposition}"
+        );
+        assert!(!disposition.contains("%E2%80%AE"), "{disposition}");
+    }
+    // A title is typed for the record: one with a bidirectional control is refused.
+    let reversed = upload_named("invoice\u{202E}fdp.exe", None).await.unwrap();
+    assert_eq!(reversed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = reversed.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "title", "{problem}");
+}
+
 test_on_every_database!(
+    downloads_keep_the_uploaded_file_name_cleaned,
     a_browser_form_uploads_like_a_raw_body,
     a_generated_client_names_the_type_of_an_octet_stream,
 );

@@ -130,6 +130,12 @@ async fn invalid_accounts_are_refused_field_by_field(backend: Backend) {
     fields.sort_unstable();
     assert_eq!(fields, ["displayName", "password", "roles", "username"]);
 
+    // A display name shows on every record its user touches: no reversed runs in it.
+    let reversed = create(&app, &admin, json!({ "username": "ok-name", "displayName": "Dr \u{202E}kcab", "password": "a long enough password", "roles": ["clinician"] })).await;
+    assert_eq!(reversed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = reversed.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "displayName", "{problem}");
+
     let unknown_role = create(&app, &admin, json!({ "username": "ok-name", "displayName": "OK", "password": "a long enough password", "roles": ["surgeon"] })).await;
     assert_eq!(unknown_role.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let unknown_field = create(&app, &admin, json!({ "username": "ok-name", "displayName": "OK", "password": "a long enough password", "roles": ["admin"], "isRoot": true })).await;
