@@ -28,6 +28,6 @@ async fn panic() -> HttpResponse {
 }
 
 async fn slow() -> HttpResponse {
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     HttpResponse::Ok().body("finished")
 }

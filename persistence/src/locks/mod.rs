@@ -4,6 +4,7 @@ pub(crate) mod entity;
 mod lockable_records;
 mod redis_lock_scripts;
 mod redis_locks;
+mod redis_stored_lock;
 mod sql_locks;
 
 pub use lockable_records::SqlLockableRecords;

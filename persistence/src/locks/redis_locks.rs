@@ -7,38 +7,16 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use domain::auth::{SessionId, UserId};
-use domain::locks::{
-    FencingToken, LockHolder, LockManager, LockOutcome, LockToken, LockedResource, RecordLock,
-};
+use domain::locks::{LockHolder, LockManager, LockOutcome, LockToken, LockedResource, RecordLock};
 use domain::DomainError;
-use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::redis::{RedisConnection as Connection, RedisPool as Pool};
 
 use super::redis_lock_scripts::{
     on_resource, session_key, token_key, user_key, LockKeys, INDEX_GRACE_MS, SCRIPTS,
 };
-
-/// The stored form, as the scripts write it; instants in ms since the epoch.
-#[derive(Debug, Deserialize)]
-struct StoredLock {
-    token: Uuid,
-    resource: String,
-    fencing: i64,
-    user_id: Uuid,
-    session_id: Uuid,
-    display_name: String,
-    acquired_at: i64,
-    expires_at: i64,
-    /// Absent from locks taken before holds were bounded: their lease alone bounds them.
-    hold_until: Option<i64>,
-}
-
-/// The hold of a lock that has none: 9999-12-31T23:59:59.999Z.
-const UNBOUNDED_HOLD_MS: i64 = 253_402_300_799_999;
+use super::redis_stored_lock::{corrupt, parse_resource, to_lock};
 
 /// [`LockManager`] on Redis.
 pub struct RedisLockManager {
@@ -60,39 +38,9 @@ fn unavailable(error: impl Into<anyhow::Error>) -> DomainError {
     DomainError::Unavailable(error.into())
 }
 
-/// Redis holds what this backend would never have written.
-fn corrupt(what: &str, why: impl std::fmt::Display) -> DomainError {
-    DomainError::internal(anyhow::anyhow!("unreadable {what} in Redis: {why}"))
-}
-
 /// A ttl in ms, at least 1 (`PX 0` is an error).
 fn millis(ttl: Duration) -> i64 {
     i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX).max(1)
-}
-
-fn instant(ms: i64) -> Result<DateTime<Utc>, DomainError> {
-    DateTime::from_timestamp_millis(ms).ok_or_else(|| corrupt("lock instant", ms))
-}
-
-fn parse_resource(raw: &str) -> Result<LockedResource, DomainError> {
-    LockedResource::parse(raw).map_err(|why| corrupt("locked resource", format!("{raw:?}: {why}")))
-}
-
-fn to_lock(json: &str) -> Result<RecordLock, DomainError> {
-    let stored: StoredLock = serde_json::from_str(json).map_err(|e| corrupt("lock", e))?;
-    Ok(RecordLock {
-        token: LockToken::from_uuid(stored.token),
-        resource: parse_resource(&stored.resource)?,
-        fencing: FencingToken::new(stored.fencing),
-        holder: LockHolder {
-            user_id: UserId::from_uuid(stored.user_id),
-            session_id: SessionId::from_uuid(stored.session_id),
-            display_name: stored.display_name,
-        },
-        acquired_at: instant(stored.acquired_at)?,
-        expires_at: instant(stored.expires_at)?,
-        hold_until: instant(stored.hold_until.unwrap_or(UNBOUNDED_HOLD_MS))?,
-    })
 }
 
 /// A script's answer: a status, and the lock json for those that carry one.

@@ -160,10 +160,13 @@ async fn upsert(
         &b.bind(fresh_expiry),
         "record_locks.hold_until_ms",
     );
+    let expiry = format!(
+        "expires_at_ms = CASE WHEN {own_live} THEN {kept_expiry} ELSE excluded.expires_at_ms END"
+    );
     let sql = format!(
         "INSERT INTO record_locks (resource, token, fencing, holder_user_id, holder_session_id, \
          holder_display_name, acquired_at_ms, expires_at_ms, hold_until_ms) VALUES ({values}) \
-         ON CONFLICT (resource) DO UPDATE SET {}, {}, {}, {}, {}, \
+         ON CONFLICT (resource) DO UPDATE SET {}, {}, {}, {}, {expiry}, \
          holder_user_id = excluded.holder_user_id, holder_session_id = excluded.holder_session_id, \
          holder_display_name = excluded.holder_display_name \
          WHERE record_locks.expires_at_ms <= {} \
@@ -173,9 +176,6 @@ async fn upsert(
         keep("fencing", &raised),
         keep("acquired_at_ms", "excluded.acquired_at_ms"),
         keep("hold_until_ms", "excluded.hold_until_ms"),
-        format!(
-            "expires_at_ms = CASE WHEN {own_live} THEN {kept_expiry} ELSE excluded.expires_at_ms END"
-        ),
         b.bind(now),
     );
     returning(work, b.statement(sql)).await

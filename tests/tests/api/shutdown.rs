@@ -14,7 +14,9 @@ async fn a_graceful_stop_lets_in_flight_requests_finish(backend: Backend) {
         let url = app.url("/test/slow");
         async move { client.get(url).send().await }
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // why: long enough for the request to reach a busy test machine's node (its jobs
+    // run at start), well within the 1.5 s the handler takes.
+    tokio::time::sleep(Duration::from_millis(600)).await;
 
     // The same stop that SIGTERM and Ctrl-C trigger.
     app.server().stop(true).await;
