@@ -66,6 +66,9 @@ def main(base_url, admin_password):
             display_name="Dr Python",
             roles=[RoleName.CLINICIAN],
             specialty="Family medicine",
+            # This walk chose the password itself; an account made for a person leaves
+            # this out and has its owner choose one at the first sign-in.
+            password_change_required=False,
         ),
     )
     if made.status_code != 201:
