@@ -464,30 +464,39 @@ fn form_body(boundary: &str, file_name: &str, bytes: &[u8]) -> Vec<u8> {
     body
 }
 
+/// Uploads `bytes` as a browser form does, the file part named `file_name`.
+async fn upload_form(
+    app: &TestApp,
+    chart: &Chart,
+    file_name: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
+    let boundary = "practica-test-boundary";
+    app.authed(
+        Method::POST,
+        &format!("/api/v1/patients/{}/documents", chart.patient_id),
+        &chart.desk,
+    )
+    .header(
+        "content-type",
+        format!("multipart/form-data; boundary={boundary}"),
+    )
+    .body(form_body(boundary, file_name, bytes))
+    .send()
+    .await
+    .unwrap()
+}
+
 async fn a_browser_form_uploads_like_a_raw_body(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
     let chart = chart(&app).await;
-    let boundary = "practica-test-boundary";
     // why: the sizes around the 8 KiB the server reads ahead to judge a file's type, and
     // around one stored chunk: a form upload of a small file once answered 500.
     for size in [1, 100, 8191, 8192, 8193, CHUNK, CHUNK + 3] {
         let bytes = text(size, 8);
-        let response = app
-            .authed(
-                Method::POST,
-                &format!("/api/v1/patients/{}/documents", chart.patient_id),
-                &chart.desk,
-            )
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(form_body(boundary, "consent.txt", &bytes))
-            .send()
-            .await
-            .unwrap();
+        let response = upload_form(&app, &chart, "consent.txt", &bytes).await;
         assert_eq!(response.status(), StatusCode::CREATED, "{size} bytes");
         let document: Value = response.json().await.unwrap();
         assert_eq!(document["title"], "Consent form");
@@ -510,20 +519,7 @@ async fn a_browser_form_uploads_like_a_raw_body(backend: Backend) {
 
     // An empty file is answered as the same empty raw body is, never with a 500.
     let raw_empty = upload(&app, &chart, "text/plain", "empty", Vec::new()).await;
-    let form_empty = app
-        .authed(
-            Method::POST,
-            &format!("/api/v1/patients/{}/documents", chart.patient_id),
-            &chart.desk,
-        )
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(form_body(boundary, "empty.txt", b""))
-        .send()
-        .await
-        .unwrap();
+    let form_empty = upload_form(&app, &chart, "empty.txt", b"").await;
     assert!(raw_empty.status().as_u16() < 500);
     assert_eq!(form_empty.status(), raw_empty.status());
 
